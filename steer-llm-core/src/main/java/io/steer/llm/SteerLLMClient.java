@@ -1,0 +1,217 @@
+package io.steer.llm;
+
+import io.steer.llm.client.DefaultSteerLLMClient;
+import io.steer.llm.event.StreamEvent;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.options.StreamCallbacks;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.ProviderAdapter;
+import io.steer.llm.provider.ProviderSettings;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectMapper;
+
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Streaming client for LLM providers: OpenAI and xAI (Chat Completions).
+ * <p>
+ * Every method is lazy: nothing is sent until the result is subscribed to, and each
+ * subscription sends one request. Cancelling the subscription closes the connection. Models
+ * are routed by name ({@code gpt-*}, {@code o3*}, {@code grok-*}, …) or as
+ * {@code provider:model}; an unroutable model fails at call time with
+ * {@link IllegalArgumentException}.
+ */
+public interface SteerLLMClient {
+
+	/**
+	 * Streams the answer text to a prompt.
+	 * <p>
+	 * Emits the text deltas of choice 0 as they arrive. Fails with a
+	 * {@link io.steer.llm.error.SteerLLMException} (HTTP error, provider error, broken stream,
+	 * unreadable data) carrying the partial text. Backpressure is honoured: the connection is
+	 * read only as fast as deltas are requested.
+	 * @param prompt the user prompt
+	 * @param model the model, or {@code null} for the default model
+	 * @return the text chunks
+	 */
+	default Flux<String> stream(String prompt, @Nullable String model) {
+		return stream(ChatRequest.of(prompt, model));
+	}
+
+	/**
+	 * Streams the answer text of a request with the default options. See
+	 * {@link #stream(String, String)}.
+	 * @param request the request
+	 * @return the text chunks
+	 */
+	default Flux<String> stream(ChatRequest request) {
+		return stream(request, defaultOptions());
+	}
+
+	/**
+	 * Streams the answer text of a request. See {@link #stream(String, String)}.
+	 * @param request the request
+	 * @param options the streaming options
+	 * @return the text chunks
+	 */
+	Flux<String> stream(ChatRequest request, StreamingOptions options);
+
+	/**
+	 * Streams an answer and emits it whole once the stream completes: text, usage, finish
+	 * reason, tool calls and metrics.
+	 * <p>
+	 * Fails with a {@link io.steer.llm.error.SteerLLMException} whose
+	 * {@code getPartialResponse()} holds what arrived.
+	 * @param prompt the user prompt
+	 * @param model the model, or {@code null} for the default model
+	 * @return the response
+	 */
+	default Mono<StreamingResponse> streamWithUsage(String prompt, @Nullable String model) {
+		return streamWithUsage(ChatRequest.of(prompt, model));
+	}
+
+	/**
+	 * See {@link #streamWithUsage(String, String)}.
+	 * @param request the request
+	 * @return the response
+	 */
+	default Mono<StreamingResponse> streamWithUsage(ChatRequest request) {
+		return streamWithUsage(request, defaultOptions(), StreamCallbacks.NONE);
+	}
+
+	/**
+	 * See {@link #streamWithUsage(String, String)}.
+	 * @param request the request
+	 * @param options the streaming options
+	 * @return the response
+	 */
+	default Mono<StreamingResponse> streamWithUsage(ChatRequest request, StreamingOptions options) {
+		return streamWithUsage(request, options, StreamCallbacks.NONE);
+	}
+
+	/**
+	 * See {@link #streamWithUsage(String, String)}; the callbacks see every event as it passes.
+	 * @param request the request
+	 * @param options the streaming options
+	 * @param callbacks callbacks for this call, run after those of the options
+	 * @return the response
+	 */
+	Mono<StreamingResponse> streamWithUsage(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks);
+
+	/**
+	 * See {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)}.
+	 * @param request the request
+	 * @return the events
+	 */
+	default Flux<StreamEvent> streamEvents(ChatRequest request) {
+		return streamEvents(request, defaultOptions(), StreamCallbacks.NONE);
+	}
+
+	/**
+	 * See {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)}.
+	 * @param request the request
+	 * @param options the streaming options
+	 * @return the events
+	 */
+	default Flux<StreamEvent> streamEvents(ChatRequest request, StreamingOptions options) {
+		return streamEvents(request, options, StreamCallbacks.NONE);
+	}
+
+	/**
+	 * Streams typed events: a {@link io.steer.llm.event.StreamStartEvent}, then delta and usage
+	 * events, then exactly one terminal event.
+	 * <p>
+	 * Failures are not signalled as errors: they arrive as a final
+	 * {@link io.steer.llm.event.StreamErrorEvent} carrying the typed exception and the partial
+	 * response, after which the flux completes. Cancelling closes the connection. Backpressure
+	 * is honoured.
+	 * @param request the request
+	 * @param options the streaming options
+	 * @param callbacks callbacks for this call, run after those of the options
+	 * @return the events
+	 */
+	Flux<StreamEvent> streamEvents(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks);
+
+	/**
+	 * The options used when a call gives none.
+	 * @return the default options
+	 */
+	StreamingOptions defaultOptions();
+
+	/**
+	 * A builder of the default client.
+	 * @return the builder
+	 */
+	static Builder builder() {
+		return DefaultSteerLLMClient.builder();
+	}
+
+	/**
+	 * Builder of a {@link SteerLLMClient}.
+	 */
+	interface Builder {
+
+		/**
+		 * The WebClient builder to build the HTTP client from, so that its customizations
+		 * (codecs, filters, connector) apply. Defaults to {@link WebClient#builder()}.
+		 * @param webClientBuilder the builder; it is cloned
+		 * @return this builder
+		 */
+		Builder webClientBuilder(WebClient.Builder webClientBuilder);
+
+		/**
+		 * Adds OpenAI (Chat Completions).
+		 * @param settings connection settings
+		 * @return this builder
+		 */
+		Builder openAi(ProviderSettings settings);
+
+		/**
+		 * Adds xAI (Chat Completions).
+		 * @param settings connection settings
+		 * @return this builder
+		 */
+		Builder xai(ProviderSettings settings);
+
+		/**
+		 * Adds a provider adapter, replacing one of the same name.
+		 * @param adapter the adapter
+		 * @return this builder
+		 */
+		Builder provider(ProviderAdapter adapter);
+
+		/**
+		 * Provider of requests without a model; defaults to the first one added.
+		 * @param provider the provider name
+		 * @return this builder
+		 */
+		Builder defaultProvider(String provider);
+
+		/**
+		 * Options used when a call gives none; defaults to {@link StreamingOptions#DEFAULTS}.
+		 * @param options the options
+		 * @return this builder
+		 */
+		Builder defaultOptions(StreamingOptions options);
+
+		/**
+		 * The JSON mapper for request bodies and chunks; defaults to a plain
+		 * {@code JsonMapper}.
+		 * @param mapper the mapper
+		 * @return this builder
+		 */
+		Builder jsonMapper(ObjectMapper mapper);
+
+		/**
+		 * Builds the client.
+		 * @return the client
+		 * @throws IllegalStateException when no provider was added
+		 */
+		SteerLLMClient build();
+
+	}
+
+}

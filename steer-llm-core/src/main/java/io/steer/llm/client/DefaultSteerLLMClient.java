@@ -1,0 +1,233 @@
+package io.steer.llm.client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import io.steer.llm.SteerLLMClient;
+import io.steer.llm.event.DeltaKind;
+import io.steer.llm.event.StreamCompleteEvent;
+import io.steer.llm.event.StreamDeltaEvent;
+import io.steer.llm.event.StreamErrorEvent;
+import io.steer.llm.event.StreamEvent;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.options.EventProcessor;
+import io.steer.llm.options.StreamCallbacks;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.ProviderAdapter;
+import io.steer.llm.provider.ProviderRequest;
+import io.steer.llm.provider.ProviderRouter;
+import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.provider.openai.OpenAiChatCompletionsAdapter;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The {@link SteerLLMClient} built by {@link SteerLLMClient#builder()}: one WebClient shared by
+ * every provider adapter.
+ */
+public final class DefaultSteerLLMClient implements SteerLLMClient {
+
+	private final WebClient webClient;
+
+	private final ProviderRouter router;
+
+	private final StreamingOptions defaultOptions;
+
+	private final ObjectMapper mapper;
+
+	private DefaultSteerLLMClient(WebClient webClient, ProviderRouter router, StreamingOptions defaultOptions,
+			ObjectMapper mapper) {
+		this.webClient = webClient;
+		this.router = router;
+		this.defaultOptions = defaultOptions;
+		this.mapper = mapper;
+	}
+
+	public static SteerLLMClient.Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public StreamingOptions defaultOptions() {
+		return this.defaultOptions;
+	}
+
+	@Override
+	public Flux<String> stream(ChatRequest request, StreamingOptions options) {
+		return streamEvents(request, options, StreamCallbacks.NONE).handle((event, sink) -> {
+			if (event instanceof StreamDeltaEvent delta) {
+				if (delta.kind() == DeltaKind.TEXT && delta.choiceIndex() == 0) {
+					sink.next(delta.delta());
+				}
+			}
+			else if (event instanceof StreamErrorEvent error) {
+				sink.error(error.error());
+			}
+		});
+	}
+
+	@Override
+	public Mono<StreamingResponse> streamWithUsage(ChatRequest request, StreamingOptions options,
+			StreamCallbacks callbacks) {
+		return streamEvents(request, options, callbacks).filter(StreamEvent::isTerminal)
+			.next()
+			.handle((event, sink) -> {
+				if (event instanceof StreamCompleteEvent complete) {
+					sink.next(complete.response());
+				}
+				else if (event instanceof StreamErrorEvent error) {
+					sink.error(error.error());
+				}
+			});
+	}
+
+	@Override
+	public Flux<StreamEvent> streamEvents(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks) {
+		Objects.requireNonNull(request, "request must not be null");
+		Objects.requireNonNull(options, "options must not be null");
+		Objects.requireNonNull(callbacks, "callbacks must not be null");
+		ProviderRouter.Route route = this.router.route(request.model());
+		Flux<StreamEvent> events = Flux.defer(() -> exchange(route, request, options));
+		events = CallbackInvoker.apply(events, options.callbacks(), callbacks);
+		EventProcessor processor = options.eventProcessor();
+		return (processor != null) ? processor.process(events) : events;
+	}
+
+	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ChatRequest request, StreamingOptions options) {
+		ProviderAdapter adapter = route.adapter();
+		StreamSession session = new StreamSession(UUID.randomUUID().toString(), adapter, route.model(), request,
+				options, this.mapper);
+		ProviderRequest http = adapter.createRequest(request, route.model(), options);
+		return this.webClient.method(http.method())
+			.uri(http.uri())
+			.headers((headers) -> http.headers().forEach(headers::set))
+			.bodyValue(http.body())
+			.exchangeToFlux((response) -> read(adapter, session, response))
+			.takeUntil(StreamEvent::isTerminal)
+			.onErrorResume((ex) -> Mono.just(session.onError(ex)));
+	}
+
+	private Flux<StreamEvent> read(ProviderAdapter adapter, StreamSession session, ClientResponse response) {
+		int status = response.statusCode().value();
+		String requestId = adapter.requestId(response.headers().asHttpHeaders());
+		if (!response.statusCode().is2xxSuccessful()) {
+			return response.bodyToMono(String.class)
+				.defaultIfEmpty("")
+				.map((body) -> (StreamEvent) session.onError(adapter.httpError(status, requestId, body)))
+				.flux();
+		}
+		return Flux.concat(Mono.fromSupplier(() -> session.start(requestId, status)),
+				response.bodyToFlux(DataBuffer.class).concatMapIterable(session::onData),
+				Flux.defer(() -> Flux.fromIterable(session.onEndOfBody())));
+	}
+
+	private static final class Builder implements SteerLLMClient.Builder {
+
+		private WebClient.@Nullable Builder webClientBuilder;
+
+		private final Map<String, ProviderSettings> openAiCompatible = new LinkedHashMap<>();
+
+		private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+
+		private final List<String> order = new ArrayList<>();
+
+		private @Nullable String defaultProvider;
+
+		private StreamingOptions defaultOptions = StreamingOptions.DEFAULTS;
+
+		private @Nullable ObjectMapper mapper;
+
+		@Override
+		public Builder webClientBuilder(WebClient.Builder webClientBuilder) {
+			this.webClientBuilder = webClientBuilder.clone();
+			return this;
+		}
+
+		@Override
+		public Builder openAi(ProviderSettings settings) {
+			return openAiCompatible("openai", settings);
+		}
+
+		@Override
+		public Builder xai(ProviderSettings settings) {
+			return openAiCompatible("xai", settings);
+		}
+
+		private Builder openAiCompatible(String name, ProviderSettings settings) {
+			this.adapters.remove(name);
+			this.openAiCompatible.put(name, Objects.requireNonNull(settings, "settings must not be null"));
+			remember(name);
+			return this;
+		}
+
+		@Override
+		public Builder provider(ProviderAdapter adapter) {
+			this.openAiCompatible.remove(adapter.name());
+			this.adapters.put(adapter.name(), adapter);
+			remember(adapter.name());
+			return this;
+		}
+
+		private void remember(String name) {
+			if (!this.order.contains(name)) {
+				this.order.add(name);
+			}
+		}
+
+		@Override
+		public Builder defaultProvider(String provider) {
+			this.defaultProvider = provider;
+			return this;
+		}
+
+		@Override
+		public Builder defaultOptions(StreamingOptions options) {
+			this.defaultOptions = Objects.requireNonNull(options, "options must not be null");
+			return this;
+		}
+
+		@Override
+		public Builder jsonMapper(ObjectMapper mapper) {
+			this.mapper = mapper;
+			return this;
+		}
+
+		@Override
+		public SteerLLMClient build() {
+			if (this.order.isEmpty()) {
+				throw new IllegalStateException("No provider configured: add at least one (openAi, xai, provider)");
+			}
+			ObjectMapper jsonMapper = (this.mapper != null) ? this.mapper
+					: JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+			List<ProviderAdapter> all = new ArrayList<>();
+			for (String name : this.order) {
+				ProviderSettings settings = this.openAiCompatible.get(name);
+				if (settings != null) {
+					all.add("xai".equals(name) ? OpenAiChatCompletionsAdapter.xai(settings, jsonMapper)
+							: OpenAiChatCompletionsAdapter.openAi(settings, jsonMapper));
+				}
+				else {
+					all.add(this.adapters.get(name));
+				}
+			}
+			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder : WebClient.builder();
+			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),
+					this.defaultOptions, jsonMapper);
+		}
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package io.steer.llm.error;
+
+import io.steer.llm.event.StreamErrorType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The provider answered with an HTTP error status instead of a stream.
+ * <p>
+ * Statuses 408, 409, 429 and 5xx (including Anthropic's 529) are retryable; 400, 401, 403,
+ * 404, 422 and other 4xx are not.
+ */
+public class ProviderHttpException extends SteerLLMException {
+
+	private final int statusCode;
+
+	private final @Nullable String providerErrorType;
+
+	private final @Nullable String providerErrorCode;
+
+	private final @Nullable String providerMessage;
+
+	private final @Nullable String requestId;
+
+	public ProviderHttpException(String provider, int statusCode, @Nullable String providerErrorType,
+			@Nullable String providerErrorCode, @Nullable String providerMessage, @Nullable String requestId) {
+		super(message(provider, statusCode, providerErrorType, providerMessage), StreamErrorType.HTTP,
+				isRetryableStatus(statusCode), provider, null);
+		this.statusCode = statusCode;
+		this.providerErrorType = providerErrorType;
+		this.providerErrorCode = providerErrorCode;
+		this.providerMessage = providerMessage;
+		this.requestId = requestId;
+	}
+
+	private static String message(String provider, int status, @Nullable String type, @Nullable String message) {
+		StringBuilder sb = new StringBuilder(provider).append(" returned HTTP ").append(status);
+		if (type != null) {
+			sb.append(" (").append(type).append(')');
+		}
+		if (message != null && !message.isEmpty()) {
+			sb.append(": ").append(message);
+		}
+		return sb.toString();
+	}
+
+	/**
+	 * Whether an HTTP status is worth retrying.
+	 * @param statusCode the status
+	 * @return {@code true} for 408, 409, 429 and 5xx
+	 */
+	public static boolean isRetryableStatus(int statusCode) {
+		return statusCode == 408 || statusCode == 409 || statusCode == 429 || statusCode >= 500;
+	}
+
+	/** @return the HTTP status code */
+	public int getStatusCode() {
+		return this.statusCode;
+	}
+
+	/** @return the provider's error type ({@code invalid_request_error}, {@code overloaded_error}, …), or {@code null} */
+	public @Nullable String getProviderErrorType() {
+		return this.providerErrorType;
+	}
+
+	/** @return the provider's error code ({@code invalid_api_key}, {@code rate_limit_exceeded}, …), or {@code null} */
+	public @Nullable String getProviderErrorCode() {
+		return this.providerErrorCode;
+	}
+
+	/** @return the provider's error message, or {@code null} when the body had none */
+	public @Nullable String getProviderMessage() {
+		return this.providerMessage;
+	}
+
+	/** @return the provider's request id from the response headers, or {@code null} */
+	public @Nullable String getRequestId() {
+		return this.requestId;
+	}
+
+}

@@ -1,0 +1,17 @@
+package io.steer.llm.error;
+
+import io.steer.llm.event.StreamErrorType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The stream could not be read: a malformed SSE event, a chunk that is not valid JSON or not
+ * of the provider's shape, or an event larger than the configured limit. Not retryable: the
+ * same request is likely to produce the same bytes.
+ */
+public class StreamParseException extends SteerLLMException {
+
+	public StreamParseException(@Nullable String provider, String message, @Nullable Throwable cause) {
+		super(message, StreamErrorType.PARSE, false, provider, cause);
+	}
+
+}

@@ -1,0 +1,35 @@
+package io.steer.llm.event;
+
+import java.time.Instant;
+
+import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.model.Usage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The stream ended normally.
+ *
+ * @param streamId id of the stream
+ * @param totalChunks number of delta events delivered
+ * @param durationMs time from sending the request to the end of the stream (ms)
+ * @param usage final usage, {@code null} when none was sent or estimated
+ * @param response everything the stream produced
+ * @param timestamp when the stream ended
+ */
+public record StreamCompleteEvent(String streamId, int totalChunks, double durationMs, @Nullable Usage usage,
+		StreamingResponse response, Instant timestamp) implements StreamEvent {
+
+	/**
+	 * The final usage, under the original SDK's name.
+	 * @return {@link #usage()}
+	 */
+	public @Nullable Usage finalUsage() {
+		return this.usage;
+	}
+
+	@Override
+	public boolean isTerminal() {
+		return true;
+	}
+
+}

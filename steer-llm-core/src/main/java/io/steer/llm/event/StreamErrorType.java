@@ -1,0 +1,26 @@
+package io.steer.llm.event;
+
+/**
+ * Why a stream failed.
+ */
+public enum StreamErrorType {
+
+	/** The provider answered with an HTTP error status before streaming. */
+	HTTP,
+
+	/** The provider sent an error inside the stream (a mid-stream {@code error} object or event). */
+	PROVIDER,
+
+	/** The stream could not be read: malformed SSE, invalid JSON, an oversized event. */
+	PARSE,
+
+	/** The connection could not be opened, or failed before any response. */
+	CONNECTION,
+
+	/** A configured time limit fired. */
+	TIMEOUT,
+
+	/** The connection ended before the provider's end-of-stream marker. */
+	INTERRUPTED
+
+}

@@ -1,0 +1,26 @@
+package io.steer.llm.event;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The provider accepted the request and its stream begins.
+ *
+ * @param streamId id this client gave the stream
+ * @param provider provider name ({@code openai}, {@code xai}, {@code anthropic})
+ * @param model model asked for
+ * @param requestId the provider's request id from its response headers ({@code x-request-id},
+ * Anthropic {@code request-id}); {@code null} when it sent none
+ * @param timestamp when the response headers arrived
+ * @param metadata extras: {@code http.status}, and the request's own metadata
+ */
+public record StreamStartEvent(String streamId, String provider, String model, @Nullable String requestId,
+		Instant timestamp, Map<String, Object> metadata) implements StreamEvent {
+
+	public StreamStartEvent {
+		metadata = Map.copyOf(metadata);
+	}
+
+}

@@ -1,0 +1,56 @@
+package io.steer.llm.model;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything one stream produced, assembled from its deltas.
+ * <p>
+ * For a request with {@code n > 1} choices, {@link #text()}, {@link #finishReason()} and
+ * {@link #toolCalls()} describe choice 0 and {@link #choices()} holds all of them.
+ *
+ * @param id provider response id ({@code chatcmpl-…}, {@code msg_…}, {@code resp_…}),
+ * {@code null} when none arrived
+ * @param provider provider name ({@code openai}, {@code xai}, {@code anthropic})
+ * @param model model that answered, as the provider named it (e.g. a dated snapshot)
+ * @param text concatenated text deltas of choice 0
+ * @param refusal concatenated refusal deltas of choice 0, {@code null} when the model did
+ * not refuse
+ * @param reasoning concatenated reasoning deltas of choice 0, empty when none
+ * @param finishReason the provider's finish reason of choice 0, {@code null} when the stream
+ * ended without one
+ * @param toolCalls tool calls of choice 0, by index
+ * @param choices every choice, by index
+ * @param usage token usage, {@code null} when the provider sent none and none was estimated
+ * @param usageEstimated whether {@code usage} is an estimate rather than the provider's count
+ * @param costUsd cost of the response in USD, {@code null} when unknown
+ * @param json the text parsed as JSON when a JSON response format was asked for and the text
+ * parsed, else {@code null}
+ * @param metrics timing figures
+ * @param metadata provider-specific extras (e.g. {@code system_fingerprint},
+ * {@code service_tier}, Anthropic signatures)
+ */
+public record StreamingResponse(@Nullable String id, String provider, String model, String text,
+		@Nullable String refusal, String reasoning, @Nullable String finishReason, List<ToolCall> toolCalls,
+		List<Choice> choices, @Nullable Usage usage, boolean usageEstimated, @Nullable BigDecimal costUsd,
+		@Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata) {
+
+	public StreamingResponse {
+		toolCalls = List.copyOf(toolCalls);
+		choices = List.copyOf(choices);
+		metadata = Map.copyOf(metadata);
+	}
+
+	/**
+	 * Same as {@link #text()}, for callers used to the original SDK's {@code get_text()}.
+	 * @return the text of choice 0
+	 */
+	public String getText() {
+		return this.text;
+	}
+
+}

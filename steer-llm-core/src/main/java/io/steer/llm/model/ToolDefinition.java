@@ -1,0 +1,28 @@
+package io.steer.llm.model;
+
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A function the model may call.
+ *
+ * @param name function name
+ * @param description what the function does, for the model; may be {@code null}
+ * @param parameters JSON Schema of the arguments, as a map
+ * @param strict whether to ask for strict schema adherence (OpenAI {@code strict})
+ */
+public record ToolDefinition(String name, @Nullable String description, Map<String, Object> parameters,
+		boolean strict) {
+
+	public ToolDefinition {
+		Objects.requireNonNull(name, "name must not be null");
+		parameters = Map.copyOf(parameters);
+	}
+
+	public static ToolDefinition function(String name, @Nullable String description, Map<String, Object> parameters) {
+		return new ToolDefinition(name, description, parameters, false);
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.steer.llm.options;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.steer.llm.event.StreamCompleteEvent;
+import io.steer.llm.event.StreamDeltaEvent;
+import io.steer.llm.event.StreamErrorEvent;
+import io.steer.llm.event.StreamStartEvent;
+import io.steer.llm.event.StreamUsageEvent;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+
+/**
+ * Functions called as a stream's events pass: {@code onStart}, {@code onDelta},
+ * {@code onUsage}, {@code onComplete} and {@code onError}. Each may be plain or asynchronous.
+ * <p>
+ * A callback that throws, or whose publisher fails, is logged at WARN and otherwise ignored:
+ * the stream and its other callbacks carry on. Callbacks given in {@link StreamingOptions}
+ * run before those given to a single call.
+ *
+ * @param onStart called with the start event, or {@code null}
+ * @param onDelta called with each delta event, or {@code null}
+ * @param onUsage called with each usage event, or {@code null}
+ * @param onComplete called with the complete event, or {@code null}
+ * @param onError called with the error event, or {@code null}
+ */
+public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart,
+		@Nullable StreamCallback<StreamDeltaEvent> onDelta, @Nullable StreamCallback<StreamUsageEvent> onUsage,
+		@Nullable StreamCallback<StreamCompleteEvent> onComplete, @Nullable StreamCallback<StreamErrorEvent> onError) {
+
+	/** No callbacks. */
+	public static final StreamCallbacks NONE = new StreamCallbacks(null, null, null, null, null);
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Whether no callback is set.
+	 * @return {@code true} for {@link #NONE}
+	 */
+	public boolean isEmpty() {
+		return this.onStart == null && this.onDelta == null && this.onUsage == null && this.onComplete == null
+				&& this.onError == null;
+	}
+
+	/**
+	 * Whether any callback is asynchronous.
+	 * @return {@code true} when the stream has to wait for a callback's publisher
+	 */
+	public boolean hasAsync() {
+		return this.onStart instanceof StreamCallback.Async || this.onDelta instanceof StreamCallback.Async
+				|| this.onUsage instanceof StreamCallback.Async || this.onComplete instanceof StreamCallback.Async
+				|| this.onError instanceof StreamCallback.Async;
+	}
+
+	/**
+	 * Builder of {@link StreamCallbacks}.
+	 */
+	public static final class Builder {
+
+		private @Nullable StreamCallback<StreamStartEvent> onStart;
+
+		private @Nullable StreamCallback<StreamDeltaEvent> onDelta;
+
+		private @Nullable StreamCallback<StreamUsageEvent> onUsage;
+
+		private @Nullable StreamCallback<StreamCompleteEvent> onComplete;
+
+		private @Nullable StreamCallback<StreamErrorEvent> onError;
+
+		private Builder() {
+		}
+
+		public Builder onStart(Consumer<? super StreamStartEvent> callback) {
+			this.onStart = StreamCallback.of(callback);
+			return this;
+		}
+
+		public Builder onStartAsync(Function<? super StreamStartEvent, ? extends Publisher<Void>> callback) {
+			this.onStart = StreamCallback.async(callback);
+			return this;
+		}
+
+		public Builder onDelta(Consumer<? super StreamDeltaEvent> callback) {
+			this.onDelta = StreamCallback.of(callback);
+			return this;
+		}
+
+		public Builder onDeltaAsync(Function<? super StreamDeltaEvent, ? extends Publisher<Void>> callback) {
+			this.onDelta = StreamCallback.async(callback);
+			return this;
+		}
+
+		public Builder onUsage(Consumer<? super StreamUsageEvent> callback) {
+			this.onUsage = StreamCallback.of(callback);
+			return this;
+		}
+
+		public Builder onUsageAsync(Function<? super StreamUsageEvent, ? extends Publisher<Void>> callback) {
+			this.onUsage = StreamCallback.async(callback);
+			return this;
+		}
+
+		public Builder onComplete(Consumer<? super StreamCompleteEvent> callback) {
+			this.onComplete = StreamCallback.of(callback);
+			return this;
+		}
+
+		public Builder onCompleteAsync(Function<? super StreamCompleteEvent, ? extends Publisher<Void>> callback) {
+			this.onComplete = StreamCallback.async(callback);
+			return this;
+		}
+
+		public Builder onError(Consumer<? super StreamErrorEvent> callback) {
+			this.onError = StreamCallback.of(callback);
+			return this;
+		}
+
+		public Builder onErrorAsync(Function<? super StreamErrorEvent, ? extends Publisher<Void>> callback) {
+			this.onError = StreamCallback.async(callback);
+			return this;
+		}
+
+		public StreamCallbacks build() {
+			return new StreamCallbacks(this.onStart, this.onDelta, this.onUsage, this.onComplete, this.onError);
+		}
+
+	}
+
+}

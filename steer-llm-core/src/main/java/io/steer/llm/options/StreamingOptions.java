@@ -1,0 +1,361 @@
+package io.steer.llm.options;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one stream is read, measured and shaped. Immutable; use {@link #builder()},
+ * {@link #toBuilder()} or a preset ({@link #DEFAULTS}, {@link #JSON_MODE}, {@link #DEBUG},
+ * {@link #HIGH_PERFORMANCE}, {@link #HIGH_THROUGHPUT}, {@link #LOW_LATENCY}).
+ * <p>
+ * In Spring Boot every field is bound from {@code steer.streaming.*}.
+ *
+ * @param enableUsageAggregation whether to estimate usage when the provider does not send it
+ * @param aggregatorType how usage is estimated
+ * @param preferTiktoken whether {@link AggregatorType#AUTO} counts OpenAI-family models with
+ * tiktoken rather than characters
+ * @param enableJsonStreamHandler whether JSON answers are parsed incrementally as they stream
+ * @param validateJsonIncrementally whether the JSON handler rejects invalid JSON as soon as it
+ * streams, rather than at the end
+ * @param eventProcessor stage applied to the event flux, or {@code null}
+ * @param connectionTimeout longest wait to open the TCP connection
+ * @param readTimeout longest gap between two received events, including before the first byte
+ * @param totalTimeout longest time for the whole stream
+ * @param retryOnConnectionError whether to retry a failure that happens before the first delta
+ * @param maxReconnectAttempts most retries or reconnections of one stream (0 for none)
+ * @param reconnectDelay first backoff delay before a retry; later ones grow exponentially
+ * @param preservePartialResponse whether a broken stream's error carries what arrived
+ * @param chunkSize characters per chunk released by output buffers (0: as received)
+ * @param bufferSize most events held between the connection and a slow subscriber
+ * @param bufferType how output buffers group text
+ * @param progressInterval shortest time between two progress reports
+ * @param rateLimit most tokens per second released to the subscriber (0: unlimited)
+ * @param logStreamingMetrics whether to log each stream's metrics at INFO when it ends
+ * @param callbacks functions called as events pass
+ */
+public record StreamingOptions(boolean enableUsageAggregation, AggregatorType aggregatorType, boolean preferTiktoken,
+		boolean enableJsonStreamHandler, boolean validateJsonIncrementally, @Nullable EventProcessor eventProcessor,
+		Duration connectionTimeout, Duration readTimeout, Duration totalTimeout, boolean retryOnConnectionError,
+		int maxReconnectAttempts, Duration reconnectDelay, boolean preservePartialResponse, int chunkSize,
+		int bufferSize, BufferType bufferType, Duration progressInterval, double rateLimit,
+		boolean logStreamingMetrics, StreamCallbacks callbacks) {
+
+	/**
+	 * Defaults: usage aggregation on ({@code auto}, tiktoken preferred), JSON handler off,
+	 * 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms, partial responses kept,
+	 * 256 buffered events, word buffering, 100 ms progress, no rate limit.
+	 */
+	public static final StreamingOptions DEFAULTS = new Builder().build();
+
+	/** For {@code response_format} JSON answers: incremental JSON handling and validation, metrics logged. */
+	public static final StreamingOptions JSON_MODE = builder().enableJsonStreamHandler(true)
+		.validateJsonIncrementally(true)
+		.logStreamingMetrics(true)
+		.build();
+
+	/** For debugging: JSON handling and validation, every delta released at once, metrics logged. */
+	public static final StreamingOptions DEBUG = builder().enableJsonStreamHandler(true)
+		.validateJsonIncrementally(true)
+		.bufferType(BufferType.NONE)
+		.progressInterval(Duration.ZERO)
+		.logStreamingMetrics(true)
+		.build();
+
+	/** Least work per delta: no usage estimation, no JSON handling. */
+	public static final StreamingOptions HIGH_PERFORMANCE = builder().enableUsageAggregation(false)
+		.enableJsonStreamHandler(false)
+		.build();
+
+	/**
+	 * Many concurrent or long streams: no usage estimation or JSON handling, larger buffers,
+	 * text released in 50-character chunks, progress every second.
+	 */
+	public static final StreamingOptions HIGH_THROUGHPUT = builder().enableUsageAggregation(false)
+		.enableJsonStreamHandler(false)
+		.bufferSize(1024)
+		.chunkSize(50)
+		.bufferType(BufferType.NONE)
+		.progressInterval(Duration.ofSeconds(1))
+		.build();
+
+	/**
+	 * Interactive use: no usage estimation or JSON handling, 2 s connect, 15 s read, no
+	 * retries, every delta released at once.
+	 */
+	public static final StreamingOptions LOW_LATENCY = builder().enableUsageAggregation(false)
+		.enableJsonStreamHandler(false)
+		.connectionTimeout(Duration.ofSeconds(2))
+		.readTimeout(Duration.ofSeconds(15))
+		.retryOnConnectionError(false)
+		.bufferType(BufferType.NONE)
+		.build();
+
+	public StreamingOptions {
+		Objects.requireNonNull(aggregatorType, "aggregatorType must not be null");
+		Objects.requireNonNull(bufferType, "bufferType must not be null");
+		Objects.requireNonNull(callbacks, "callbacks must not be null");
+		requirePositive("connectionTimeout", connectionTimeout);
+		requirePositive("readTimeout", readTimeout);
+		requirePositive("totalTimeout", totalTimeout);
+		requireNotNegative("reconnectDelay", reconnectDelay);
+		requireNotNegative("progressInterval", progressInterval);
+		if (maxReconnectAttempts < 0) {
+			throw new IllegalArgumentException("maxReconnectAttempts must not be negative, was " + maxReconnectAttempts);
+		}
+		if (chunkSize < 0) {
+			throw new IllegalArgumentException("chunkSize must not be negative, was " + chunkSize);
+		}
+		if (bufferSize < 1) {
+			throw new IllegalArgumentException("bufferSize must be at least 1, was " + bufferSize);
+		}
+		if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
+			throw new IllegalArgumentException("rateLimit must be a finite number of tokens per second >= 0, was " + rateLimit);
+		}
+	}
+
+	private static void requirePositive(String field, Duration value) {
+		Objects.requireNonNull(value, () -> field + " must not be null");
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(field + " must be positive, was " + value);
+		}
+	}
+
+	private static void requireNotNegative(String field, Duration value) {
+		Objects.requireNonNull(value, () -> field + " must not be null");
+		if (value.isNegative()) {
+			throw new IllegalArgumentException(field + " must not be negative, was " + value);
+		}
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * A builder that starts from these options.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/**
+	 * A copy with other callbacks.
+	 * @param callbacks the callbacks
+	 * @return the copy
+	 */
+	public StreamingOptions withCallbacks(StreamCallbacks callbacks) {
+		return toBuilder().callbacks(callbacks).build();
+	}
+
+	/**
+	 * A copy with another event processor.
+	 * @param eventProcessor the processor, or {@code null} for none
+	 * @return the copy
+	 */
+	public StreamingOptions withEventProcessor(@Nullable EventProcessor eventProcessor) {
+		return toBuilder().eventProcessor(eventProcessor).build();
+	}
+
+	/**
+	 * Builder of {@link StreamingOptions}; starts from the defaults. Values are checked by
+	 * {@link #build()}, which throws {@link IllegalArgumentException} naming the field.
+	 */
+	public static final class Builder {
+
+		private boolean enableUsageAggregation = true;
+
+		private AggregatorType aggregatorType = AggregatorType.AUTO;
+
+		private boolean preferTiktoken = true;
+
+		private boolean enableJsonStreamHandler = false;
+
+		private boolean validateJsonIncrementally = false;
+
+		private @Nullable EventProcessor eventProcessor;
+
+		private Duration connectionTimeout = Duration.ofSeconds(5);
+
+		private Duration readTimeout = Duration.ofSeconds(30);
+
+		private Duration totalTimeout = Duration.ofMinutes(5);
+
+		private boolean retryOnConnectionError = true;
+
+		private int maxReconnectAttempts = 3;
+
+		private Duration reconnectDelay = Duration.ofMillis(500);
+
+		private boolean preservePartialResponse = true;
+
+		private int chunkSize = 0;
+
+		private int bufferSize = 256;
+
+		private BufferType bufferType = BufferType.WORD;
+
+		private Duration progressInterval = Duration.ofMillis(100);
+
+		private double rateLimit = 0;
+
+		private boolean logStreamingMetrics = false;
+
+		private StreamCallbacks callbacks = StreamCallbacks.NONE;
+
+		private Builder() {
+		}
+
+		private Builder(StreamingOptions o) {
+			this.enableUsageAggregation = o.enableUsageAggregation;
+			this.aggregatorType = o.aggregatorType;
+			this.preferTiktoken = o.preferTiktoken;
+			this.enableJsonStreamHandler = o.enableJsonStreamHandler;
+			this.validateJsonIncrementally = o.validateJsonIncrementally;
+			this.eventProcessor = o.eventProcessor;
+			this.connectionTimeout = o.connectionTimeout;
+			this.readTimeout = o.readTimeout;
+			this.totalTimeout = o.totalTimeout;
+			this.retryOnConnectionError = o.retryOnConnectionError;
+			this.maxReconnectAttempts = o.maxReconnectAttempts;
+			this.reconnectDelay = o.reconnectDelay;
+			this.preservePartialResponse = o.preservePartialResponse;
+			this.chunkSize = o.chunkSize;
+			this.bufferSize = o.bufferSize;
+			this.bufferType = o.bufferType;
+			this.progressInterval = o.progressInterval;
+			this.rateLimit = o.rateLimit;
+			this.logStreamingMetrics = o.logStreamingMetrics;
+			this.callbacks = o.callbacks;
+		}
+
+		public Builder enableUsageAggregation(boolean enableUsageAggregation) {
+			this.enableUsageAggregation = enableUsageAggregation;
+			return this;
+		}
+
+		public Builder aggregatorType(AggregatorType aggregatorType) {
+			this.aggregatorType = aggregatorType;
+			return this;
+		}
+
+		/**
+		 * Sets the aggregator type from its configuration name.
+		 * @param aggregatorType {@code auto}, {@code tiktoken} or {@code character}
+		 * @return this builder
+		 * @throws IllegalArgumentException when the name is unknown
+		 */
+		public Builder aggregatorType(String aggregatorType) {
+			this.aggregatorType = AggregatorType.from(aggregatorType);
+			return this;
+		}
+
+		public Builder preferTiktoken(boolean preferTiktoken) {
+			this.preferTiktoken = preferTiktoken;
+			return this;
+		}
+
+		public Builder enableJsonStreamHandler(boolean enableJsonStreamHandler) {
+			this.enableJsonStreamHandler = enableJsonStreamHandler;
+			return this;
+		}
+
+		public Builder validateJsonIncrementally(boolean validateJsonIncrementally) {
+			this.validateJsonIncrementally = validateJsonIncrementally;
+			return this;
+		}
+
+		public Builder eventProcessor(@Nullable EventProcessor eventProcessor) {
+			this.eventProcessor = eventProcessor;
+			return this;
+		}
+
+		public Builder connectionTimeout(Duration connectionTimeout) {
+			this.connectionTimeout = connectionTimeout;
+			return this;
+		}
+
+		public Builder readTimeout(Duration readTimeout) {
+			this.readTimeout = readTimeout;
+			return this;
+		}
+
+		public Builder totalTimeout(Duration totalTimeout) {
+			this.totalTimeout = totalTimeout;
+			return this;
+		}
+
+		public Builder retryOnConnectionError(boolean retryOnConnectionError) {
+			this.retryOnConnectionError = retryOnConnectionError;
+			return this;
+		}
+
+		public Builder maxReconnectAttempts(int maxReconnectAttempts) {
+			this.maxReconnectAttempts = maxReconnectAttempts;
+			return this;
+		}
+
+		public Builder reconnectDelay(Duration reconnectDelay) {
+			this.reconnectDelay = reconnectDelay;
+			return this;
+		}
+
+		public Builder preservePartialResponse(boolean preservePartialResponse) {
+			this.preservePartialResponse = preservePartialResponse;
+			return this;
+		}
+
+		public Builder chunkSize(int chunkSize) {
+			this.chunkSize = chunkSize;
+			return this;
+		}
+
+		public Builder bufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
+			return this;
+		}
+
+		public Builder bufferType(BufferType bufferType) {
+			this.bufferType = bufferType;
+			return this;
+		}
+
+		public Builder progressInterval(Duration progressInterval) {
+			this.progressInterval = progressInterval;
+			return this;
+		}
+
+		public Builder rateLimit(double rateLimit) {
+			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		public Builder logStreamingMetrics(boolean logStreamingMetrics) {
+			this.logStreamingMetrics = logStreamingMetrics;
+			return this;
+		}
+
+		public Builder callbacks(StreamCallbacks callbacks) {
+			this.callbacks = callbacks;
+			return this;
+		}
+
+		/**
+		 * Builds the options.
+		 * @return the options
+		 * @throws IllegalArgumentException when a value is invalid; the message names the field
+		 */
+		public StreamingOptions build() {
+			return new StreamingOptions(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken,
+					this.enableJsonStreamHandler, this.validateJsonIncrementally, this.eventProcessor,
+					this.connectionTimeout, this.readTimeout, this.totalTimeout, this.retryOnConnectionError,
+					this.maxReconnectAttempts, this.reconnectDelay, this.preservePartialResponse, this.chunkSize,
+					this.bufferSize, this.bufferType, this.progressInterval, this.rateLimit, this.logStreamingMetrics,
+					this.callbacks);
+		}
+
+	}
+
+}

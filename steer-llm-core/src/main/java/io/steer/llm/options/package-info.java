@@ -1,0 +1,7 @@
+/**
+ * {@link io.steer.llm.options.StreamingOptions}, its presets, and stream callbacks.
+ */
+@NullMarked
+package io.steer.llm.options;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,61 @@
+package io.steer.llm.provider;
+
+import io.steer.llm.error.SteerLLMException;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.options.StreamingOptions;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+
+/**
+ * One provider wire format: how to open a stream and how to read it.
+ */
+public interface ProviderAdapter {
+
+	/**
+	 * Provider name, used in events, metrics and {@code provider:model} routing.
+	 * @return the name, e.g. {@code openai}
+	 */
+	String name();
+
+	/**
+	 * Connection settings.
+	 * @return the settings
+	 */
+	ProviderSettings settings();
+
+	/**
+	 * Builds the HTTP request that opens the stream.
+	 * @param request the request
+	 * @param model the model to ask for, without any {@code provider:} prefix
+	 * @param options the streaming options
+	 * @return the HTTP request
+	 */
+	ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options);
+
+	/**
+	 * Creates the parser of one stream.
+	 * @param listener receives what the stream carries
+	 * @return a new parser
+	 */
+	StreamParser createParser(StreamDeltaListener listener);
+
+	/**
+	 * Turns an HTTP error response into an exception.
+	 * @param status the HTTP status
+	 * @param requestId the provider's request id, or {@code null}
+	 * @param body the response body, possibly empty
+	 * @return the exception, whose message never holds the API key
+	 */
+	SteerLLMException httpError(int status, @Nullable String requestId, String body);
+
+	/**
+	 * Reads the provider's request id from response headers.
+	 * @param headers the headers
+	 * @return the request id, or {@code null}
+	 */
+	default @Nullable String requestId(HttpHeaders headers) {
+		return headers.getFirst("x-request-id");
+	}
+
+}

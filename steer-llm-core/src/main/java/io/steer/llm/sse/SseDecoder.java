@@ -1,0 +1,314 @@
+package io.steer.llm.sse;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+import io.steer.llm.error.StreamParseException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Incremental decoder of a {@code text/event-stream} body, following the WHATWG rules: lines
+ * end with CRLF, LF or CR; a leading byte-order mark is dropped; lines starting with {@code :}
+ * are comments; {@code event}, {@code data}, {@code id} and {@code retry} fields are read, one
+ * space after the colon removed, and other fields ignored; a blank line dispatches the event
+ * when it has data; an event left incomplete at the end of the body is discarded.
+ * <p>
+ * Bytes may be fed split at any point, including inside a CRLF pair or a multi-byte UTF-8
+ * character: lines are decoded as UTF-8 only once complete. Not thread-safe: one decoder per
+ * stream.
+ *
+ * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">WHATWG
+ * HTML, 9.2.6 Interpreting an event stream</a>
+ */
+public final class SseDecoder {
+
+	/** Default limit on the size of one event: 1 MiB. */
+	public static final int DEFAULT_MAX_EVENT_SIZE = 1024 * 1024;
+
+	private static final byte CR = '\r';
+
+	private static final byte LF = '\n';
+
+	private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] RETRY = "retry".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+
+	private final int maxEventSize;
+
+	/** Bytes of the current, not yet terminated line. */
+	private byte[] carry = new byte[256];
+
+	private int carryLength;
+
+	/** Scratch array the input is copied into. */
+	private byte[] scratch = new byte[8192];
+
+	private boolean skipLeadingLf;
+
+	private boolean bomChecked;
+
+	private int bomBytesSeen;
+
+	private @Nullable String eventType;
+
+	private @Nullable String singleData;
+
+	private @Nullable StringBuilder multiData;
+
+	private boolean hasData;
+
+	private @Nullable String lastEventId;
+
+	private @Nullable Long retry;
+
+	private int eventSize;
+
+	public SseDecoder() {
+		this(DEFAULT_MAX_EVENT_SIZE);
+	}
+
+	/**
+	 * Creates a decoder.
+	 * @param maxEventSize most bytes one event (all its lines) may take
+	 */
+	public SseDecoder(int maxEventSize) {
+		if (maxEventSize < 1) {
+			throw new IllegalArgumentException("maxEventSize must be positive, was " + maxEventSize);
+		}
+		this.maxEventSize = maxEventSize;
+	}
+
+	/**
+	 * Feeds the next bytes of the body; the buffer's position is moved to its limit.
+	 * @param buffer the bytes
+	 * @param sink receives each event completed by these bytes
+	 * @throws StreamParseException when an event exceeds the size limit
+	 */
+	public void decode(ByteBuffer buffer, Consumer<? super SseEvent> sink) {
+		int length = buffer.remaining();
+		if (this.scratch.length < length) {
+			this.scratch = new byte[Math.max(length, this.scratch.length * 2)];
+		}
+		buffer.get(this.scratch, 0, length);
+		decode(this.scratch, 0, length, sink);
+	}
+
+	/**
+	 * Feeds the next bytes of the body.
+	 * @param bytes array holding the bytes
+	 * @param offset first byte
+	 * @param length number of bytes
+	 * @param sink receives each event completed by these bytes
+	 * @throws StreamParseException when an event exceeds the size limit
+	 */
+	public void decode(byte[] bytes, int offset, int length, Consumer<? super SseEvent> sink) {
+		int i = offset;
+		int end = offset + length;
+		if (!this.bomChecked) {
+			i = skipBom(bytes, i, end);
+			if (!this.bomChecked) {
+				return;
+			}
+		}
+		if (this.skipLeadingLf && i < end) {
+			this.skipLeadingLf = false;
+			if (bytes[i] == LF) {
+				i++;
+			}
+		}
+		int lineStart = i;
+		while (i < end) {
+			byte b = bytes[i];
+			if (b == LF || b == CR) {
+				if (this.carryLength > 0) {
+					append(bytes, lineStart, i - lineStart);
+					line(this.carry, 0, this.carryLength, sink);
+					this.carryLength = 0;
+				}
+				else {
+					line(bytes, lineStart, i - lineStart, sink);
+				}
+				i++;
+				if (b == CR) {
+					if (i < end) {
+						if (bytes[i] == LF) {
+							i++;
+						}
+					}
+					else {
+						this.skipLeadingLf = true;
+					}
+				}
+				lineStart = i;
+			}
+			else {
+				i++;
+			}
+		}
+		if (lineStart < end) {
+			append(bytes, lineStart, end - lineStart);
+		}
+	}
+
+	/**
+	 * Ends the body. An event without its terminating blank line is discarded, as the WHATWG
+	 * rules require.
+	 * @return whether an incomplete event or line was discarded
+	 */
+	public boolean end() {
+		boolean discarded = this.carryLength > 0 || this.hasData;
+		this.carryLength = 0;
+		resetEvent();
+		return discarded;
+	}
+
+	private int skipBom(byte[] bytes, int i, int end) {
+		while (i < end && this.bomBytesSeen < 3) {
+			if (bytes[i] != BOM[this.bomBytesSeen]) {
+				// not a BOM: replay the bytes taken for one
+				this.bomChecked = true;
+				if (this.bomBytesSeen > 0) {
+					append(BOM, 0, this.bomBytesSeen);
+				}
+				return i;
+			}
+			this.bomBytesSeen++;
+			i++;
+		}
+		if (this.bomBytesSeen == 3) {
+			this.bomChecked = true;
+		}
+		return i;
+	}
+
+	private void append(byte[] bytes, int offset, int length) {
+		int needed = this.carryLength + length;
+		checkSize(needed);
+		if (needed > this.carry.length) {
+			this.carry = Arrays.copyOf(this.carry, Math.max(needed, this.carry.length * 2));
+		}
+		System.arraycopy(bytes, offset, this.carry, this.carryLength, length);
+		this.carryLength = needed;
+	}
+
+	private void checkSize(int lineLength) {
+		if (this.eventSize + lineLength > this.maxEventSize) {
+			int size = this.eventSize + lineLength;
+			this.carryLength = 0;
+			resetEvent();
+			throw new StreamParseException(null,
+					"SSE event exceeds the limit of " + this.maxEventSize + " bytes (at least " + size + " bytes)", null);
+		}
+	}
+
+	private void line(byte[] bytes, int offset, int length, Consumer<? super SseEvent> sink) {
+		if (length == 0) {
+			dispatch(sink);
+			return;
+		}
+		checkSize(length);
+		this.eventSize += length + 1;
+		if (bytes[offset] == ':') {
+			return;
+		}
+		int colon = -1;
+		for (int j = offset; j < offset + length; j++) {
+			if (bytes[j] == ':') {
+				colon = j;
+				break;
+			}
+		}
+		int nameEnd = (colon >= 0) ? colon : offset + length;
+		int valueStart = (colon >= 0) ? colon + 1 : offset + length;
+		if (valueStart < offset + length && bytes[valueStart] == ' ') {
+			valueStart++;
+		}
+		int valueLength = offset + length - valueStart;
+		int nameLength = nameEnd - offset;
+		if (is(bytes, offset, nameLength, DATA)) {
+			String value = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+			if (!this.hasData) {
+				this.singleData = value;
+				this.hasData = true;
+			}
+			else {
+				if (this.multiData == null) {
+					this.multiData = new StringBuilder();
+				}
+				if (this.singleData != null) {
+					this.multiData.setLength(0);
+					this.multiData.append(this.singleData);
+					this.singleData = null;
+				}
+				this.multiData.append('\n').append(value);
+			}
+		}
+		else if (is(bytes, offset, nameLength, EVENT)) {
+			this.eventType = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+		}
+		else if (is(bytes, offset, nameLength, ID)) {
+			String id = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+			if (id.indexOf('\0') < 0) {
+				this.lastEventId = id;
+			}
+		}
+		else if (is(bytes, offset, nameLength, RETRY)) {
+			this.retry = parseRetry(bytes, valueStart, valueLength);
+		}
+	}
+
+	private @Nullable Long parseRetry(byte[] bytes, int offset, int length) {
+		if (length == 0 || length > 18) {
+			return this.retry;
+		}
+		long value = 0;
+		for (int j = offset; j < offset + length; j++) {
+			byte b = bytes[j];
+			if (b < '0' || b > '9') {
+				return this.retry;
+			}
+			value = value * 10 + (b - '0');
+		}
+		return value;
+	}
+
+	private static boolean is(byte[] bytes, int offset, int length, byte[] name) {
+		if (length != name.length) {
+			return false;
+		}
+		for (int j = 0; j < length; j++) {
+			if (bytes[offset + j] != name[j]) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private void dispatch(Consumer<? super SseEvent> sink) {
+		if (!this.hasData) {
+			resetEvent();
+			return;
+		}
+		String data = (this.singleData != null) ? this.singleData : this.multiData.toString();
+		SseEvent event = new SseEvent(this.eventType, data, this.lastEventId, this.retry);
+		resetEvent();
+		sink.accept(event);
+	}
+
+	private void resetEvent() {
+		this.eventType = null;
+		this.singleData = null;
+		this.hasData = false;
+		this.retry = null;
+		this.eventSize = 0;
+	}
+
+}
