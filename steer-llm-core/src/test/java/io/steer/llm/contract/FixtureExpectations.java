@@ -1,0 +1,90 @@
+package io.steer.llm.contract;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.steer.llm.model.Choice;
+import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.model.ToolCall;
+import io.steer.llm.test.SseFixture;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads a fixture's {@code .expected.json} and checks a {@link StreamingResponse} against it.
+ * The expected values were derived from the recording by a script outside this repository;
+ * they are never edited to fit the code.
+ */
+final class FixtureExpectations {
+
+	static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private FixtureExpectations() {
+	}
+
+	static JsonNode expected(SseFixture fixture) {
+		return MAPPER.readTree(fixture.expectedJson()
+			.orElseThrow(() -> new AssertionError("no .expected.json for " + fixture)));
+	}
+
+	static String text(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value == null || value.isNull()) ? null : value.asString();
+	}
+
+	/** Asserts a Chat Completions response (OpenAI or xAI) equals the expected values. */
+	static void assertChatCompletions(SseFixture fixture, StreamingResponse response) {
+		JsonNode expected = expected(fixture);
+		String what = fixture.toString();
+		assertThat(response.id()).as(what + " id").isEqualTo(text(expected, "id"));
+		assertThat(response.model()).as(what + " model").isEqualTo(text(expected, "model"));
+		assertThat(response.text()).as(what + " text").isEqualTo(text(expected, "text"));
+		assertThat(response.finishReason()).as(what + " finish reason").isEqualTo(text(expected, "finish_reason"));
+		assertThat(response.refusal()).as(what + " refusal").isEqualTo(text(expected, "refusal"));
+		String reasoning = text(expected, "reasoning_content");
+		assertThat(response.reasoning()).as(what + " reasoning").isEqualTo((reasoning != null) ? reasoning : "");
+		assertUsage(what, expected.get("usage"), response);
+		assertToolCalls(what, expected.get("tool_calls"), response.toolCalls());
+		JsonNode choices = expected.get("choices");
+		if (choices != null) {
+			assertThat(response.choices()).as(what + " choices").hasSize(choices.size());
+			for (JsonNode choice : choices) {
+				Choice actual = response.choices().get(choice.get("index").asInt());
+				assertThat(actual.text()).as(what + " choice text").isEqualTo(text(choice, "text"));
+				assertThat(actual.finishReason()).as(what + " choice finish").isEqualTo(text(choice, "finish_reason"));
+			}
+		}
+		else {
+			assertThat(response.choices()).as(what + " choices").hasSize(1);
+		}
+	}
+
+	static void assertUsage(String what, JsonNode expectedUsage, StreamingResponse response) {
+		assertThat(response.usage()).as(what + " usage").isNotNull();
+		assertThat(response.usageEstimated()).as(what + " usage estimated").isFalse();
+		assertThat((JsonNode) MAPPER.valueToTree(response.usage().raw())).as(what + " raw usage").isEqualTo(expectedUsage);
+		assertThat(response.usage().promptTokens()).isEqualTo(expectedUsage.get("prompt_tokens").asInt());
+		assertThat(response.usage().completionTokens()).isEqualTo(expectedUsage.get("completion_tokens").asInt());
+		assertThat(response.usage().totalTokens()).isEqualTo(expectedUsage.get("total_tokens").asInt());
+		assertThat(response.usage().reasoningTokens())
+			.isEqualTo(expectedUsage.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
+		assertThat(response.usage().cachedPromptTokens())
+			.isEqualTo(expectedUsage.path("prompt_tokens_details").path("cached_tokens").asInt(0));
+	}
+
+	static void assertToolCalls(String what, JsonNode expectedCalls, List<ToolCall> actual) {
+		List<String> expected = new ArrayList<>();
+		for (JsonNode call : expectedCalls) {
+			expected.add(text(call, "id") + "|" + text(call, "name") + "|" + text(call, "arguments"));
+			if (call.has("arguments_is_valid_json") && call.get("arguments_is_valid_json").asBoolean()) {
+				assertThat(MAPPER.readTree(text(call, "arguments")).isObject()).as(what + " arguments are a JSON object").isTrue();
+			}
+		}
+		assertThat(actual).as(what + " tool calls")
+			.extracting((call) -> call.id() + "|" + call.name() + "|" + call.arguments())
+			.containsExactlyElementsOf(expected);
+	}
+
+}
