@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -81,6 +82,8 @@ public final class LoopbackProviderServer implements AutoCloseable {
 
 	private volatile @Nullable MockResponse defaultResponse;
 
+	private volatile @Nullable Function<RecordedRequest, @Nullable MockResponse> dispatcher;
+
 	private LoopbackProviderServer() {
 		this.loopResources = LoopResources.create("steer-loopback", 1, 2, true);
 		try {
@@ -139,6 +142,16 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	 */
 	public void setDefaultResponse(@Nullable MockResponse response) {
 		this.defaultResponse = response;
+	}
+
+	/**
+	 * Set a function that chooses the response to each request that finds the queue empty,
+	 * for example by the model named in its body. When it returns {@code null}, the default
+	 * response is used.
+	 * @param dispatcher the function, or {@code null} to remove it
+	 */
+	public void setDispatcher(@Nullable Function<RecordedRequest, @Nullable MockResponse> dispatcher) {
+		this.dispatcher = dispatcher;
 	}
 
 	/**
@@ -229,6 +242,7 @@ public final class LoopbackProviderServer implements AutoCloseable {
 		this.generation.incrementAndGet();
 		this.responses.clear();
 		this.defaultResponse = null;
+		this.dispatcher = null;
 		this.requests.clear();
 		this.untakenRequests.clear();
 		this.clientDisconnects.drainPermits();
@@ -280,6 +294,11 @@ public final class LoopbackProviderServer implements AutoCloseable {
 		MockResponse next = this.responses.poll();
 		if (next != null) {
 			return next;
+		}
+		Function<RecordedRequest, @Nullable MockResponse> dispatcher = this.dispatcher;
+		MockResponse dispatched = (dispatcher != null) ? dispatcher.apply(request) : null;
+		if (dispatched != null) {
+			return dispatched;
 		}
 		MockResponse defaultResponse = this.defaultResponse;
 		if (defaultResponse != null) {

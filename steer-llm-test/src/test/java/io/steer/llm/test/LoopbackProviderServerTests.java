@@ -215,6 +215,16 @@ class LoopbackProviderServerTests {
 	}
 
 	@Test
+	void dispatcherChoosesResponsesAfterTheQueueAndBeforeTheDefault() {
+		this.server.enqueue(MockResponse.status(200, "queued"));
+		this.server.setDispatcher((request) -> request.path().startsWith("/x") ? MockResponse.status(200, "x") : null);
+		this.server.setDefaultResponse(MockResponse.status(202, "default"));
+		assertThat(List.of(bodyOf("/x"), bodyOf("/x"), bodyOf("/y"))).containsExactly("queued", "x", "default");
+		this.server.reset();
+		assertThat(TestClients.get(this.server.baseUrl() + "/x").statusCode()).isEqualTo(500);
+	}
+
+	@Test
 	void resetForgetsScriptedResponsesAndRecordedRequests() {
 		this.server.enqueue(MockResponse.status(200, "queued"));
 		this.server.setDefaultResponse(MockResponse.status(200, "default"));
