@@ -1,0 +1,97 @@
+package io.steer.llm.sample;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.steer.llm.test.SseFixture;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Starts the sample on a random port with no API key, so that it streams from the embedded
+ * replay provider, and reads its endpoints with a real HTTP client.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "steer.providers.openai.api-key=", "steer.providers.xai.api-key=",
+				"steer.sample.replay-delay=0ms" })
+class SampleChatApplicationTests {
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	@LocalServerPort
+	int port;
+
+	private WebClient http() {
+		return WebClient.create("http://127.0.0.1:" + this.port);
+	}
+
+	private List<ServerSentEvent<String>> events(String query) {
+		return http().get()
+			.uri("/chat" + query)
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.collectList()
+			.block(Duration.ofSeconds(30));
+	}
+
+	private static String expectedText(String provider, String name) {
+		return MAPPER.readTree(SseFixture.load(provider, name).expectedJson().orElseThrow()).get("text").asString();
+	}
+
+	@Test
+	void chatShouldStreamTypedEventsOfTheRecordedOpenAiStream() {
+		List<ServerSentEvent<String>> events = events("?prompt=Invent%20a%20holiday&model=gpt-4o-mini");
+		assertThat(events).extracting(ServerSentEvent::event).startsWith("start", "delta").endsWith("usage", "complete");
+		StringBuilder text = new StringBuilder();
+		for (ServerSentEvent<String> event : events) {
+			if ("delta".equals(event.event())) {
+				JsonNode delta = MAPPER.readTree(event.data());
+				assertThat(delta.get("kind").asString()).isEqualTo("text");
+				text.append(delta.get("text").asString());
+			}
+		}
+		assertThat(text.toString()).isEqualTo(expectedText("openai", "chat-text-usage-details-gpt-4.1-nano"));
+		JsonNode start = MAPPER.readTree(events.get(0).data());
+		assertThat(start.get("provider").asString()).isEqualTo("openai");
+		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
+		assertThat(complete.get("finishReason").asString()).isEqualTo("stop");
+		assertThat(complete.get("model").asString()).isEqualTo("gpt-4.1-nano-2025-04-14");
+	}
+
+	@Test
+	void chatWithGrokShouldStreamReasoningThenText() {
+		List<ServerSentEvent<String>> events = events("?prompt=Say%20a%20single%20word&model=grok-3-mini");
+		List<String> kinds = events.stream()
+			.filter((event) -> "delta".equals(event.event()))
+			.map((event) -> MAPPER.readTree(event.data()).get("kind").asString())
+			.distinct()
+			.toList();
+		assertThat(kinds).containsExactly("reasoning", "text");
+		JsonNode start = MAPPER.readTree(events.get(0).data());
+		assertThat(start.get("provider").asString()).isEqualTo("xai");
+	}
+
+	@Test
+	void chatTextShouldStreamTheAnswerText() {
+		String text = http().get()
+			.uri("/chat/text?prompt=hi")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(30));
+		assertThat(text).isEqualTo(expectedText("openai", "chat-text-usage-details-gpt-4.1-nano"));
+	}
+
+}
