@@ -9,26 +9,17 @@ import org.jspecify.annotations.Nullable;
  * Statuses 408, 409, 429 and 5xx (including Anthropic's 529) are retryable; 400, 401, 403,
  * 404, 422 and other 4xx are not.
  */
-public class ProviderHttpException extends SteerLLMException {
+public class ProviderHttpException extends ProviderErrorException {
 
 	private final int statusCode;
-
-	private final @Nullable String providerErrorType;
-
-	private final @Nullable String providerErrorCode;
-
-	private final @Nullable String providerMessage;
 
 	private final @Nullable String requestId;
 
 	public ProviderHttpException(String provider, int statusCode, @Nullable String providerErrorType,
 			@Nullable String providerErrorCode, @Nullable String providerMessage, @Nullable String requestId) {
 		super(message(provider, statusCode, providerErrorType, providerMessage), StreamErrorType.HTTP,
-				isRetryableStatus(statusCode), provider, null);
+				isRetryableStatus(statusCode), provider, providerErrorType, providerErrorCode, providerMessage);
 		this.statusCode = statusCode;
-		this.providerErrorType = providerErrorType;
-		this.providerErrorCode = providerErrorCode;
-		this.providerMessage = providerMessage;
 		this.requestId = requestId;
 	}
 
@@ -55,21 +46,6 @@ public class ProviderHttpException extends SteerLLMException {
 	/** @return the HTTP status code */
 	public int getStatusCode() {
 		return this.statusCode;
-	}
-
-	/** @return the provider's error type ({@code invalid_request_error}, {@code overloaded_error}, …), or {@code null} */
-	public @Nullable String getProviderErrorType() {
-		return this.providerErrorType;
-	}
-
-	/** @return the provider's error code ({@code invalid_api_key}, {@code rate_limit_exceeded}, …), or {@code null} */
-	public @Nullable String getProviderErrorCode() {
-		return this.providerErrorCode;
-	}
-
-	/** @return the provider's error message, or {@code null} when the body had none */
-	public @Nullable String getProviderMessage() {
-		return this.providerMessage;
 	}
 
 	/** @return the provider's request id from the response headers, or {@code null} */

@@ -1,0 +1,52 @@
+package io.steer.llm.error;
+
+import io.steer.llm.event.StreamErrorType;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Base of the failures the provider itself reported, with the provider's error type, code and
+ * message as it sent them (the message with any API key removed).
+ */
+public abstract class ProviderErrorException extends SteerLLMException {
+
+	private final @Nullable String providerErrorType;
+
+	private final @Nullable String providerErrorCode;
+
+	private final @Nullable String providerMessage;
+
+	protected ProviderErrorException(String message, StreamErrorType errorType, boolean retryable, String provider,
+			@Nullable String providerErrorType, @Nullable String providerErrorCode, @Nullable String providerMessage) {
+		super(message, errorType, retryable, provider, null);
+		this.providerErrorType = providerErrorType;
+		this.providerErrorCode = providerErrorCode;
+		this.providerMessage = providerMessage;
+	}
+
+	/**
+	 * The provider's error type.
+	 * @return e.g. {@code invalid_request_error}, {@code server_error}, {@code overloaded_error};
+	 * {@code null} when it sent none
+	 */
+	public @Nullable String getProviderErrorType() {
+		return this.providerErrorType;
+	}
+
+	/**
+	 * The provider's error code.
+	 * @return e.g. {@code invalid_api_key}, {@code rate_limit_exceeded}; {@code null} when it
+	 * sent none
+	 */
+	public @Nullable String getProviderErrorCode() {
+		return this.providerErrorCode;
+	}
+
+	/**
+	 * The provider's error message.
+	 * @return the message, {@code null} when it sent none
+	 */
+	public @Nullable String getProviderMessage() {
+		return this.providerMessage;
+	}
+
+}
