@@ -1,0 +1,160 @@
+package io.steer.llm.autoconfigure;
+
+import java.util.Locale;
+import java.util.Set;
+
+import io.steer.llm.SteerLLMClient;
+import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.ProviderSettings;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Auto-configuration of the {@link SteerLLMClient} and its {@link StreamingOptions}.
+ * <p>
+ * Defines, each unless the application defines its own:
+ * <ul>
+ * <li>{@code steerLLMClient}: OpenAI and xAI from {@code steer.providers.*}, built on Boot's
+ * {@link WebClient.Builder} when there is one (so every {@code WebClientCustomizer} applies)
+ * and Boot's {@link JsonMapper} when there is one;</li>
+ * <li>{@code steerStreamingOptions}: the {@code @Primary} options from
+ * {@code steer.streaming.*}, used by the client when a call gives none;</li>
+ * <li>{@code jsonModeOptions}, {@code debugOptions}, {@code highPerformanceOptions},
+ * {@code highThroughputOptions}, {@code lowLatencyOptions}: the presets of
+ * {@link StreamingOptions};</li>
+ * <li>{@code <name>Options} for each {@code steer.streaming.presets.<name>}.</li>
+ * </ul>
+ * Preset beans are not default candidates: inject them with {@code @Qualifier("<name>Options")};
+ * an unqualified {@code StreamingOptions} gets {@code steerStreamingOptions}.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
+@ConditionalOnClass({ SteerLLMClient.class, WebClient.class })
+@EnableConfigurationProperties({ SteerProvidersProperties.class, SteerStreamingProperties.class })
+@Import(StreamingPresetsRegistrar.class)
+public final class SteerLLMAutoConfiguration {
+
+	/** Name of the default {@link StreamingOptions} bean, bound from {@code steer.streaming.*}. */
+	public static final String STREAMING_OPTIONS_BEAN_NAME = "steerStreamingOptions";
+
+	/** Name of the {@link StreamingOptions#JSON_MODE} bean. */
+	public static final String JSON_MODE_OPTIONS_BEAN_NAME = "jsonModeOptions";
+
+	/** Name of the {@link StreamingOptions#DEBUG} bean. */
+	public static final String DEBUG_OPTIONS_BEAN_NAME = "debugOptions";
+
+	/** Name of the {@link StreamingOptions#HIGH_PERFORMANCE} bean. */
+	public static final String HIGH_PERFORMANCE_OPTIONS_BEAN_NAME = "highPerformanceOptions";
+
+	/** Name of the {@link StreamingOptions#HIGH_THROUGHPUT} bean. */
+	public static final String HIGH_THROUGHPUT_OPTIONS_BEAN_NAME = "highThroughputOptions";
+
+	/** Name of the {@link StreamingOptions#LOW_LATENCY} bean. */
+	public static final String LOW_LATENCY_OPTIONS_BEAN_NAME = "lowLatencyOptions";
+
+	static final Set<String> BUILT_IN_PRESET_BEAN_NAMES = Set.of(JSON_MODE_OPTIONS_BEAN_NAME, DEBUG_OPTIONS_BEAN_NAME,
+			HIGH_PERFORMANCE_OPTIONS_BEAN_NAME, HIGH_THROUGHPUT_OPTIONS_BEAN_NAME, LOW_LATENCY_OPTIONS_BEAN_NAME);
+
+	private static final Set<String> PROVIDERS = Set.of("openai", "xai");
+
+	@Bean
+	@ConditionalOnMissingBean
+	SteerLLMClient steerLLMClient(SteerProvidersProperties providers, ObjectProvider<StreamingOptions> options,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper) {
+		SteerLLMClient.Builder builder = SteerLLMClient.builder()
+			.webClientBuilder(webClientBuilder.getIfAvailable(WebClient::builder))
+			.openAi(settings("steer.providers.openai", providers.getOpenai()))
+			.xai(settings("steer.providers.xai", providers.getXai()))
+			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
+		jsonMapper.ifUnique(builder::jsonMapper);
+		String defaultProvider = defaultProvider(providers);
+		if (defaultProvider != null) {
+			builder.defaultProvider(defaultProvider);
+		}
+		return builder.build();
+	}
+
+	@Bean(STREAMING_OPTIONS_BEAN_NAME)
+	@Primary
+	@ConditionalOnMissingBean
+	StreamingOptions steerStreamingOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
+		return steerStreamingOptionsFactory.defaults();
+	}
+
+	@Bean(StreamingOptionsFactory.BEAN_NAME)
+	@ConditionalOnMissingBean
+	StreamingOptionsFactory steerStreamingOptionsFactory(SteerStreamingProperties properties,
+			BeanFactory beanFactory) {
+		return new StreamingOptionsFactory(properties, beanFactory);
+	}
+
+	@Bean(name = JSON_MODE_OPTIONS_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = JSON_MODE_OPTIONS_BEAN_NAME)
+	StreamingOptions jsonModeOptions() {
+		return StreamingOptions.JSON_MODE;
+	}
+
+	@Bean(name = DEBUG_OPTIONS_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = DEBUG_OPTIONS_BEAN_NAME)
+	StreamingOptions debugOptions() {
+		return StreamingOptions.DEBUG;
+	}
+
+	@Bean(name = HIGH_PERFORMANCE_OPTIONS_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = HIGH_PERFORMANCE_OPTIONS_BEAN_NAME)
+	StreamingOptions highPerformanceOptions() {
+		return StreamingOptions.HIGH_PERFORMANCE;
+	}
+
+	@Bean(name = HIGH_THROUGHPUT_OPTIONS_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = HIGH_THROUGHPUT_OPTIONS_BEAN_NAME)
+	StreamingOptions highThroughputOptions() {
+		return StreamingOptions.HIGH_THROUGHPUT;
+	}
+
+	@Bean(name = LOW_LATENCY_OPTIONS_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = LOW_LATENCY_OPTIONS_BEAN_NAME)
+	StreamingOptions lowLatencyOptions() {
+		return StreamingOptions.LOW_LATENCY;
+	}
+
+	private static ProviderSettings settings(String prefix, Provider provider) {
+		if (!StringUtils.hasText(provider.getBaseUrl())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".base-url", provider.getBaseUrl(),
+					"A base URL is required.");
+		}
+		String apiKey = StringUtils.hasText(provider.getApiKey()) ? provider.getApiKey() : null;
+		String defaultModel = StringUtils.hasText(provider.getDefaultModel()) ? provider.getDefaultModel() : null;
+		return new ProviderSettings(provider.getBaseUrl().strip(), apiKey, defaultModel, provider.getHeaders());
+	}
+
+	private static @Nullable String defaultProvider(SteerProvidersProperties providers) {
+		String configured = providers.getDefaultProvider();
+		if (StringUtils.hasText(configured)) {
+			String provider = configured.strip().toLowerCase(Locale.ROOT);
+			if (!PROVIDERS.contains(provider)) {
+				throw new InvalidConfigurationPropertyValueException("steer.providers.default-provider", configured,
+						"Expected 'openai' or 'xai'.");
+			}
+			return provider;
+		}
+		boolean openAiHasModel = StringUtils.hasText(providers.getOpenai().getDefaultModel());
+		boolean xaiHasModel = StringUtils.hasText(providers.getXai().getDefaultModel());
+		return (!openAiHasModel && xaiHasModel) ? "xai" : null;
+	}
+
+}

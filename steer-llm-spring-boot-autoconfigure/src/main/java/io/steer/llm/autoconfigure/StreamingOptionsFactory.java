@@ -1,0 +1,196 @@
+package io.steer.llm.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
+import io.steer.llm.options.AggregatorType;
+import io.steer.llm.options.BufferType;
+import io.steer.llm.options.EventProcessor;
+import io.steer.llm.options.StreamingOptions;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.StringUtils;
+
+/**
+ * Builds {@link StreamingOptions} from {@link SteerStreamingProperties}: the defaults from
+ * {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*} over them.
+ * <p>
+ * Values are checked by {@link StreamingOptions.Builder#build()}; its
+ * {@link IllegalArgumentException}, which names the field, becomes an
+ * {@link InvalidConfigurationPropertyValueException} naming the property that set the value.
+ */
+final class StreamingOptionsFactory {
+
+	/** Bean name of the factory; preset bean definitions call it by this name. */
+	static final String BEAN_NAME = "steerStreamingOptionsFactory";
+
+	private static final String PREFIX = "steer.streaming";
+
+	/** A core validation message: the field name, then ": " or " ", then the reason. */
+	private static final Pattern FIELD_MESSAGE = Pattern.compile("([a-zA-Z]+)(?::\\s*|\\s+)(.+)", Pattern.DOTALL);
+
+	private final SteerStreamingProperties properties;
+
+	private final BeanFactory beanFactory;
+
+	StreamingOptionsFactory(SteerStreamingProperties properties, BeanFactory beanFactory) {
+		this.properties = properties;
+		this.beanFactory = beanFactory;
+	}
+
+	/**
+	 * Builds the options of {@code steer.streaming.*}.
+	 * @return the options
+	 * @throws InvalidConfigurationPropertyValueException when a value is invalid
+	 */
+	StreamingOptions defaults() {
+		return build(PREFIX, null);
+	}
+
+	/**
+	 * Builds the options of a preset, its unset fields taken from {@code steer.streaming.*}.
+	 * @param name the preset name, a key of {@code steer.streaming.presets}
+	 * @return the options
+	 * @throws IllegalStateException when there is no such preset
+	 * @throws InvalidConfigurationPropertyValueException when a value is invalid
+	 */
+	StreamingOptions preset(String name) {
+		Preset preset = this.properties.getPresets().get(name);
+		if (preset == null) {
+			throw new IllegalStateException("No preset '" + name + "' under " + PREFIX + ".presets (found "
+					+ this.properties.getPresets().keySet() + ")");
+		}
+		return build(PREFIX + ".presets." + name, preset);
+	}
+
+	private StreamingOptions build(String prefix, @Nullable Preset preset) {
+		SteerStreamingProperties base = this.properties;
+		Values values = new Values(prefix, preset);
+		StreamingOptions.Builder builder = StreamingOptions.builder()
+			.enableUsageAggregation(values.get("enableUsageAggregation", Preset::getEnableUsageAggregation,
+					base.isEnableUsageAggregation()))
+			.aggregatorType(values.<AggregatorType>get("aggregatorType", Preset::getAggregatorType,
+					base.getAggregatorType()))
+			.preferTiktoken(values.get("preferTiktoken", Preset::getPreferTiktoken, base.isPreferTiktoken()))
+			.enableJsonStreamHandler(values.get("enableJsonStreamHandler", Preset::getEnableJsonStreamHandler,
+					base.isEnableJsonStreamHandler()))
+			.validateJsonIncrementally(values.get("validateJsonIncrementally", Preset::getValidateJsonIncrementally,
+					base.isValidateJsonIncrementally()))
+			.connectionTimeout(values.<Duration>get("connectionTimeout", Preset::getConnectionTimeout,
+					base.getConnectionTimeout()))
+			.readTimeout(values.<Duration>get("readTimeout", Preset::getReadTimeout, base.getReadTimeout()))
+			.totalTimeout(values.<Duration>get("totalTimeout", Preset::getTotalTimeout, base.getTotalTimeout()))
+			.retryOnConnectionError(values.get("retryOnConnectionError", Preset::getRetryOnConnectionError,
+					base.isRetryOnConnectionError()))
+			.maxReconnectAttempts(values.get("maxReconnectAttempts", Preset::getMaxReconnectAttempts,
+					base.getMaxReconnectAttempts()))
+			.reconnectDelay(values.<Duration>get("reconnectDelay", Preset::getReconnectDelay,
+					base.getReconnectDelay()))
+			.preservePartialResponse(values.get("preservePartialResponse", Preset::getPreservePartialResponse,
+					base.isPreservePartialResponse()))
+			.chunkSize(values.get("chunkSize", Preset::getChunkSize, base.getChunkSize()))
+			.bufferSize(values.get("bufferSize", Preset::getBufferSize, base.getBufferSize()))
+			.bufferType(values.<BufferType>get("bufferType", Preset::getBufferType, base.getBufferType()))
+			.progressInterval(values.<Duration>get("progressInterval", Preset::getProgressInterval,
+					base.getProgressInterval()))
+			.rateLimit(values.get("rateLimit", Preset::getRateLimit, base.getRateLimit()))
+			.logStreamingMetrics(values.get("logStreamingMetrics", Preset::getLogStreamingMetrics,
+					base.isLogStreamingMetrics()));
+		String eventProcessor = values.get("eventProcessor", Preset::getEventProcessor, base.getEventProcessor());
+		builder.eventProcessor(eventProcessor(values.propertyName("eventProcessor"), eventProcessor));
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw values.invalid(ex);
+		}
+	}
+
+	private @Nullable EventProcessor eventProcessor(String property, @Nullable String beanName) {
+		if (!StringUtils.hasText(beanName)) {
+			return null;
+		}
+		try {
+			return this.beanFactory.getBean(beanName, EventProcessor.class);
+		}
+		catch (BeanNotOfRequiredTypeException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, beanName, "Bean '" + beanName
+					+ "' is a " + ex.getActualType().getName() + ", not an " + EventProcessor.class.getName() + ".",
+					ex);
+		}
+		catch (NoSuchBeanDefinitionException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, beanName,
+					"No " + EventProcessor.class.getName() + " bean named '" + beanName + "' is defined.", ex);
+		}
+	}
+
+	/**
+	 * The values of one options build, with the property each came from.
+	 */
+	private static final class Values {
+
+		private final String prefix;
+
+		private final @Nullable Preset preset;
+
+		private final Map<String, String> propertyNames = new HashMap<>();
+
+		private final Map<String, @Nullable Object> values = new HashMap<>();
+
+		Values(String prefix, @Nullable Preset preset) {
+			this.prefix = prefix;
+			this.preset = preset;
+		}
+
+		/**
+		 * The preset's value of a field when it sets one, else the value under
+		 * {@code steer.streaming}.
+		 */
+		<T> T get(String field, Function<Preset, @Nullable T> presetValue, T baseValue) {
+			T value = (this.preset != null) ? presetValue.apply(this.preset) : null;
+			String owner = (value != null) ? this.prefix : PREFIX;
+			value = (value != null) ? value : baseValue;
+			this.propertyNames.put(field, owner + "." + DataObjectPropertyName.toDashedForm(field));
+			this.values.put(field, value);
+			return value;
+		}
+
+		String propertyName(String field) {
+			String defaultName = this.prefix + "." + DataObjectPropertyName.toDashedForm(field);
+			return this.propertyNames.getOrDefault(field, defaultName);
+		}
+
+		InvalidConfigurationPropertyValueException invalid(IllegalArgumentException ex) {
+			String message = String.valueOf(ex.getMessage());
+			Matcher matcher = FIELD_MESSAGE.matcher(message);
+			if (matcher.matches() && this.propertyNames.containsKey(matcher.group(1))) {
+				String field = matcher.group(1);
+				return new InvalidConfigurationPropertyValueException(this.propertyNames.get(field),
+						this.values.get(field), sentence(matcher.group(2)), ex);
+			}
+			return new InvalidConfigurationPropertyValueException(this.prefix, null, sentence(message), ex);
+		}
+
+		private static String sentence(String text) {
+			String trimmed = text.strip();
+			if (trimmed.isEmpty()) {
+				return "Invalid value.";
+			}
+			String capitalized = trimmed.substring(0, 1).toUpperCase(Locale.ROOT) + trimmed.substring(1);
+			return capitalized.endsWith(".") ? capitalized : capitalized + ".";
+		}
+
+	}
+
+}
