@@ -35,9 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  * parsing each {@code data:} line into a Jackson tree.
  * <p>
  * CPU time is the sum of the CPU time of every thread except the loopback server's own
- * ({@code steer-loopback-*}), so that serving the stream is not counted. Run with
- * {@code mvn -q -pl benchmarks -am spring-boot:run}; system properties {@code chunks},
- * {@code warmup} and {@code iterations} change the sizes.
+ * ({@code steer-loopback-*}), so that serving the stream is not counted. See the README for
+ * how to run it; arguments {@code --chunks=N}, {@code --warmup=N} and {@code --iterations=N}
+ * change the sizes.
  */
 public final class StreamingBenchmark {
 
@@ -47,9 +47,9 @@ public final class StreamingBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		int chunks = Integer.getInteger("chunks", 2000);
-		int warmup = Integer.getInteger("warmup", 30);
-		int iterations = Integer.getInteger("iterations", 60);
+		int chunks = intArgument(args, "chunks", 2000);
+		int warmup = intArgument(args, "warmup", 30);
+		int iterations = intArgument(args, "iterations", 60);
 		SseFixture fixture = SseFixture.syntheticOpenAiChat(chunks);
 		try (LoopbackProviderServer server = LoopbackProviderServer.start()) {
 			server.setDefaultResponse(MockResponse.replay(fixture));
@@ -110,6 +110,16 @@ public final class StreamingBenchmark {
 			System.out.printf(Locale.ROOT, "RESULT steer %.3f us/chunk, baseline %.3f us/chunk, ratio %.3f (target <= 1.25)%n",
 					steerCpu, baseCpu, steerCpu / baseCpu);
 		}
+	}
+
+	/** Reads {@code --name=value} from the program arguments. */
+	private static int intArgument(String[] args, String name, int defaultValue) {
+		for (String arg : args) {
+			if (arg.startsWith("--" + name + "=")) {
+				return Integer.parseInt(arg.substring(name.length() + 3));
+			}
+		}
+		return defaultValue;
 	}
 
 	private static boolean isDataLine(ByteBuf line) {
