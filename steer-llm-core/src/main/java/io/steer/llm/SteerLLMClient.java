@@ -3,11 +3,13 @@ package io.steer.llm;
 import io.steer.llm.client.DefaultSteerLLMClient;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,7 +18,8 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Streaming client for LLM providers: OpenAI and xAI (Chat Completions).
+ * Streaming client for LLM providers: OpenAI and xAI (Chat Completions and the Responses API)
+ * and Anthropic (Messages).
  * <p>
  * Every method is lazy: nothing is sent until the result is subscribed to, and each
  * subscription sends one request. Cancelling the subscription closes the connection. Models
@@ -163,18 +166,58 @@ public interface SteerLLMClient {
 		Builder webClientBuilder(WebClient.Builder webClientBuilder);
 
 		/**
-		 * Adds OpenAI (Chat Completions).
+		 * Adds OpenAI, using Chat Completions unless a request names another API.
 		 * @param settings connection settings
 		 * @return this builder
 		 */
-		Builder openAi(ProviderSettings settings);
+		default Builder openAi(ProviderSettings settings) {
+			return openAi(settings, ProviderApi.CHAT_COMPLETIONS);
+		}
 
 		/**
-		 * Adds xAI (Chat Completions).
+		 * Adds OpenAI.
+		 * @param settings connection settings
+		 * @param defaultApi API of requests that name none
+		 * @return this builder
+		 */
+		Builder openAi(ProviderSettings settings, ProviderApi defaultApi);
+
+		/**
+		 * Adds xAI, using Chat Completions unless a request names another API.
 		 * @param settings connection settings
 		 * @return this builder
 		 */
-		Builder xai(ProviderSettings settings);
+		default Builder xai(ProviderSettings settings) {
+			return xai(settings, ProviderApi.CHAT_COMPLETIONS);
+		}
+
+		/**
+		 * Adds xAI.
+		 * @param settings connection settings
+		 * @param defaultApi API of requests that name none
+		 * @return this builder
+		 */
+		Builder xai(ProviderSettings settings, ProviderApi defaultApi);
+
+		/**
+		 * Adds Anthropic (Messages) with {@code anthropic-version: 2023-06-01} and 4096 as the
+		 * {@code max_tokens} of requests that give none.
+		 * @param settings connection settings
+		 * @return this builder
+		 */
+		default Builder anthropic(ProviderSettings settings) {
+			return anthropic(settings, AnthropicMessagesAdapter.DEFAULT_VERSION,
+					AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS);
+		}
+
+		/**
+		 * Adds Anthropic (Messages).
+		 * @param settings connection settings
+		 * @param version {@code anthropic-version} header
+		 * @param defaultMaxTokens {@code max_tokens} of requests that give none (tokens)
+		 * @return this builder
+		 */
+		Builder anthropic(ProviderSettings settings, String version, int defaultMaxTokens);
 
 		/**
 		 * Adds a provider adapter, replacing one of the same name.

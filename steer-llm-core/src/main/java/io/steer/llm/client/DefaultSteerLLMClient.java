@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.event.DeltaKind;
@@ -14,6 +15,7 @@ import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.EventProcessor;
 import io.steer.llm.options.StreamCallbacks;
@@ -22,7 +24,8 @@ import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderRouter;
 import io.steer.llm.provider.ProviderSettings;
-import io.steer.llm.provider.openai.OpenAiChatCompletionsAdapter;
+import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
+import io.steer.llm.provider.openai.OpenAiCompatibleAdapter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -138,9 +141,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 		private WebClient.@Nullable Builder webClientBuilder;
 
-		private final Map<String, ProviderSettings> openAiCompatible = new LinkedHashMap<>();
-
-		private final Map<String, ProviderAdapter> adapters = new LinkedHashMap<>();
+		private final Map<String, Function<ObjectMapper, ProviderAdapter>> adapters = new LinkedHashMap<>();
 
 		private final List<String> order = new ArrayList<>();
 
@@ -157,34 +158,35 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		}
 
 		@Override
-		public Builder openAi(ProviderSettings settings) {
-			return openAiCompatible("openai", settings);
+		public Builder openAi(ProviderSettings settings, ProviderApi defaultApi) {
+			Objects.requireNonNull(settings, "settings must not be null");
+			return add("openai", (mapper) -> OpenAiCompatibleAdapter.openAi(settings, mapper, defaultApi));
 		}
 
 		@Override
-		public Builder xai(ProviderSettings settings) {
-			return openAiCompatible("xai", settings);
+		public Builder xai(ProviderSettings settings, ProviderApi defaultApi) {
+			Objects.requireNonNull(settings, "settings must not be null");
+			return add("xai", (mapper) -> OpenAiCompatibleAdapter.xai(settings, mapper, defaultApi));
 		}
 
-		private Builder openAiCompatible(String name, ProviderSettings settings) {
-			this.adapters.remove(name);
-			this.openAiCompatible.put(name, Objects.requireNonNull(settings, "settings must not be null"));
-			remember(name);
-			return this;
+		@Override
+		public Builder anthropic(ProviderSettings settings, String version, int defaultMaxTokens) {
+			Objects.requireNonNull(settings, "settings must not be null");
+			return add("anthropic",
+					(mapper) -> AnthropicMessagesAdapter.create(settings, version, defaultMaxTokens, mapper));
 		}
 
 		@Override
 		public Builder provider(ProviderAdapter adapter) {
-			this.openAiCompatible.remove(adapter.name());
-			this.adapters.put(adapter.name(), adapter);
-			remember(adapter.name());
-			return this;
+			return add(adapter.name(), (mapper) -> adapter);
 		}
 
-		private void remember(String name) {
+		private Builder add(String name, Function<ObjectMapper, ProviderAdapter> factory) {
+			this.adapters.put(name, factory);
 			if (!this.order.contains(name)) {
 				this.order.add(name);
 			}
+			return this;
 		}
 
 		@Override
@@ -214,14 +216,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 					: JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 			List<ProviderAdapter> all = new ArrayList<>();
 			for (String name : this.order) {
-				ProviderSettings settings = this.openAiCompatible.get(name);
-				if (settings != null) {
-					all.add("xai".equals(name) ? OpenAiChatCompletionsAdapter.xai(settings, jsonMapper)
-							: OpenAiChatCompletionsAdapter.openAi(settings, jsonMapper));
-				}
-				else {
-					all.add(this.adapters.get(name));
-				}
+				all.add(this.adapters.get(name).apply(jsonMapper));
 			}
 			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder : WebClient.builder();
 			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),

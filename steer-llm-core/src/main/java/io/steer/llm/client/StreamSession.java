@@ -91,6 +91,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private long firstDeltaNanos = -1;
 
+	private long sequenceNumber = -1;
+
 	private boolean started;
 
 	private boolean terminated;
@@ -113,7 +115,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	StreamStartEvent start(@Nullable String requestId, int httpStatus) {
 		this.started = true;
-		this.parser = this.adapter.createParser(this);
+		this.parser = this.adapter.createParser(this.request, this);
 		Map<String, Object> meta = new LinkedHashMap<>(this.request.metadata());
 		meta.put("http.status", httpStatus);
 		return new StreamStartEvent(this.streamId, this.adapter.name(), this.model, requestId, Instant.now(), meta);
@@ -318,6 +320,11 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	@Override
+	public void resumePosition(@Nullable String responseId, long sequenceNumber) {
+		this.sequenceNumber = sequenceNumber;
+	}
+
+	@Override
 	public void metadata(String key, Object value) {
 		this.metadata.put(key, value);
 	}
@@ -356,10 +363,15 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			assembled.add(state.toChoice());
 		}
 		Choice first = assembled.isEmpty() ? new Choice(0, "", null, "", null, List.of()) : assembled.get(0);
+		Map<String, Object> meta = this.metadata;
+		if (this.sequenceNumber >= 0) {
+			meta = new LinkedHashMap<>(this.metadata);
+			meta.put("sequence_number", this.sequenceNumber);
+		}
 		return new StreamingResponse(this.responseId, this.adapter.name(),
 				(this.responseModel != null) ? this.responseModel : this.model, first.text(), first.refusal(),
 				first.reasoning(), first.finishReason(), first.toolCalls(), assembled, this.usage, false, null,
-				parseJson(first.text()), metrics, this.metadata);
+				parseJson(first.text()), metrics, meta);
 	}
 
 	private @Nullable JsonNode parseJson(String text) {

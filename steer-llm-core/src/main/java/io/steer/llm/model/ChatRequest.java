@@ -24,10 +24,13 @@ import org.jspecify.annotations.Nullable;
  * @param metadata caller's data, copied to the start event; never sent to the provider
  * @param providerOptions extra top-level fields merged into the provider's request body as is
  * (e.g. {@code logprobs}, {@code seed}); they win over the mapped fields
+ * @param api which of the provider's APIs to use, {@code null} for the provider's configured
+ * one; ignored by providers with a single API
  */
 public record ChatRequest(List<Message> messages, @Nullable String model, @Nullable Double temperature,
 		@Nullable Integer maxTokens, @Nullable Integer n, List<String> stop, @Nullable ResponseFormat responseFormat,
-		List<ToolDefinition> tools, Map<String, Object> metadata, Map<String, Object> providerOptions) {
+		List<ToolDefinition> tools, Map<String, Object> metadata, Map<String, Object> providerOptions,
+		@Nullable ProviderApi api) {
 
 	public ChatRequest {
 		messages = List.copyOf(messages);
@@ -76,6 +79,7 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		builder.tools.addAll(this.tools);
 		builder.metadata.putAll(this.metadata);
 		builder.providerOptions.putAll(this.providerOptions);
+		builder.api = this.api;
 		return builder;
 	}
 
@@ -120,6 +124,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		private final Map<String, Object> metadata = new LinkedHashMap<>();
 
 		private final Map<String, Object> providerOptions = new LinkedHashMap<>();
+
+		private @Nullable ProviderApi api;
 
 		private Builder() {
 		}
@@ -199,9 +205,19 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 			return this;
 		}
 
+		/**
+		 * Chooses the provider API for this request (e.g. OpenAI's Responses API).
+		 * @param api the API, or {@code null} for the provider's configured one
+		 * @return this builder
+		 */
+		public Builder api(@Nullable ProviderApi api) {
+			this.api = api;
+			return this;
+		}
+
 		public ChatRequest build() {
 			return new ChatRequest(this.messages, this.model, this.temperature, this.maxTokens, this.n, this.stop,
-					this.responseFormat, this.tools, this.metadata, this.providerOptions);
+					this.responseFormat, this.tools, this.metadata, this.providerOptions, this.api);
 		}
 
 	}

@@ -35,10 +35,11 @@ public interface ProviderAdapter {
 
 	/**
 	 * Creates the parser of one stream.
+	 * @param request the request whose stream it reads
 	 * @param listener receives what the stream carries
 	 * @return a new parser
 	 */
-	StreamParser createParser(StreamDeltaListener listener);
+	StreamParser createParser(ChatRequest request, StreamDeltaListener listener);
 
 	/**
 	 * Turns an HTTP error response into an exception.

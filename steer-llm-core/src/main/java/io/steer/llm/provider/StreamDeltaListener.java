@@ -61,6 +61,15 @@ public interface StreamDeltaListener {
 	void usage(Usage usage);
 
 	/**
+	 * Where the stream has got to, for providers whose streams can be resumed (the Responses
+	 * API's {@code sequence_number}). Called for every event that carries one.
+	 * @param responseId the response id, or {@code null} when not yet known
+	 * @param sequenceNumber the event's sequence number
+	 */
+	default void resumePosition(@Nullable String responseId, long sequenceNumber) {
+	}
+
+	/**
 	 * A provider-specific extra kept in the response metadata.
 	 * @param key the key
 	 * @param value the value

@@ -168,7 +168,7 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 	}
 
 	@Override
-	public StreamParser createParser(StreamDeltaListener listener) {
+	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
 		return new ChatCompletionsStreamParser(this.name, this.mapper, listener);
 	}
 
