@@ -1,6 +1,9 @@
 package io.steer.llm.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import io.steer.llm.SteerLLMClient;
@@ -28,7 +31,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * Defines, each unless the application defines its own:
  * <ul>
- * <li>{@code steerLLMClient}: OpenAI and xAI from {@code steer.providers.*}, built on Boot's
+ * <li>{@code steerLLMClient}: OpenAI, xAI and Anthropic from {@code steer.providers.*}, built on Boot's
  * {@link WebClient.Builder} when there is one (so every {@code WebClientCustomizer} applies)
  * and Boot's {@link JsonMapper} when there is one;</li>
  * <li>{@code steerStreamingOptions}: the {@code @Primary} options from
@@ -69,7 +72,7 @@ public final class SteerLLMAutoConfiguration {
 	static final Set<String> BUILT_IN_PRESET_BEAN_NAMES = Set.of(JSON_MODE_OPTIONS_BEAN_NAME, DEBUG_OPTIONS_BEAN_NAME,
 			HIGH_PERFORMANCE_OPTIONS_BEAN_NAME, HIGH_THROUGHPUT_OPTIONS_BEAN_NAME, LOW_LATENCY_OPTIONS_BEAN_NAME);
 
-	private static final Set<String> PROVIDERS = Set.of("openai", "xai");
+	private static final Set<String> PROVIDERS = Set.of("openai", "xai", "anthropic");
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -77,8 +80,10 @@ public final class SteerLLMAutoConfiguration {
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.webClientBuilder(webClientBuilder.getIfAvailable(WebClient::builder))
-			.openAi(settings("steer.providers.openai", providers.getOpenai()))
-			.xai(settings("steer.providers.xai", providers.getXai()))
+			.openAi(settings("steer.providers.openai", providers.getOpenai()), providers.getOpenai().getApi())
+			.xai(settings("steer.providers.xai", providers.getXai()), providers.getXai().getApi())
+			.anthropic(settings("steer.providers.anthropic", providers.getAnthropic()),
+					providers.getAnthropic().getVersion(), defaultMaxTokens(providers.getAnthropic()))
 			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
 		jsonMapper.ifUnique(builder::jsonMapper);
 		String defaultProvider = defaultProvider(providers);
@@ -142,19 +147,34 @@ public final class SteerLLMAutoConfiguration {
 		return new ProviderSettings(provider.getBaseUrl().strip(), apiKey, defaultModel, provider.getHeaders());
 	}
 
+	private static int defaultMaxTokens(SteerProvidersProperties.Anthropic anthropic) {
+		if (anthropic.getDefaultMaxTokens() < 1) {
+			throw new InvalidConfigurationPropertyValueException("steer.providers.anthropic.default-max-tokens",
+					anthropic.getDefaultMaxTokens(), "Must be at least 1.");
+		}
+		return anthropic.getDefaultMaxTokens();
+	}
+
 	private static @Nullable String defaultProvider(SteerProvidersProperties providers) {
 		String configured = providers.getDefaultProvider();
 		if (StringUtils.hasText(configured)) {
 			String provider = configured.strip().toLowerCase(Locale.ROOT);
 			if (!PROVIDERS.contains(provider)) {
 				throw new InvalidConfigurationPropertyValueException("steer.providers.default-provider", configured,
-						"Expected 'openai' or 'xai'.");
+						"Expected 'openai', 'xai' or 'anthropic'.");
 			}
 			return provider;
 		}
-		boolean openAiHasModel = StringUtils.hasText(providers.getOpenai().getDefaultModel());
-		boolean xaiHasModel = StringUtils.hasText(providers.getXai().getDefaultModel());
-		return (!openAiHasModel && xaiHasModel) ? "xai" : null;
+		Map<String, Provider> byName = new LinkedHashMap<>();
+		byName.put("openai", providers.getOpenai());
+		byName.put("xai", providers.getXai());
+		byName.put("anthropic", providers.getAnthropic());
+		List<String> withModel = byName.entrySet()
+			.stream()
+			.filter((entry) -> StringUtils.hasText(entry.getValue().getDefaultModel()))
+			.map(Map.Entry::getKey)
+			.toList();
+		return (withModel.size() == 1) ? withModel.get(0) : null;
 	}
 
 }

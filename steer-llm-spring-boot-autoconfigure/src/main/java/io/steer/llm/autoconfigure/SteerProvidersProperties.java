@@ -3,6 +3,8 @@ package io.steer.llm.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.steer.llm.model.ProviderApi;
+import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,21 +23,29 @@ public class SteerProvidersProperties {
 	/** Default base URL of xAI's API. */
 	public static final String XAI_BASE_URL = "https://api.x.ai/v1";
 
+	/** Default base URL of Anthropic's API. */
+	public static final String ANTHROPIC_BASE_URL = AnthropicMessagesAdapter.BASE_URL;
+
 	/**
-	 * Provider of requests that name no model: 'openai' or 'xai'. When unset, the first of
-	 * them with a default model, else 'openai'.
+	 * Provider of requests that name no model: 'openai', 'xai' or 'anthropic'. When unset, the
+	 * only one with a default model if exactly one has one, else 'openai'.
 	 */
 	private @Nullable String defaultProvider;
 
 	/**
-	 * OpenAI (Chat Completions).
+	 * OpenAI (Chat Completions or the Responses API).
 	 */
-	private final Provider openai = new Provider(OPENAI_BASE_URL);
+	private final OpenAiCompatible openai = new OpenAiCompatible(OPENAI_BASE_URL);
 
 	/**
-	 * xAI (Chat Completions).
+	 * xAI (Chat Completions or the Responses API).
 	 */
-	private final Provider xai = new Provider(XAI_BASE_URL);
+	private final OpenAiCompatible xai = new OpenAiCompatible(XAI_BASE_URL);
+
+	/**
+	 * Anthropic (Messages).
+	 */
+	private final Anthropic anthropic = new Anthropic();
 
 	public @Nullable String getDefaultProvider() {
 		return this.defaultProvider;
@@ -45,18 +55,22 @@ public class SteerProvidersProperties {
 		this.defaultProvider = defaultProvider;
 	}
 
-	public Provider getOpenai() {
+	public OpenAiCompatible getOpenai() {
 		return this.openai;
 	}
 
-	public Provider getXai() {
+	public OpenAiCompatible getXai() {
 		return this.xai;
+	}
+
+	public Anthropic getAnthropic() {
+		return this.anthropic;
 	}
 
 	@Override
 	public String toString() {
 		return "SteerProvidersProperties[defaultProvider=" + this.defaultProvider + ", openai=" + this.openai + ", xai="
-				+ this.xai + "]";
+				+ this.xai + ", anthropic=" + this.anthropic + "]";
 	}
 
 	/**
@@ -65,14 +79,15 @@ public class SteerProvidersProperties {
 	public static class Provider {
 
 		/**
-		 * API key sent as a bearer token. Leave empty to send none, e.g. to a local
-		 * gateway.
+		 * API key (a bearer token; Anthropic's x-api-key header). Leave empty to send none,
+		 * e.g. to a local gateway.
 		 */
 		private @Nullable String apiKey;
 
 		/**
 		 * Base URL of the provider's API, without a trailing slash. Defaults to
-		 * https://api.openai.com/v1 for OpenAI and https://api.x.ai/v1 for xAI.
+		 * https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI and
+		 * https://api.anthropic.com for Anthropic.
 		 */
 		private String baseUrl;
 
@@ -145,6 +160,92 @@ public class SteerProvidersProperties {
 		public String toString() {
 			return "Provider[baseUrl=" + this.baseUrl + ", apiKey=" + (hasApiKey() ? "******" : "<none>")
 					+ ", defaultModel=" + this.defaultModel + ", headers=" + this.headers.keySet() + "]";
+		}
+
+	}
+
+	/**
+	 * Settings of a provider that speaks both Chat Completions and the Responses API.
+	 */
+	public static class OpenAiCompatible extends Provider {
+
+		/**
+		 * API of requests that name none: 'chat-completions' or 'responses'.
+		 */
+		private ProviderApi api = ProviderApi.CHAT_COMPLETIONS;
+
+		/**
+		 * Creates settings with OpenAI's base URL.
+		 */
+		public OpenAiCompatible() {
+			this(OPENAI_BASE_URL);
+		}
+
+		/**
+		 * Creates settings with a default base URL.
+		 * @param baseUrl the default base URL
+		 */
+		public OpenAiCompatible(String baseUrl) {
+			super(baseUrl);
+		}
+
+		public ProviderApi getApi() {
+			return this.api;
+		}
+
+		public void setApi(ProviderApi api) {
+			this.api = api;
+		}
+
+		@Override
+		public String toString() {
+			return super.toString().replace("Provider[", "Provider[api=" + this.api + ", ");
+		}
+
+	}
+
+	/**
+	 * Settings of Anthropic's Messages API.
+	 */
+	public static class Anthropic extends Provider {
+
+		/**
+		 * Value of the anthropic-version header.
+		 */
+		private String version = AnthropicMessagesAdapter.DEFAULT_VERSION;
+
+		/**
+		 * Output token limit (max_tokens) sent when a request gives none; Anthropic requires
+		 * one.
+		 */
+		private int defaultMaxTokens = AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS;
+
+		/**
+		 * Creates settings with Anthropic's base URL.
+		 */
+		public Anthropic() {
+			super(ANTHROPIC_BASE_URL);
+		}
+
+		public String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(String version) {
+			this.version = version;
+		}
+
+		public int getDefaultMaxTokens() {
+			return this.defaultMaxTokens;
+		}
+
+		public void setDefaultMaxTokens(int defaultMaxTokens) {
+			this.defaultMaxTokens = defaultMaxTokens;
+		}
+
+		@Override
+		public String toString() {
+			return super.toString().replace("Provider[", "Provider[version=" + this.version + ", ");
 		}
 
 	}

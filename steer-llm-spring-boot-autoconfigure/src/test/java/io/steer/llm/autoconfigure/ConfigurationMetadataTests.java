@@ -57,11 +57,13 @@ class ConfigurationMetadataTests {
 	void metadataWhenGeneratedShouldDescribeEveryProviderProperty() throws IOException {
 		Map<String, JsonNode> properties = properties();
 		List<String> expected = new ArrayList<>(List.of("steer.providers.default-provider"));
-		for (String provider : List.of("openai", "xai")) {
+		for (String provider : List.of("openai", "xai", "anthropic")) {
 			for (String property : List.of("api-key", "base-url", "default-model", "headers")) {
 				expected.add("steer.providers." + provider + "." + property);
 			}
 		}
+		expected.addAll(List.of("steer.providers.openai.api", "steer.providers.xai.api",
+				"steer.providers.anthropic.version", "steer.providers.anthropic.default-max-tokens"));
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.providers.")))
 			.containsExactlyInAnyOrderElementsOf(expected);
 		expected.forEach((name) -> assertThat(properties.get(name).path("description").asString()).as(name)
@@ -70,6 +72,8 @@ class ConfigurationMetadataTests {
 			.isEqualTo(SteerProvidersProperties.OPENAI_BASE_URL);
 		assertThat(properties.get("steer.providers.xai.base-url").path("defaultValue").asString())
 			.isEqualTo(SteerProvidersProperties.XAI_BASE_URL);
+		assertThat(properties.get("steer.providers.anthropic.version").path("defaultValue").asString())
+			.isEqualTo("2023-06-01");
 	}
 
 	@Test

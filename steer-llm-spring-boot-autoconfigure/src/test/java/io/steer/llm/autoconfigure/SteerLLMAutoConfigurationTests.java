@@ -306,10 +306,33 @@ class SteerLLMAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenProviderApiAndAnthropicPropertiesSetShouldBindThem() {
+		this.contextRunner
+			.withPropertyValues("steer.providers.openai.api=responses", "steer.providers.anthropic.api-key=sk-ant-secret",
+					"steer.providers.anthropic.version=2024-01-01", "steer.providers.anthropic.default-max-tokens=1024")
+			.run((context) -> {
+				SteerProvidersProperties providers = context.getBean(SteerProvidersProperties.class);
+				assertThat(providers.getOpenai().getApi()).isEqualTo(io.steer.llm.model.ProviderApi.RESPONSES);
+				assertThat(providers.getXai().getApi()).isEqualTo(io.steer.llm.model.ProviderApi.CHAT_COMPLETIONS);
+				assertThat(providers.getAnthropic().getBaseUrl()).isEqualTo("https://api.anthropic.com");
+				assertThat(providers.getAnthropic().getVersion()).isEqualTo("2024-01-01");
+				assertThat(providers.getAnthropic().getDefaultMaxTokens()).isEqualTo(1024);
+				assertThat(providers.toString()).doesNotContain("sk-ant-secret");
+			});
+	}
+
+	@Test
+	void runWhenAnthropicDefaultMaxTokensIsNotPositiveShouldFail() {
+		this.contextRunner.withPropertyValues("steer.providers.anthropic.default-max-tokens=0")
+			.run((context) -> assertThat(invalidProperty(context).getName())
+				.isEqualTo("steer.providers.anthropic.default-max-tokens"));
+	}
+
+	@Test
 	void runWhenDefaultProviderIsUnknownShouldFailWithoutShowingApiKey() {
 		this.contextRunner
 			.withPropertyValues("steer.providers.openai.api-key=" + OPENAI_KEY,
-					"steer.providers.default-provider=anthropic")
+					"steer.providers.default-provider=mistral")
 			.run((context) -> {
 				assertThat(invalidProperty(context).getName()).isEqualTo("steer.providers.default-provider");
 				assertThat(stackTrace(context.getStartupFailure())).doesNotContain(OPENAI_KEY);
