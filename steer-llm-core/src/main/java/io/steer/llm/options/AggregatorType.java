@@ -20,15 +20,15 @@ public enum AggregatorType {
 	 * Parses a configuration value such as {@code auto} or {@code TIKTOKEN}.
 	 * @param value the value
 	 * @return the aggregator type
-	 * @throws IllegalArgumentException when the value names no aggregator type
+	 * @throws InvalidStreamingOptionException when the value names no aggregator type
 	 */
 	public static AggregatorType from(String value) {
 		try {
 			return valueOf(value.trim().toUpperCase(Locale.ROOT));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(
-					"aggregatorType: unknown value '" + value + "' (expected auto, tiktoken or character)");
+			throw new InvalidStreamingOptionException("aggregatorType", value,
+					"is not one of auto, tiktoken or character");
 		}
 	}
 

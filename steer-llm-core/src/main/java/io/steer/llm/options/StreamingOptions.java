@@ -102,30 +102,32 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		requireNotNegative("reconnectDelay", reconnectDelay);
 		requireNotNegative("progressInterval", progressInterval);
 		if (maxReconnectAttempts < 0) {
-			throw new IllegalArgumentException("maxReconnectAttempts must not be negative, was " + maxReconnectAttempts);
+			throw new InvalidStreamingOptionException("maxReconnectAttempts", maxReconnectAttempts,
+					"must not be negative");
 		}
 		if (chunkSize < 0) {
-			throw new IllegalArgumentException("chunkSize must not be negative, was " + chunkSize);
+			throw new InvalidStreamingOptionException("chunkSize", chunkSize, "must not be negative");
 		}
 		if (bufferSize < 1) {
-			throw new IllegalArgumentException("bufferSize must be at least 1, was " + bufferSize);
+			throw new InvalidStreamingOptionException("bufferSize", bufferSize, "must be at least 1");
 		}
 		if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
-			throw new IllegalArgumentException("rateLimit must be a finite number of tokens per second >= 0, was " + rateLimit);
+			throw new InvalidStreamingOptionException("rateLimit", rateLimit,
+					"must be a finite number of tokens per second, 0 or more");
 		}
 	}
 
 	private static void requirePositive(String field, Duration value) {
 		Objects.requireNonNull(value, () -> field + " must not be null");
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(field + " must be positive, was " + value);
+			throw new InvalidStreamingOptionException(field, value, "must be positive");
 		}
 	}
 
 	private static void requireNotNegative(String field, Duration value) {
 		Objects.requireNonNull(value, () -> field + " must not be null");
 		if (value.isNegative()) {
-			throw new IllegalArgumentException(field + " must not be negative, was " + value);
+			throw new InvalidStreamingOptionException(field, value, "must not be negative");
 		}
 	}
 
@@ -345,7 +347,7 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		/**
 		 * Builds the options.
 		 * @return the options
-		 * @throws IllegalArgumentException when a value is invalid; the message names the field
+		 * @throws InvalidStreamingOptionException when a value is invalid
 		 */
 		public StreamingOptions build() {
 			return new StreamingOptions(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken,

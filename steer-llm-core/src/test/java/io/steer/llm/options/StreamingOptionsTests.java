@@ -69,7 +69,8 @@ class StreamingOptionsTests {
 	void buildWhenUnknownAggregatorTypeShouldNameTheField() {
 		assertThatIllegalArgumentException().isThrownBy(() -> StreamingOptions.builder().aggregatorType("magic"))
 			.withMessageContaining("aggregatorType")
-			.withMessageContaining("magic");
+			.withMessageContaining("magic")
+			.isInstanceOf(InvalidStreamingOptionException.class);
 		assertThat(StreamingOptions.builder().aggregatorType("Character").build().aggregatorType())
 			.isEqualTo(AggregatorType.CHARACTER);
 	}

@@ -5,13 +5,12 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
 import io.steer.llm.options.EventProcessor;
+import io.steer.llm.options.InvalidStreamingOptionException;
 import io.steer.llm.options.StreamingOptions;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +26,7 @@ import org.springframework.util.StringUtils;
  * {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*} over them.
  * <p>
  * Values are checked by {@link StreamingOptions.Builder#build()}; its
- * {@link IllegalArgumentException}, which names the field, becomes an
+ * {@link InvalidStreamingOptionException}, which names the field, becomes an
  * {@link InvalidConfigurationPropertyValueException} naming the property that set the value.
  */
 final class StreamingOptionsFactory {
@@ -36,9 +35,6 @@ final class StreamingOptionsFactory {
 	static final String BEAN_NAME = "steerStreamingOptionsFactory";
 
 	private static final String PREFIX = "steer.streaming";
-
-	/** A core validation message: the field name, then ": " or " ", then the reason. */
-	private static final Pattern FIELD_MESSAGE = Pattern.compile("([a-zA-Z]+)(?::\\s*|\\s+)(.+)", Pattern.DOTALL);
 
 	private final SteerStreamingProperties properties;
 
@@ -172,14 +168,13 @@ final class StreamingOptionsFactory {
 		}
 
 		InvalidConfigurationPropertyValueException invalid(IllegalArgumentException ex) {
-			String message = String.valueOf(ex.getMessage());
-			Matcher matcher = FIELD_MESSAGE.matcher(message);
-			if (matcher.matches() && this.propertyNames.containsKey(matcher.group(1))) {
-				String field = matcher.group(1);
-				return new InvalidConfigurationPropertyValueException(this.propertyNames.get(field),
-						this.values.get(field), sentence(matcher.group(2)), ex);
+			if (ex instanceof InvalidStreamingOptionException invalid
+					&& this.propertyNames.containsKey(invalid.getField())) {
+				return new InvalidConfigurationPropertyValueException(this.propertyNames.get(invalid.getField()),
+						this.values.get(invalid.getField()), sentence(invalid.getReason()), ex);
 			}
-			return new InvalidConfigurationPropertyValueException(this.prefix, null, sentence(message), ex);
+			return new InvalidConfigurationPropertyValueException(this.prefix, null,
+					sentence(String.valueOf(ex.getMessage())), ex);
 		}
 
 		private static String sentence(String text) {
