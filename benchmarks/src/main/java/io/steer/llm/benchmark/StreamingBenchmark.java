@@ -61,13 +61,9 @@ public final class StreamingBenchmark {
 			HttpClient baselineClient = HttpClient.create();
 			byte[] body = "{\"model\":\"gpt-4o-mini\",\"stream\":true}".getBytes(StandardCharsets.UTF_8);
 
-			LongSupplier ours = () -> {
-				StreamCompleteEvent complete = (StreamCompleteEvent) client.streamEvents(request, StreamingOptions.DEFAULTS)
-					.filter((event) -> event.isTerminal() || event instanceof StreamDeltaEvent)
-					.last()
-					.block();
-				return complete.totalChunks();
-			};
+			LongSupplier ours = () -> streamEvents(client, request, StreamingOptions.DEFAULTS);
+			StreamingOptions noEstimation = StreamingOptions.builder().enableUsageAggregation(false).build();
+			LongSupplier oursWithoutEstimation = () -> streamEvents(client, request, noEstimation);
 			LongSupplier baseline = () -> {
 				AtomicLong parsed = new AtomicLong();
 				ByteBuf carry = Unpooled.buffer(4096);
@@ -100,16 +96,30 @@ public final class StreamingBenchmark {
 			System.out.printf(Locale.ROOT, "Streaming benchmark: %d-chunk OpenAI stream over loopback, %d warm-up + %d measured runs each, %d cores%n",
 					chunks, warmup, iterations, Runtime.getRuntime().availableProcessors());
 			run("warm-up steer", ours, warmup);
+			run("warm-up steer, estimation off", oursWithoutEstimation, warmup);
 			run("warm-up baseline", baseline, warmup);
 			Result base = run("baseline (Reactor Netty + Jackson tree)", baseline, iterations);
 			Result steer = run("steer streamEvents (default options)", ours, iterations);
+			Result off = run("steer, usage estimation off", oursWithoutEstimation, iterations);
 			Result base2 = run("baseline (again)", baseline, iterations);
 			Result steer2 = run("steer streamEvents (again)", ours, iterations);
+			Result off2 = run("steer, usage estimation off (again)", oursWithoutEstimation, iterations);
 			double baseCpu = Math.min(base.cpuMicrosPerChunk, base2.cpuMicrosPerChunk);
 			double steerCpu = Math.min(steer.cpuMicrosPerChunk, steer2.cpuMicrosPerChunk);
+			double offCpu = Math.min(off.cpuMicrosPerChunk, off2.cpuMicrosPerChunk);
 			System.out.printf(Locale.ROOT, "RESULT steer %.3f us/chunk, baseline %.3f us/chunk, ratio %.3f (target <= 1.25)%n",
 					steerCpu, baseCpu, steerCpu / baseCpu);
+			System.out.printf(Locale.ROOT, "RESULT tiktoken estimation on %.3f us/chunk, off %.3f us/chunk, added %.3f us/chunk (target <= 1.5)%n",
+					steerCpu, offCpu, steerCpu - offCpu);
 		}
+	}
+
+	private static long streamEvents(SteerLLMClient client, ChatRequest request, StreamingOptions options) {
+		StreamCompleteEvent complete = (StreamCompleteEvent) client.streamEvents(request, options)
+			.filter((event) -> event.isTerminal() || event instanceof StreamDeltaEvent)
+			.last()
+			.block();
+		return complete.totalChunks();
 	}
 
 	/** Reads {@code --name=value} from the program arguments. */

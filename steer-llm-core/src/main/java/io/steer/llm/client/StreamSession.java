@@ -34,6 +34,8 @@ import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import io.steer.llm.sse.SseDecoder;
 import io.steer.llm.sse.SseEvent;
+import io.steer.llm.usage.UsageAggregator;
+import io.steer.llm.usage.UsageAggregators;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +73,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private final SseDecoder decoder = new SseDecoder();
 
+	private final @Nullable UsageAggregator aggregator;
+
 	private @Nullable StreamParser parser;
 
 	private List<StreamEvent> out = new ArrayList<>();
@@ -84,6 +88,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	private @Nullable String responseModel;
 
 	private @Nullable Usage usage;
+
+	private boolean usageEstimated;
 
 	private int chunkIndex;
 
@@ -106,6 +112,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.options = options;
 		this.mapper = mapper;
 		this.jsonAnswer = request.wantsJson();
+		this.aggregator = UsageAggregators.create(options, adapter.name(), model, request);
 		this.startNanos = System.nanoTime();
 	}
 
@@ -231,6 +238,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private StreamErrorEvent errorEvent(SteerLLMException error) {
 		this.terminated = true;
+		estimateUsageIfMissing(false);
 		StreamingResponse partial = response();
 		error.attachPartialResponse(partial);
 		if (logger.isDebugEnabled()) {
@@ -252,6 +260,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private StreamCompleteEvent complete() {
 		this.terminated = true;
+		estimateUsageIfMissing(true);
 		StreamingResponse response = response();
 		if (this.options.logStreamingMetrics() && logger.isInfoEnabled()) {
 			logger.info("Stream " + this.streamId + " " + this.adapter.name() + "/" + response.model() + ": "
@@ -259,6 +268,22 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		}
 		return new StreamCompleteEvent(this.streamId, this.chunkIndex, response.metrics().durationMs(), this.usage,
 				response, Instant.now());
+	}
+
+	/**
+	 * When the provider sent no usage, takes the aggregator's estimate, and emits it as an
+	 * estimated usage event when the stream completed.
+	 */
+	private void estimateUsageIfMissing(boolean emit) {
+		if (this.usage != null || this.aggregator == null) {
+			return;
+		}
+		this.usage = this.aggregator.estimate();
+		this.usageEstimated = true;
+		if (emit) {
+			this.out.add(new StreamUsageEvent(this.streamId, this.usage, true, this.aggregator.confidence(),
+					Instant.now()));
+		}
 	}
 
 	// StreamDeltaListener
@@ -316,6 +341,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	@Override
 	public void usage(Usage usage) {
 		this.usage = usage;
+		this.usageEstimated = false;
 		this.out.add(new StreamUsageEvent(this.streamId, usage, false, 1.0, Instant.now()));
 	}
 
@@ -332,6 +358,17 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	private void delta(DeltaKind kind, String text, int choice, boolean json, @Nullable ToolCallDelta toolCall) {
 		if (this.firstDeltaNanos < 0) {
 			this.firstDeltaNanos = System.nanoTime();
+		}
+		if (this.aggregator != null) {
+			if (kind == DeltaKind.REASONING) {
+				this.aggregator.addReasoning(text);
+			}
+			else {
+				if (toolCall != null && toolCall.name() != null) {
+					this.aggregator.addToolCall(toolCall.name());
+				}
+				this.aggregator.addCompletion(text);
+			}
 		}
 		this.totalChars += text.length();
 		this.out.add(new StreamDeltaEvent(this.streamId, kind, text, this.chunkIndex++, choice, json, toolCall,
@@ -370,7 +407,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		}
 		return new StreamingResponse(this.responseId, this.adapter.name(),
 				(this.responseModel != null) ? this.responseModel : this.model, first.text(), first.refusal(),
-				first.reasoning(), first.finishReason(), first.toolCalls(), assembled, this.usage, false, null,
+				first.reasoning(), first.finishReason(), first.toolCalls(), assembled, this.usage, this.usageEstimated, null,
 				parseJson(first.text()), metrics, meta);
 	}
 
