@@ -1,18 +1,79 @@
 package io.steer.llm.provider.anthropic;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.Message;
+import io.steer.llm.model.Role;
+import io.steer.llm.model.ToolCall;
+import io.steer.llm.model.ToolDefinition;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+
 /**
- * WORK IN PROGRESS (issue 3): adapter for the Anthropic Messages API.
+ * Adapter for the Anthropic Messages API, streamed.
+ * <p>
+ * Sends {@code POST {base-url}/v1/messages} (the base URL holds no {@code /v1}) with the
+ * headers {@code x-api-key} (when a key is set), {@code anthropic-version},
+ * {@code content-type: application/json} and {@code accept: text/event-stream}, plus the
+ * settings' headers (e.g. {@code anthropic-beta}). The body holds {@code model},
+ * {@code max_tokens} (the request's, else the configured default, as Anthropic requires one),
+ * {@code stream: true}, and:
+ * <ul>
+ * <li>system messages, wherever they are in the conversation, as the top-level
+ * {@code system} array of text blocks;</li>
+ * <li>user and assistant messages as {@code messages} with content blocks; an assistant's
+ * tool calls as {@code tool_use} blocks whose {@code input} is the parsed arguments (an empty
+ * object for blank arguments);</li>
+ * <li>tool messages as a user message of {@code tool_result} blocks, consecutive tool
+ * results sharing one user message;</li>
+ * <li>for a message marked as a {@linkplain Message#cacheBreakpoint() cache breakpoint},
+ * {@code cache_control: {"type": "ephemeral"}} on its last block;</li>
+ * <li>{@code temperature}, {@code stop_sequences} and {@code tools}
+ * ({@code name, description, input_schema});</li>
+ * <li>then the request's provider options, which win over the mapped fields.</li>
+ * </ul>
+ * Anthropic answers with a single choice, so {@link ChatRequest#n()} is not sent; it has no
+ * JSON response format of its own, so {@link ChatRequest#responseFormat()} is not sent either
+ * (use provider options, e.g. {@code output_format}).
+ * <p>
+ * The stream's {@code text_delta} become text, {@code thinking_delta} reasoning,
+ * {@code tool_use} blocks tool calls indexed by their content block index, the stop reason the
+ * finish reason; {@code signature_delta} signatures and a non-null stop sequence are kept as
+ * the metadata {@code thinking_signatures} ({@code List<String>}) and {@code stop_sequence};
+ * {@code message_stop} completes the stream and an {@code error} event fails it. Usage is the
+ * {@code message_start} usage overlaid with the cumulative {@code message_delta} usage, and is
+ * normalised so that, as for OpenAI, prompt tokens include cached ones:
+ * {@code promptTokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens},
+ * {@code completionTokens = output_tokens}, {@code reasoningTokens = 0} (Anthropic counts
+ * thinking in {@code output_tokens} and does not report it apart). HTTP errors are read from
+ * {@code {"type": "error", "error": {"type", "message"}}} bodies and the request id from the
+ * {@code request-id} header.
+ *
+ * @see <a href="https://docs.anthropic.com/en/api/messages">Anthropic, Messages</a>
+ * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
+ * Streaming Messages</a>
+ * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching">Anthropic,
+ * Prompt caching</a>
+ * @see <a href="https://docs.anthropic.com/en/api/errors">Anthropic, Errors</a>
  */
 public final class AnthropicMessagesAdapter implements ProviderAdapter {
 
@@ -25,13 +86,44 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	/** Default {@code max_tokens} when a request gives none. */
 	public static final int DEFAULT_MAX_TOKENS = 4096;
 
+	private static final String NAME = "anthropic";
+
+	private static final Map<String, Object> EPHEMERAL = Map.of("type", "ephemeral");
+
 	private final ProviderSettings settings;
+
+	private final String version;
+
+	private final int defaultMaxTokens;
+
+	private final ObjectMapper mapper;
 
 	private AnthropicMessagesAdapter(ProviderSettings settings, String version, int defaultMaxTokens,
 			ObjectMapper mapper) {
-		this.settings = settings;
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.version = Objects.requireNonNull(version, "version must not be null");
+		if (version.isBlank()) {
+			throw new IllegalArgumentException("version must not be blank");
+		}
+		if (defaultMaxTokens < 1) {
+			throw new IllegalArgumentException("defaultMaxTokens must be at least 1, was " + defaultMaxTokens);
+		}
+		this.defaultMaxTokens = defaultMaxTokens;
+		this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
 	}
 
+	/**
+	 * An adapter for Anthropic's Messages API.
+	 * @param settings connection settings; the base URL without {@code /v1} (default
+	 * {@link #BASE_URL})
+	 * @param version value of the {@code anthropic-version} header, e.g.
+	 * {@link #DEFAULT_VERSION}
+	 * @param defaultMaxTokens {@code max_tokens} of requests that give none (tokens), at least 1
+	 * @param mapper JSON mapper
+	 * @return the adapter, named {@code anthropic}
+	 * @throws IllegalArgumentException when the version is blank or the default max tokens
+	 * below 1
+	 */
 	public static AnthropicMessagesAdapter create(ProviderSettings settings, String version, int defaultMaxTokens,
 			ObjectMapper mapper) {
 		return new AnthropicMessagesAdapter(settings, version, defaultMaxTokens, mapper);
@@ -39,7 +131,7 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 
 	@Override
 	public String name() {
-		return "anthropic";
+		return NAME;
 	}
 
 	@Override
@@ -47,19 +139,181 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		return this.settings;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * @throws IllegalArgumentException when an assistant tool call's arguments are not a JSON
+	 * object
+	 */
 	@Override
 	public ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options) {
-		throw new UnsupportedOperationException("Anthropic not implemented yet");
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("model", model);
+		body.put("max_tokens", (request.maxTokens() != null) ? request.maxTokens() : this.defaultMaxTokens);
+		List<Map<String, Object>> system = new ArrayList<>();
+		List<Map<String, Object>> messages = new ArrayList<>();
+		@Nullable List<Map<String, Object>> toolResults = null;
+		for (Message message : request.messages()) {
+			if (message.role() == Role.SYSTEM) {
+				system.add(block(textBlock(message.content()), message.cacheBreakpoint()));
+			}
+			else if (message.role() == Role.TOOL) {
+				if (toolResults == null) {
+					toolResults = new ArrayList<>();
+					Map<String, Object> user = new LinkedHashMap<>();
+					user.put("role", "user");
+					user.put("content", toolResults);
+					messages.add(user);
+				}
+				toolResults.add(block(toolResultBlock(message), message.cacheBreakpoint()));
+			}
+			else {
+				toolResults = null;
+				messages.add(message(message));
+			}
+		}
+		if (!system.isEmpty()) {
+			body.put("system", system);
+		}
+		body.put("messages", messages);
+		if (request.temperature() != null) {
+			body.put("temperature", request.temperature());
+		}
+		if (!request.stop().isEmpty()) {
+			body.put("stop_sequences", request.stop());
+		}
+		if (!request.tools().isEmpty()) {
+			body.put("tools", request.tools().stream().map(AnthropicMessagesAdapter::tool).toList());
+		}
+		body.put("stream", true);
+		body.putAll(request.providerOptions());
+		Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.putAll(this.settings.headers());
+		headers.put("content-type", "application/json");
+		headers.put("accept", "text/event-stream");
+		headers.put("anthropic-version", this.version);
+		if (this.settings.hasApiKey()) {
+			headers.put("x-api-key", this.settings.apiKey());
+		}
+		return new ProviderRequest(HttpMethod.POST, this.settings.baseUrl() + "/v1/messages", headers,
+				this.mapper.writeValueAsBytes(body));
+	}
+
+	private Map<String, Object> message(Message message) {
+		List<Map<String, Object>> content = new ArrayList<>();
+		String text = message.content();
+		if (text != null && (!text.isEmpty() || message.toolCalls().isEmpty())) {
+			content.add(textBlock(text));
+		}
+		for (ToolCall call : message.toolCalls()) {
+			Map<String, Object> block = new LinkedHashMap<>();
+			block.put("type", "tool_use");
+			block.put("id", call.id());
+			block.put("name", call.name());
+			block.put("input", input(call));
+			content.add(block);
+		}
+		if (message.cacheBreakpoint()) {
+			int last = content.size() - 1;
+			content.set(last, block(content.get(last), true));
+		}
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("role", message.role().wireName());
+		map.put("content", content);
+		return map;
+	}
+
+	private Object input(ToolCall call) {
+		if (call.arguments().isBlank()) {
+			return Map.of();
+		}
+		Object input;
+		try {
+			input = this.mapper.readValue(call.arguments(), Object.class);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("arguments of tool call " + call.id() + " (" + call.name()
+					+ ") are not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		if (!(input instanceof Map)) {
+			throw new IllegalArgumentException(
+					"arguments of tool call " + call.id() + " (" + call.name() + ") are not a JSON object");
+		}
+		return input;
+	}
+
+	private static Map<String, Object> textBlock(@Nullable String text) {
+		Map<String, Object> block = new LinkedHashMap<>();
+		block.put("type", "text");
+		block.put("text", (text != null) ? text : "");
+		return block;
+	}
+
+	private static Map<String, Object> toolResultBlock(Message message) {
+		Map<String, Object> block = new LinkedHashMap<>();
+		block.put("type", "tool_result");
+		block.put("tool_use_id", message.toolCallId());
+		block.put("content", (message.content() != null) ? message.content() : "");
+		return block;
+	}
+
+	private static Map<String, Object> block(Map<String, Object> block, boolean cacheBreakpoint) {
+		if (cacheBreakpoint) {
+			block.put("cache_control", EPHEMERAL);
+		}
+		return block;
+	}
+
+	private static Map<String, Object> tool(ToolDefinition tool) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("name", tool.name());
+		if (tool.description() != null) {
+			map.put("description", tool.description());
+		}
+		// Anthropic requires an object schema
+		map.put("input_schema", tool.parameters().isEmpty() ? Map.of("type", "object") : tool.parameters());
+		return map;
 	}
 
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
-		throw new UnsupportedOperationException("Anthropic not implemented yet");
+		return new AnthropicStreamParser(NAME, this.mapper, listener, this.settings.apiKey());
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Reads Anthropic's {@code {"type": "error", "error": {"type": …, "message": …}}}; the
+	 * error code is always {@code null}, as Anthropic sends none. A body that is not such JSON
+	 * becomes the message. The body's {@code request_id} is used when the header gave none.
+	 */
 	@Override
 	public SteerLLMException httpError(int status, @Nullable String requestId, String body) {
-		throw new UnsupportedOperationException("Anthropic not implemented yet");
+		AnthropicEvent response = null;
+		try {
+			response = this.mapper.readValue(body, AnthropicEvent.class);
+		}
+		catch (JacksonException ex) {
+			// not JSON: the raw body becomes the message
+		}
+		String apiKey = this.settings.apiKey();
+		AnthropicEvent.ErrorBody error = (response != null) ? response.error() : null;
+		if (error == null) {
+			return new ProviderHttpException(NAME, status, null, null,
+					Secrets.redact(body.isBlank() ? null : body.strip(), apiKey), requestId);
+		}
+		return new ProviderHttpException(NAME, status, error.type(), null, Secrets.redact(error.message(), apiKey),
+				(requestId != null) ? requestId : response.requestId());
+	}
+
+	/**
+	 * Reads Anthropic's {@code request-id} header.
+	 * @param headers the response headers
+	 * @return the request id (e.g. {@code req_018EeWyXxfu5pfWkrYcMdjWG}), or {@code null}
+	 */
+	@Override
+	public @Nullable String requestId(HttpHeaders headers) {
+		String requestId = headers.getFirst("request-id");
+		return (requestId != null) ? requestId : headers.getFirst("x-request-id");
 	}
 
 }
