@@ -7,6 +7,7 @@ import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
@@ -247,6 +248,14 @@ public interface SteerLLMClient {
 		 * @return this builder
 		 */
 		Builder jsonMapper(ObjectMapper mapper);
+
+		/**
+		 * Prices used to compute the cost in USD of each response; defaults to
+		 * {@link PriceCatalog#load()}, the bundled prices (USD per million tokens).
+		 * @param catalog the prices, e.g. {@code PriceCatalog.load().withOverrides(…)}
+		 * @return this builder
+		 */
+		Builder priceCatalog(PriceCatalog catalog);
 
 		/**
 		 * Builds the client.

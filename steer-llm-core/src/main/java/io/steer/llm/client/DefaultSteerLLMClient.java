@@ -20,6 +20,8 @@ import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.EventProcessor;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pricing.CostCalculator;
+import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderRouter;
@@ -51,12 +53,15 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private final ObjectMapper mapper;
 
+	private final CostCalculator costCalculator;
+
 	private DefaultSteerLLMClient(WebClient webClient, ProviderRouter router, StreamingOptions defaultOptions,
-			ObjectMapper mapper) {
+			ObjectMapper mapper, PriceCatalog priceCatalog) {
 		this.webClient = webClient;
 		this.router = router;
 		this.defaultOptions = defaultOptions;
 		this.mapper = mapper;
+		this.costCalculator = new CostCalculator(priceCatalog);
 	}
 
 	public static SteerLLMClient.Builder builder() {
@@ -66,6 +71,23 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	@Override
 	public StreamingOptions defaultOptions() {
 		return this.defaultOptions;
+	}
+
+	/**
+	 * The prices this client computes costs with.
+	 * @return the catalog given to the builder, else {@link PriceCatalog#load()}
+	 */
+	public PriceCatalog priceCatalog() {
+		return this.costCalculator.catalog();
+	}
+
+	/**
+	 * The cost calculator of this client's streams, over {@link #priceCatalog()}; it warns
+	 * once per unknown model for the client's lifetime.
+	 * @return the calculator
+	 */
+	CostCalculator costCalculator() {
+		return this.costCalculator;
 	}
 
 	@Override
@@ -112,7 +134,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ChatRequest request, StreamingOptions options) {
 		ProviderAdapter adapter = route.adapter();
 		StreamSession session = new StreamSession(UUID.randomUUID().toString(), adapter, route.model(), request,
-				options, this.mapper);
+				options, this.mapper, this.costCalculator);
 		ProviderRequest http = adapter.createRequest(request, route.model(), options);
 		return this.webClient.method(http.method())
 			.uri(http.uri())
@@ -150,6 +172,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		private StreamingOptions defaultOptions = StreamingOptions.DEFAULTS;
 
 		private @Nullable ObjectMapper mapper;
+
+		private @Nullable PriceCatalog priceCatalog;
 
 		@Override
 		public Builder webClientBuilder(WebClient.Builder webClientBuilder) {
@@ -208,6 +232,12 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		}
 
 		@Override
+		public Builder priceCatalog(PriceCatalog catalog) {
+			this.priceCatalog = Objects.requireNonNull(catalog, "catalog must not be null");
+			return this;
+		}
+
+		@Override
 		public SteerLLMClient build() {
 			if (this.order.isEmpty()) {
 				throw new IllegalStateException("No provider configured: add at least one (openAi, xai, provider)");
@@ -220,7 +250,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			}
 			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder : WebClient.builder();
 			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),
-					this.defaultOptions, jsonMapper);
+					this.defaultOptions, jsonMapper,
+					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load());
 		}
 
 	}

@@ -1,12 +1,14 @@
 package io.steer.llm.client;
 
 import java.net.ConnectException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -29,6 +31,8 @@ import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.Usage;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pricing.Cost;
+import io.steer.llm.pricing.CostCalculator;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
@@ -67,6 +71,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private final ObjectMapper mapper;
 
+	private final CostCalculator costCalculator;
+
 	private final boolean jsonAnswer;
 
 	private final long startNanos;
@@ -104,7 +110,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	private boolean terminated;
 
 	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request,
-			StreamingOptions options, ObjectMapper mapper) {
+			StreamingOptions options, ObjectMapper mapper, CostCalculator costCalculator) {
+		this.costCalculator = costCalculator;
 		this.streamId = streamId;
 		this.adapter = adapter;
 		this.model = model;
@@ -361,13 +368,13 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		}
 		if (this.aggregator != null) {
 			if (kind == DeltaKind.REASONING) {
-				this.aggregator.addReasoning(text);
+				this.aggregator.addReasoning(choice, text);
 			}
 			else {
 				if (toolCall != null && toolCall.name() != null) {
 					this.aggregator.addToolCall(toolCall.name());
 				}
-				this.aggregator.addCompletion(text);
+				this.aggregator.addCompletion(choice, text);
 			}
 		}
 		this.totalChars += text.length();
@@ -405,10 +412,22 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			meta = new LinkedHashMap<>(this.metadata);
 			meta.put("sequence_number", this.sequenceNumber);
 		}
-		return new StreamingResponse(this.responseId, this.adapter.name(),
-				(this.responseModel != null) ? this.responseModel : this.model, first.text(), first.refusal(),
-				first.reasoning(), first.finishReason(), first.toolCalls(), assembled, this.usage, this.usageEstimated, null,
-				parseJson(first.text()), metrics, meta);
+		String model = (this.responseModel != null) ? this.responseModel : this.model;
+		return new StreamingResponse(this.responseId, this.adapter.name(), model, first.text(), first.refusal(),
+				first.reasoning(), first.finishReason(), first.toolCalls(), assembled, this.usage, this.usageEstimated,
+				cost(model), parseJson(first.text()), metrics, meta);
+	}
+
+	/** Cost of the usage so far; the model the provider reported first, else the one asked for. */
+	private @Nullable BigDecimal cost(String model) {
+		if (this.usage == null) {
+			return null;
+		}
+		Optional<Cost> cost = this.costCalculator.cost(this.adapter.name(), model, this.usage, this.usageEstimated);
+		if (cost.isEmpty() && !model.equals(this.model)) {
+			cost = this.costCalculator.cost(this.adapter.name(), this.model, this.usage, this.usageEstimated);
+		}
+		return cost.map(Cost::usd).orElse(null);
 	}
 
 	private @Nullable JsonNode parseJson(String text) {

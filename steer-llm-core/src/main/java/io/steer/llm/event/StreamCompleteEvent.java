@@ -27,6 +27,15 @@ public record StreamCompleteEvent(String streamId, int totalChunks, double durat
 		return this.usage;
 	}
 
+	/**
+	 * The cost of the stream.
+	 * @return the cost in USD, {@code null} when unknown; see
+	 * {@link StreamingResponse#costEstimated()}
+	 */
+	public java.math.@Nullable BigDecimal costUsd() {
+		return this.response.costUsd();
+	}
+
 	@Override
 	public boolean isTerminal() {
 		return true;

@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * @param choices every choice, by index
  * @param usage token usage, {@code null} when the provider sent none and none was estimated
  * @param usageEstimated whether {@code usage} is an estimate rather than the provider's count
- * @param costUsd cost of the response in USD, {@code null} when unknown
+ * @param costUsd cost of the response in USD at the bundled or configured prices, {@code null}
+ * when the usage or the model's price is unknown; an estimate when {@code usageEstimated}
  * @param json the text parsed as JSON when a JSON response format was asked for and the text
  * parsed, else {@code null}
  * @param metrics timing figures
@@ -43,6 +44,14 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 		toolCalls = List.copyOf(toolCalls);
 		choices = List.copyOf(choices);
 		metadata = Map.copyOf(metadata);
+	}
+
+	/**
+	 * Whether {@link #costUsd()} was computed from estimated usage.
+	 * @return {@code true} when there is a cost and the usage behind it is an estimate
+	 */
+	public boolean costEstimated() {
+		return this.costUsd != null && this.usageEstimated;
 	}
 
 	/**

@@ -57,12 +57,12 @@ public final class CharacterUsageAggregator extends AbstractUsageAggregator {
 	}
 
 	@Override
-	public void addCompletion(String fragment) {
+	public void addCompletion(int choice, String fragment) {
 		this.outputChars += fragment.length();
 	}
 
 	@Override
-	public void addReasoning(String fragment) {
+	public void addReasoning(int choice, String fragment) {
 		this.reasoningChars += fragment.length();
 	}
 

@@ -68,9 +68,8 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 
 	private final boolean ownEncoding;
 
-	private final Counter output = new Counter();
-
-	private final Counter reasoning = new Counter();
+	/** Answer and reasoning counters of each choice: [2 * choice] and [2 * choice + 1]. */
+	private final java.util.ArrayList<Counter> counters = new java.util.ArrayList<>(2);
 
 	private int framingTokens;
 
@@ -126,13 +125,28 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 	}
 
 	@Override
-	public void addCompletion(String fragment) {
-		this.output.add(fragment);
+	public void addCompletion(int choice, String fragment) {
+		counter(2 * choice).add(fragment);
 	}
 
 	@Override
-	public void addReasoning(String fragment) {
-		this.reasoning.add(fragment);
+	public void addReasoning(int choice, String fragment) {
+		counter(2 * choice + 1).add(fragment);
+	}
+
+	private Counter counter(int slot) {
+		while (this.counters.size() <= slot) {
+			this.counters.add(new Counter());
+		}
+		return this.counters.get(slot);
+	}
+
+	private int total(int parity) {
+		int total = 0;
+		for (int slot = parity; slot < this.counters.size(); slot += 2) {
+			total += this.counters.get(slot).total();
+		}
+		return total;
 	}
 
 	@Override
@@ -142,12 +156,12 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 
 	@Override
 	protected int outputTokens() {
-		return this.output.total() + this.framingTokens;
+		return total(0) + this.framingTokens;
 	}
 
 	@Override
 	protected int reasoningTokens() {
-		return this.reasoning.total();
+		return total(1);
 	}
 
 	@Override

@@ -11,15 +11,18 @@ public interface UsageAggregator {
 
 	/**
 	 * Counts a streamed fragment of the answer: text, refusal or tool-call arguments.
+	 * @param choice index of the choice it belongs to (fragments of {@code n > 1} choices
+	 * interleave)
 	 * @param fragment the fragment, possibly empty
 	 */
-	void addCompletion(String fragment);
+	void addCompletion(int choice, String fragment);
 
 	/**
 	 * Counts a streamed fragment of reasoning.
+	 * @param choice index of the choice it belongs to
 	 * @param fragment the fragment, possibly empty
 	 */
-	void addReasoning(String fragment);
+	void addReasoning(int choice, String fragment);
 
 	/**
 	 * Counts the framing of a tool call the model made (its name and the provider's wrapping),

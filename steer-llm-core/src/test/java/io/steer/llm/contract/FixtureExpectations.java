@@ -46,6 +46,7 @@ final class FixtureExpectations {
 		String reasoning = text(expected, "reasoning_content");
 		assertThat(response.reasoning()).as(what + " reasoning").isEqualTo((reasoning != null) ? reasoning : "");
 		assertUsage(what, expected.get("usage"), response);
+		assertCost(what, expected.get("usage"), response);
 		assertToolCalls(what, expected.get("tool_calls"), response.toolCalls());
 		JsonNode choices = expected.get("choices");
 		if (choices != null) {
@@ -72,6 +73,20 @@ final class FixtureExpectations {
 			.isEqualTo(expectedUsage.path("completion_tokens_details").path("reasoning_tokens").asInt(0));
 		assertThat(response.usage().cachedPromptTokens())
 			.isEqualTo(expectedUsage.path("prompt_tokens_details").path("cached_tokens").asInt(0));
+	}
+
+	/**
+	 * Every recorded model has a price, so the cost is known and exact; where xAI recorded what
+	 * it billed ({@code cost_in_usd_ticks}, 1 tick = 1e-10 USD) the cost equals it.
+	 */
+	static void assertCost(String what, JsonNode expectedUsage, StreamingResponse response) {
+		assertThat(response.costUsd()).as(what + " cost").isNotNull().isPositive();
+		assertThat(response.costEstimated()).as(what + " cost estimated").isFalse();
+		if (expectedUsage.has("cost_in_usd_ticks")) {
+			java.math.BigDecimal billed = new java.math.BigDecimal(expectedUsage.get("cost_in_usd_ticks").asLong())
+				.scaleByPowerOfTen(-10);
+			assertThat(response.costUsd()).as(what + " cost equals xAI's bill").isEqualByComparingTo(billed);
+		}
 	}
 
 	static void assertToolCalls(String what, JsonNode expectedCalls, List<ToolCall> actual) {

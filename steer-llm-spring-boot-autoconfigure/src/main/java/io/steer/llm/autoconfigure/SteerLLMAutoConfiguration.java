@@ -9,6 +9,7 @@ import java.util.Set;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderSettings;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,7 +40,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <li>{@code jsonModeOptions}, {@code debugOptions}, {@code highPerformanceOptions},
  * {@code highThroughputOptions}, {@code lowLatencyOptions}: the presets of
  * {@link StreamingOptions};</li>
- * <li>{@code <name>Options} for each {@code steer.streaming.presets.<name>}.</li>
+ * <li>{@code <name>Options} for each {@code steer.streaming.presets.<name>};</li>
+ * <li>{@code steerPriceCatalog}: the bundled {@link PriceCatalog} with the prices of
+ * {@code steer.pricing.models.*}, used by the client for the cost of responses.</li>
  * </ul>
  * Preset beans are not default candidates: inject them with {@code @Qualifier("<name>Options")};
  * an unqualified {@code StreamingOptions} gets {@code steerStreamingOptions}.
@@ -47,7 +50,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
 @ConditionalOnClass({ SteerLLMClient.class, WebClient.class })
-@EnableConfigurationProperties({ SteerProvidersProperties.class, SteerStreamingProperties.class })
+@EnableConfigurationProperties({ SteerProvidersProperties.class, SteerStreamingProperties.class,
+		SteerPricingProperties.class })
 @Import(StreamingPresetsRegistrar.class)
 public final class SteerLLMAutoConfiguration {
 
@@ -77,7 +81,8 @@ public final class SteerLLMAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SteerLLMClient steerLLMClient(SteerProvidersProperties providers, ObjectProvider<StreamingOptions> options,
-			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper) {
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<PriceCatalog> priceCatalog) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.webClientBuilder(webClientBuilder.getIfAvailable(WebClient::builder))
 			.openAi(settings("steer.providers.openai", providers.getOpenai()), providers.getOpenai().getApi())
@@ -86,11 +91,19 @@ public final class SteerLLMAutoConfiguration {
 					providers.getAnthropic().getVersion(), defaultMaxTokens(providers.getAnthropic()))
 			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
 		jsonMapper.ifUnique(builder::jsonMapper);
+		priceCatalog.ifUnique(builder::priceCatalog);
 		String defaultProvider = defaultProvider(providers);
 		if (defaultProvider != null) {
 			builder.defaultProvider(defaultProvider);
 		}
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PriceCatalog steerPriceCatalog(SteerPricingProperties pricing) {
+		PriceCatalog bundled = PriceCatalog.load();
+		return bundled.withOverrides(pricing.overrides(bundled));
 	}
 
 	@Bean(STREAMING_OPTIONS_BEAN_NAME)

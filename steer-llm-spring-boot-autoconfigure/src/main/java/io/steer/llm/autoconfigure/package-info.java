@@ -1,7 +1,9 @@
 /**
- * Spring Boot auto-configuration of the Steer LLM client: {@code steer.providers.*} and
- * {@code steer.streaming.*} properties, the {@link io.steer.llm.SteerLLMClient} bean, the
- * default and named {@link io.steer.llm.options.StreamingOptions} beans, and the mapping of
+ * Spring Boot auto-configuration of the Steer LLM client: {@code steer.providers.*},
+ * {@code steer.streaming.*} and {@code steer.pricing.*} properties, the
+ * {@link io.steer.llm.SteerLLMClient} bean, the default and named
+ * {@link io.steer.llm.options.StreamingOptions} beans, the
+ * {@link io.steer.llm.pricing.PriceCatalog} bean, and the mapping of
  * the original SDK's environment variables. Start at {@link io.steer.llm.autoconfigure.SteerLLMAutoConfiguration}.
  */
 @NullMarked

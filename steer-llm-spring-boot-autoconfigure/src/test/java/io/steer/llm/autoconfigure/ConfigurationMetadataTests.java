@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests of the {@code META-INF/spring-configuration-metadata.json} that the configuration
- * processor generates from {@link SteerStreamingProperties} and
- * {@link SteerProvidersProperties}: what IDEs show.
+ * processor generates from {@link SteerStreamingProperties},
+ * {@link SteerProvidersProperties} and {@link SteerPricingProperties}: what IDEs show.
  */
 class ConfigurationMetadataTests {
 
@@ -74,6 +74,18 @@ class ConfigurationMetadataTests {
 			.isEqualTo(SteerProvidersProperties.XAI_BASE_URL);
 		assertThat(properties.get("steer.providers.anthropic.version").path("defaultValue").asString())
 			.isEqualTo("2023-06-01");
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribePricingModels() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.pricing.")))
+			.containsExactly("steer.pricing.models");
+		JsonNode models = properties.get("steer.pricing.models");
+		assertThat(models.path("type").asString()).isEqualTo(
+				"java.util.Map<java.lang.String,io.steer.llm.autoconfigure.SteerPricingProperties$Price>");
+		assertThat(models.path("description").asString()).contains("USD per million tokens", "'input'", "'output'",
+				"'cached-input'", "'cache-write'", "[gpt-4.1]");
 	}
 
 	@Test
