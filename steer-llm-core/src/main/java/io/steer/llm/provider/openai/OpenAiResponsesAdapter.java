@@ -1,18 +1,78 @@
 package io.steer.llm.provider.openai;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.Message;
+import io.steer.llm.model.ResponseFormat;
+import io.steer.llm.model.Role;
+import io.steer.llm.model.ToolCall;
+import io.steer.llm.model.ToolDefinition;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+
+import org.springframework.http.HttpMethod;
 
 /**
- * WORK IN PROGRESS (issue 3): adapter for the OpenAI Responses API.
+ * Adapter for the OpenAI Responses API streaming format, also spoken by xAI.
+ * <p>
+ * Sends {@code POST {base-url}/responses} with {@code stream: true}, authenticated with a
+ * bearer key when one is set. The request body maps a {@link ChatRequest} as follows:
+ * <ul>
+ * <li>the leading system messages become {@code instructions} (joined by a blank line); later
+ * system messages stay in {@code input} as {@code {"role": "system", "content": …}};</li>
+ * <li>user and assistant messages become {@code input} messages {@code {"role", "content"}}
+ * (a participant {@code name} is not supported by the API and is left out);</li>
+ * <li>the tool calls of an assistant message become {@code function_call} items
+ * {@code {"type", "call_id", "name", "arguments"}}, after the message's text if it has any;</li>
+ * <li>tool messages become {@code function_call_output} items {@code {"type", "call_id",
+ * "output"}};</li>
+ * <li>{@code temperature}; {@code maxTokens} as {@code max_output_tokens};</li>
+ * <li>the response format as {@code text.format}: {@code {"type": "text"}},
+ * {@code {"type": "json_object"}} or {@code {"type": "json_schema", "name", "schema",
+ * "strict"}};</li>
+ * <li>tools as {@code {"type": "function", "name", "description", "parameters", "strict"}},
+ * {@code strict} always sent since the API defaults it to {@code true};</li>
+ * <li>{@link ChatRequest#providerOptions()} last, winning over the fields above (e.g.
+ * {@code reasoning}, {@code store}, {@code previous_response_id}).</li>
+ * </ul>
+ * {@link ChatRequest#n()} and {@link ChatRequest#stop()} have no counterpart in the Responses
+ * API and are ignored.
+ * <p>
+ * The stream: {@code response.output_text.delta}, {@code response.reasoning_summary_text.delta}
+ * and function-call items with {@code response.function_call_arguments.delta} become text,
+ * reasoning and tool-call deltas; {@code *.done} events, which repeat them, are not reported
+ * again; {@code response.completed} brings the usage and the {@code status} (the finish
+ * reason) and ends the stream; {@code response.incomplete} ends it with a
+ * {@link ResponsesIncompleteException} after reporting its usage; {@code error} and
+ * {@code response.failed} end it with a {@link io.steer.llm.error.ProviderStreamException};
+ * every event's {@code sequence_number} is kept as the resume position (response metadata
+ * {@code sequence_number}). A body that ends before {@code response.completed} ends the stream
+ * with a {@link io.steer.llm.error.StreamInterruptedException}.
+ * <p>
+ * HTTP errors carry the same {@code {"error": {…}}} body as Chat Completions.
+ *
+ * @see <a href="https://platform.openai.com/docs/api-reference/responses/create">OpenAI, Create
+ * a model response</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/responses-streaming">OpenAI,
+ * Responses streaming events</a>
+ * @see <a href="https://docs.x.ai/docs/api-reference#create-new-response">xAI, Create new
+ * response</a>
  */
 public final class OpenAiResponsesAdapter implements ProviderAdapter {
 
@@ -20,15 +80,33 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 
 	private final ProviderSettings settings;
 
+	private final ObjectMapper mapper;
+
+	private final ObjectReader eventReader;
+
 	private OpenAiResponsesAdapter(String name, ProviderSettings settings, ObjectMapper mapper) {
 		this.name = name;
-		this.settings = settings;
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
+		this.eventReader = mapper.readerFor(ResponsesEvent.class);
 	}
 
+	/**
+	 * An adapter for OpenAI's Responses API.
+	 * @param settings connection settings
+	 * @param mapper JSON mapper
+	 * @return the adapter, named {@code openai}
+	 */
 	public static OpenAiResponsesAdapter openAi(ProviderSettings settings, ObjectMapper mapper) {
 		return new OpenAiResponsesAdapter("openai", settings, mapper);
 	}
 
+	/**
+	 * An adapter for xAI's Responses API, the same wire format at xAI's base URL.
+	 * @param settings connection settings
+	 * @param mapper JSON mapper
+	 * @return the adapter, named {@code xai}
+	 */
 	public static OpenAiResponsesAdapter xai(ProviderSettings settings, ObjectMapper mapper) {
 		return new OpenAiResponsesAdapter("xai", settings, mapper);
 	}
@@ -45,17 +123,126 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 
 	@Override
 	public ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options) {
-		throw new UnsupportedOperationException("Responses API not implemented yet");
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("model", model);
+		List<Message> messages = request.messages();
+		int first = 0;
+		StringBuilder instructions = null;
+		while (first < messages.size() && messages.get(first).role() == Role.SYSTEM) {
+			String content = messages.get(first).content();
+			if (content != null) {
+				instructions = (instructions == null) ? new StringBuilder(content)
+						: instructions.append("\n\n").append(content);
+			}
+			first++;
+		}
+		if (instructions != null) {
+			body.put("instructions", instructions.toString());
+		}
+		List<Map<String, Object>> input = new ArrayList<>(messages.size() - first);
+		for (Message message : messages.subList(first, messages.size())) {
+			addInput(input, message);
+		}
+		body.put("input", input);
+		body.put("stream", true);
+		putIfNotNull(body, "temperature", request.temperature());
+		putIfNotNull(body, "max_output_tokens", request.maxTokens());
+		if (request.responseFormat() != null) {
+			body.put("text", Map.of("format", textFormat(request.responseFormat())));
+		}
+		if (!request.tools().isEmpty()) {
+			body.put("tools", request.tools().stream().map(OpenAiResponsesAdapter::tool).toList());
+		}
+		body.putAll(request.providerOptions());
+		Map<String, String> headers = new LinkedHashMap<>(this.settings.headers());
+		headers.put("Content-Type", "application/json");
+		headers.put("Accept", "text/event-stream");
+		if (this.settings.hasApiKey()) {
+			headers.put("Authorization", "Bearer " + this.settings.apiKey());
+		}
+		return new ProviderRequest(HttpMethod.POST, this.settings.baseUrl() + "/responses", headers,
+				this.mapper.writeValueAsBytes(body));
+	}
+
+	private static void addInput(List<Map<String, Object>> input, Message message) {
+		if (message.role() == Role.TOOL) {
+			Map<String, Object> output = new LinkedHashMap<>();
+			output.put("type", "function_call_output");
+			output.put("call_id", message.toolCallId());
+			output.put("output", (message.content() != null) ? message.content() : "");
+			input.add(output);
+			return;
+		}
+		if (message.content() != null && !(message.content().isEmpty() && !message.toolCalls().isEmpty())) {
+			Map<String, Object> map = new LinkedHashMap<>();
+			map.put("role", message.role().wireName());
+			map.put("content", message.content());
+			input.add(map);
+		}
+		for (ToolCall call : message.toolCalls()) {
+			Map<String, Object> item = new LinkedHashMap<>();
+			item.put("type", "function_call");
+			item.put("call_id", call.id());
+			item.put("name", call.name());
+			item.put("arguments", call.arguments());
+			input.add(item);
+		}
+	}
+
+	private static Map<String, Object> textFormat(ResponseFormat format) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("type", format.type().wireName());
+		if (format.type() == ResponseFormat.Type.JSON_SCHEMA) {
+			map.put("name", format.name());
+			map.put("schema", format.schema());
+			map.put("strict", format.strict());
+		}
+		return map;
+	}
+
+	private static Map<String, Object> tool(ToolDefinition tool) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("type", "function");
+		map.put("name", tool.name());
+		putIfNotNull(map, "description", tool.description());
+		map.put("parameters", tool.parameters());
+		map.put("strict", tool.strict());
+		return map;
+	}
+
+	private static void putIfNotNull(Map<String, Object> map, String key, @Nullable Object value) {
+		if (value != null) {
+			map.put(key, value);
+		}
 	}
 
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
-		throw new UnsupportedOperationException("Responses API not implemented yet");
+		return new ResponsesStreamParser(this.name, this.eventReader, listener);
 	}
 
+	/**
+	 * Reads OpenAI's error body {@code {"error": {"message", "type", "param", "code"}}}, which
+	 * the Responses API shares with Chat Completions; any other body becomes the message.
+	 */
 	@Override
 	public SteerLLMException httpError(int status, @Nullable String requestId, String body) {
-		throw new UnsupportedOperationException("Responses API not implemented yet");
+		ResponsesEvent.ErrorBody error = null;
+		try {
+			ResponsesEvent response = this.eventReader.readValue(body);
+			error = (response != null) ? response.error() : null;
+		}
+		catch (JacksonException ex) {
+			// not JSON: the raw body becomes the message
+		}
+		String apiKey = this.settings.apiKey();
+		if (error == null) {
+			return new ProviderHttpException(this.name, status, null, null,
+					Secrets.redact(body.isBlank() ? null : body.strip(), apiKey), requestId);
+		}
+		return new ProviderHttpException(this.name, status, error.type(),
+				(error.code() != null) ? String.valueOf(error.code()) : null, Secrets.redact(error.message(), apiKey),
+				requestId);
 	}
 
 }

@@ -1,5 +1,5 @@
 /**
- * OpenAI-compatible Chat Completions streaming (OpenAI and xAI).
+ * OpenAI-compatible streaming (OpenAI and xAI): Chat Completions and the Responses API.
  */
 @NullMarked
 package io.steer.llm.provider.openai;
