@@ -5,11 +5,15 @@ import java.util.Map;
 /**
  * Token usage of one response, normalised across providers.
  * <p>
- * Counts are as the provider reports them. In particular OpenAI's {@code completion_tokens}
- * include reasoning tokens while xAI's leave them out (xAI's {@code total_tokens} adds them
- * back); {@link #reasoningTokens()} carries them in both cases.
+ * Counts are as the provider reports them. In particular OpenAI's {@code completion_tokens} and
+ * both OpenAI's and xAI's Responses API {@code output_tokens} include reasoning tokens, while
+ * xAI's Chat Completions {@code completion_tokens} leave them out (its {@code total_tokens}
+ * adds them back); {@link #reasoningTokens()} carries them in every case. Estimates for xAI
+ * follow its Chat Completions shape.
  *
- * @param promptTokens input tokens, including cached ones (tokens)
+ * @param promptTokens input tokens, including cached ones and, for Anthropic, cache reads and
+ * writes ({@code input_tokens + cache_read_input_tokens + cache_creation_input_tokens})
+ * (tokens)
  * @param completionTokens output tokens as the provider counts them (tokens)
  * @param totalTokens total as the provider reports it, else prompt plus completion (tokens)
  * @param cachedPromptTokens prompt tokens read from the provider's prompt cache (OpenAI
