@@ -8,6 +8,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.Usage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -32,12 +33,19 @@ class ChatController {
 
 	/**
 	 * One SSE event per stream event, named {@code start}, {@code delta}, {@code usage},
-	 * {@code complete} or {@code error}.
+	 * {@code complete} or {@code error}. {@code api=responses} asks OpenAI or xAI for the
+	 * Responses API instead of Chat Completions.
 	 */
 	@GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<Object>> chat(@RequestParam(defaultValue = "Tell me about a holiday") String prompt,
-			@RequestParam(required = false) @Nullable String model) {
-		return this.client.streamEvents(ChatRequest.of(prompt, model)).map(ChatController::toServerSentEvent);
+			@RequestParam(required = false) @Nullable String model,
+			@RequestParam(required = false) @Nullable String api) {
+		ChatRequest request = ChatRequest.builder()
+			.prompt(prompt)
+			.model(model)
+			.api((api != null) ? ProviderApi.from(api) : null)
+			.build();
+		return this.client.streamEvents(request).map(ChatController::toServerSentEvent);
 	}
 
 	/** The answer text alone, streamed as it arrives. */

@@ -24,12 +24,15 @@ import org.springframework.util.StringUtils;
 
 /**
  * When a provider has no API key, points it at an embedded replay provider: the test kit's
- * loopback server replaying real recorded streams. {@code grok-*} models get a recorded
- * grok-3-mini stream with reasoning; every other model a recorded gpt-4.1-nano text stream.
+ * loopback server replaying real recorded streams: {@code claude-*} models a recorded
+ * claude-sonnet-4-5 stream with extended thinking; the Responses API a recorded gpt-5.2 stream
+ * (OpenAI) or grok-code-fast-1 stream with reasoning summaries (xAI); Chat Completions a
+ * recorded grok-3-mini stream with reasoning for {@code grok-*} models and a recorded
+ * gpt-4.1-nano text stream for every other model.
  */
 class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 
-	private static final String[] PROVIDERS = { "openai", "xai" };
+	private static final String[] PROVIDERS = { "openai", "xai", "anthropic" };
 
 	private final Log logger;
 
@@ -55,7 +58,9 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 						Duration.ofMillis(15));
 				server = start(delay);
 			}
-			properties.put("steer.providers." + provider + ".base-url", server.baseUrl() + "/" + provider + "/v1");
+			// OpenAI and xAI base URLs end in /v1; Anthropic's adapter adds /v1/messages itself
+			properties.put("steer.providers." + provider + ".base-url",
+					server.baseUrl() + "/" + provider + (provider.equals("anthropic") ? "" : "/v1"));
 			properties.put("steer.providers." + provider + ".api-key", "replay-" + provider);
 			this.logger.warn("No API key for " + provider + ": its streams come from the embedded replay provider at "
 					+ server.baseUrl() + ", which replays real recorded " + provider + " streams");
@@ -67,13 +72,27 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 		}
 	}
 
+	private static MockResponse replay(String provider, String fixture, Duration delay) {
+		return MockResponse.replay(SseFixture.load(provider, fixture)).delayBetweenEvents(delay);
+	}
+
 	private static LoopbackProviderServer start(Duration delay) {
 		LoopbackProviderServer server = LoopbackProviderServer.start();
 		JsonMapper mapper = JsonMapper.builder().build();
 		MockResponse text = MockResponse.replay(SseFixture.load("openai", "chat-text-usage-details-gpt-4.1-nano"))
 			.delayBetweenEvents(delay);
 		MockResponse grok = MockResponse.replay(SseFixture.load("xai", "chat-reasoning-text")).delayBetweenEvents(delay);
+		MockResponse claude = replay("anthropic", "thinking-signature", delay);
+		MockResponse openAiResponses = replay("openai", "responses-text", delay);
+		MockResponse xaiResponses = replay("xai", "responses-reasoning-summary-text", delay);
 		server.setDispatcher((RecordedRequest request) -> {
+			String path = request.path();
+			if (path.startsWith("/anthropic/")) {
+				return claude;
+			}
+			if (path.endsWith("/responses")) {
+				return path.startsWith("/xai/") ? xaiResponses : openAiResponses;
+			}
 			JsonNode model = mapper.readTree(request.bodyAsString()).path("model");
 			return model.asString("").startsWith("grok-") ? grok : text;
 		});

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "steer.providers.openai.api-key=", "steer.providers.xai.api-key=",
+				"steer.providers.anthropic.api-key=",
 				"steer.sample.replay-delay=0ms" })
 class SampleChatApplicationTests {
 
@@ -82,6 +83,38 @@ class SampleChatApplicationTests {
 		assertThat(kinds).containsExactly("reasoning", "text");
 		JsonNode start = MAPPER.readTree(events.get(0).data());
 		assertThat(start.get("provider").asString()).isEqualTo("xai");
+	}
+
+	@Test
+	void chatWithClaudeShouldStreamThinkingThenText() {
+		List<ServerSentEvent<String>> events = events("?prompt=Divide%20by%205&model=claude-sonnet-4-5");
+		assertThat(MAPPER.readTree(events.get(0).data()).get("provider").asString()).isEqualTo("anthropic");
+		assertThat(deltaText(events, "text")).isEqualTo(expectedText("anthropic", "thinking-signature"));
+		assertThat(deltaText(events, "reasoning")).isEqualTo(MAPPER
+			.readTree(SseFixture.load("anthropic", "thinking-signature").expectedJson().orElseThrow())
+			.get("thinking")
+			.asString());
+		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
+	}
+
+	@Test
+	void chatWithTheResponsesApiShouldStreamTheRecordedResponsesStream() {
+		List<ServerSentEvent<String>> events = events("?prompt=hi&model=gpt-5.2&api=responses");
+		assertThat(deltaText(events, "text")).isEqualTo(expectedText("openai", "responses-text"));
+		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
+	}
+
+	private static String deltaText(List<ServerSentEvent<String>> events, String kind) {
+		StringBuilder text = new StringBuilder();
+		for (ServerSentEvent<String> event : events) {
+			if ("delta".equals(event.event())) {
+				JsonNode delta = MAPPER.readTree(event.data());
+				if (kind.equals(delta.get("kind").asString())) {
+					text.append(delta.get("text").asString());
+				}
+			}
+		}
+		return text.toString();
 	}
 
 	@Test
