@@ -81,6 +81,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private final @Nullable UsageAggregator aggregator;
 
+	/** Whether deltas are counted as they arrive, rather than only when an estimate is needed. */
+	private final boolean countAsDeltasArrive;
+
 	private @Nullable StreamParser parser;
 
 	private List<StreamEvent> out = new ArrayList<>();
@@ -120,6 +123,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.mapper = mapper;
 		this.jsonAnswer = request.wantsJson();
 		this.aggregator = UsageAggregators.create(options, adapter.name(), model, request);
+		this.countAsDeltasArrive = this.aggregator != null && !adapter.reportsUsage(request);
 		this.startNanos = System.nanoTime();
 	}
 
@@ -285,6 +289,12 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		if (this.usage != null || this.aggregator == null) {
 			return;
 		}
+		if (!this.countAsDeltasArrive) {
+			// the provider was expected to report usage: count what arrived, once
+			for (ChoiceState choice : this.choices) {
+				choice.countInto(this.aggregator);
+			}
+		}
 		this.usage = this.aggregator.estimate();
 		this.usageEstimated = true;
 		if (emit) {
@@ -366,7 +376,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		if (this.firstDeltaNanos < 0) {
 			this.firstDeltaNanos = System.nanoTime();
 		}
-		if (this.aggregator != null) {
+		if (this.countAsDeltasArrive) {
 			if (kind == DeltaKind.REASONING) {
 				this.aggregator.addReasoning(choice, text);
 			}
@@ -458,6 +468,20 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 		ChoiceState(int index) {
 			this.index = index;
+		}
+
+		void countInto(UsageAggregator aggregator) {
+			aggregator.addReasoning(this.index, this.reasoning.toString());
+			aggregator.addCompletion(this.index, this.text.toString());
+			if (this.refusal != null) {
+				aggregator.addCompletion(this.index, this.refusal.toString());
+			}
+			for (ToolCallState call : this.toolCalls.values()) {
+				if (call.name != null) {
+					aggregator.addToolCall(call.name);
+				}
+				aggregator.addCompletion(this.index, call.arguments.toString());
+			}
 		}
 
 		Choice toChoice() {

@@ -51,6 +51,19 @@ public interface ProviderAdapter {
 	SteerLLMException httpError(int status, @Nullable String requestId, String body);
 
 	/**
+	 * Whether the provider reports usage at the end of a normal stream (OpenAI's
+	 * {@code include_usage} chunk, the Responses API's {@code response.completed}, Anthropic's
+	 * {@code message_delta}). When it does, usage is estimated only if a stream ends without it,
+	 * from the text already gathered; when it does not, the estimate is counted as the deltas
+	 * arrive.
+	 * @param request the request
+	 * @return {@code true} when usage is expected; {@code false} by default
+	 */
+	default boolean reportsUsage(ChatRequest request) {
+		return false;
+	}
+
+	/**
 	 * Reads the provider's request id from response headers.
 	 * @param headers the headers
 	 * @return the request id, or {@code null}

@@ -274,6 +274,12 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		return map;
 	}
 
+	/** Always: the stream ends with the provider's usage. */
+	@Override
+	public boolean reportsUsage(ChatRequest request) {
+		return true;
+	}
+
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
 		return new AnthropicStreamParser(NAME, this.mapper, listener, this.settings.apiKey());

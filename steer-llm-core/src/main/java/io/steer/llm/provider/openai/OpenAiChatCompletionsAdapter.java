@@ -167,6 +167,12 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 		}
 	}
 
+	/** Always: the stream ends with the provider's usage. */
+	@Override
+	public boolean reportsUsage(ChatRequest request) {
+		return true;
+	}
+
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
 		return new ChatCompletionsStreamParser(this.name, this.mapper, listener);

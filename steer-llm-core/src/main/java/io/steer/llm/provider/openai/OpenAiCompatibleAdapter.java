@@ -87,6 +87,11 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 	}
 
 	@Override
+	public boolean reportsUsage(ChatRequest request) {
+		return delegate(request).reportsUsage(request);
+	}
+
+	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
 		return delegate(request).createParser(request, listener);
 	}

@@ -216,6 +216,12 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 		}
 	}
 
+	/** Always: the stream ends with the provider's usage. */
+	@Override
+	public boolean reportsUsage(ChatRequest request) {
+		return true;
+	}
+
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
 		return new ResponsesStreamParser(this.name, this.eventReader, listener);
