@@ -77,7 +77,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private final long startNanos;
 
-	private final SseDecoder decoder = new SseDecoder();
+	private final SseDecoder decoder;
 
 	private final @Nullable UsageAggregator aggregator;
 
@@ -122,6 +122,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.options = options;
 		this.mapper = mapper;
 		this.jsonAnswer = request.wantsJson();
+		this.decoder = new SseDecoder(options.maxEventSize());
 		this.aggregator = UsageAggregators.create(options, adapter.name(), model, request);
 		this.countAsDeltasArrive = this.aggregator != null && !adapter.reportsUsage(request);
 		this.startNanos = System.nanoTime();

@@ -27,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param maxReconnectAttempts most retries or reconnections of one stream (0 for none)
  * @param reconnectDelay first backoff delay before a retry; later ones grow exponentially
  * @param preservePartialResponse whether a broken stream's error carries what arrived
+ * @param maxRetryDelay longest wait before a retry, also when a provider's
+ * {@code Retry-After} asks for more
  * @param chunkSize characters per chunk released by output buffers (0: as received)
  * @param bufferSize most events held between the connection and a slow subscriber
+ * @param maxEventSize largest SSE event accepted (bytes); a larger one fails the stream
  * @param bufferType how output buffers group text
  * @param progressInterval shortest time between two progress reports
  * @param rateLimit most tokens per second released to the subscriber (0: unlimited)
@@ -38,14 +41,15 @@ import org.jspecify.annotations.Nullable;
 public record StreamingOptions(boolean enableUsageAggregation, AggregatorType aggregatorType, boolean preferTiktoken,
 		boolean enableJsonStreamHandler, boolean validateJsonIncrementally, @Nullable EventProcessor eventProcessor,
 		Duration connectionTimeout, Duration readTimeout, Duration totalTimeout, boolean retryOnConnectionError,
-		int maxReconnectAttempts, Duration reconnectDelay, boolean preservePartialResponse, int chunkSize,
-		int bufferSize, BufferType bufferType, Duration progressInterval, double rateLimit,
+		int maxReconnectAttempts, Duration reconnectDelay, boolean preservePartialResponse, Duration maxRetryDelay,
+		int chunkSize, int bufferSize, int maxEventSize, BufferType bufferType, Duration progressInterval, double rateLimit,
 		boolean logStreamingMetrics, StreamCallbacks callbacks) {
 
 	/**
 	 * Defaults: usage aggregation on ({@code auto}, tiktoken preferred), JSON handler off,
-	 * 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms, partial responses kept,
-	 * 256 buffered events, word buffering, 100 ms progress, no rate limit.
+	 * 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms waiting at most 60 s,
+	 * partial responses kept, 256 buffered events, events up to 1 MiB, word buffering, 100 ms
+	 * progress, no rate limit.
 	 */
 	public static final StreamingOptions DEFAULTS = new Builder().build();
 
@@ -100,6 +104,7 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		requirePositive("readTimeout", readTimeout);
 		requirePositive("totalTimeout", totalTimeout);
 		requireNotNegative("reconnectDelay", reconnectDelay);
+		requireNotNegative("maxRetryDelay", maxRetryDelay);
 		requireNotNegative("progressInterval", progressInterval);
 		if (maxReconnectAttempts < 0) {
 			throw new InvalidStreamingOptionException("maxReconnectAttempts", maxReconnectAttempts,
@@ -110,6 +115,9 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 		if (bufferSize < 1) {
 			throw new InvalidStreamingOptionException("bufferSize", bufferSize, "must be at least 1");
+		}
+		if (maxEventSize < 1) {
+			throw new InvalidStreamingOptionException("maxEventSize", maxEventSize, "must be at least 1 byte");
 		}
 		if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
 			throw new InvalidStreamingOptionException("rateLimit", rateLimit,
@@ -193,9 +201,13 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 		private boolean preservePartialResponse = true;
 
+		private Duration maxRetryDelay = Duration.ofSeconds(60);
+
 		private int chunkSize = 0;
 
 		private int bufferSize = 256;
+
+		private int maxEventSize = 1024 * 1024;
 
 		private BufferType bufferType = BufferType.WORD;
 
@@ -224,8 +236,10 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 			this.maxReconnectAttempts = o.maxReconnectAttempts;
 			this.reconnectDelay = o.reconnectDelay;
 			this.preservePartialResponse = o.preservePartialResponse;
+			this.maxRetryDelay = o.maxRetryDelay;
 			this.chunkSize = o.chunkSize;
 			this.bufferSize = o.bufferSize;
+			this.maxEventSize = o.maxEventSize;
 			this.bufferType = o.bufferType;
 			this.progressInterval = o.progressInterval;
 			this.rateLimit = o.rateLimit;
@@ -309,6 +323,16 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 			return this;
 		}
 
+		public Builder maxRetryDelay(Duration maxRetryDelay) {
+			this.maxRetryDelay = maxRetryDelay;
+			return this;
+		}
+
+		public Builder maxEventSize(int maxEventSize) {
+			this.maxEventSize = maxEventSize;
+			return this;
+		}
+
 		public Builder chunkSize(int chunkSize) {
 			this.chunkSize = chunkSize;
 			return this;
@@ -353,8 +377,9 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 			return new StreamingOptions(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken,
 					this.enableJsonStreamHandler, this.validateJsonIncrementally, this.eventProcessor,
 					this.connectionTimeout, this.readTimeout, this.totalTimeout, this.retryOnConnectionError,
-					this.maxReconnectAttempts, this.reconnectDelay, this.preservePartialResponse, this.chunkSize,
-					this.bufferSize, this.bufferType, this.progressInterval, this.rateLimit, this.logStreamingMetrics,
+					this.maxReconnectAttempts, this.reconnectDelay, this.preservePartialResponse, this.maxRetryDelay,
+					this.chunkSize, this.bufferSize, this.maxEventSize, this.bufferType, this.progressInterval,
+					this.rateLimit, this.logStreamingMetrics,
 					this.callbacks);
 		}
 

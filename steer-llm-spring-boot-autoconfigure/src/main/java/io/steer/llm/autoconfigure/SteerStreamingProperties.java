@@ -94,6 +94,11 @@ public class SteerStreamingProperties {
 	private boolean preservePartialResponse = true;
 
 	/**
+	 * Longest wait before a retry, also when a provider's Retry-After asks for more.
+	 */
+	private Duration maxRetryDelay = Duration.ofSeconds(60);
+
+	/**
 	 * Characters per chunk released by output buffers. 0 to release text as received.
 	 */
 	private int chunkSize = 0;
@@ -102,6 +107,11 @@ public class SteerStreamingProperties {
 	 * Most events held between the connection and a slow subscriber.
 	 */
 	private int bufferSize = 256;
+
+	/**
+	 * Largest server-sent event accepted, in bytes; a larger one fails the stream.
+	 */
+	private int maxEventSize = 1048576;
 
 	/**
 	 * How output buffers group text before they release it.
@@ -254,6 +264,22 @@ public class SteerStreamingProperties {
 		return this.bufferSize;
 	}
 
+	public Duration getMaxRetryDelay() {
+		return this.maxRetryDelay;
+	}
+
+	public void setMaxRetryDelay(Duration maxRetryDelay) {
+		this.maxRetryDelay = maxRetryDelay;
+	}
+
+	public int getMaxEventSize() {
+		return this.maxEventSize;
+	}
+
+	public void setMaxEventSize(int maxEventSize) {
+		this.maxEventSize = maxEventSize;
+	}
+
 	public void setBufferSize(int bufferSize) {
 		this.bufferSize = bufferSize;
 	}
@@ -376,6 +402,11 @@ public class SteerStreamingProperties {
 		private @Nullable Boolean preservePartialResponse;
 
 		/**
+		 * Longest wait before a retry, also when a provider's Retry-After asks for more.
+		 */
+		private @Nullable Duration maxRetryDelay;
+
+		/**
 		 * Characters per chunk released by output buffers. 0 to release text as received.
 		 */
 		private @Nullable Integer chunkSize;
@@ -384,6 +415,11 @@ public class SteerStreamingProperties {
 		 * Most events held between the connection and a slow subscriber.
 		 */
 		private @Nullable Integer bufferSize;
+
+		/**
+		 * Largest server-sent event accepted, in bytes; a larger one fails the stream.
+		 */
+		private @Nullable Integer maxEventSize;
 
 		/**
 		 * How output buffers group text before they release it.
@@ -519,6 +555,22 @@ public class SteerStreamingProperties {
 
 		public @Nullable Integer getBufferSize() {
 			return this.bufferSize;
+		}
+
+		public @Nullable Duration getMaxRetryDelay() {
+			return this.maxRetryDelay;
+		}
+
+		public void setMaxRetryDelay(@Nullable Duration maxRetryDelay) {
+			this.maxRetryDelay = maxRetryDelay;
+		}
+
+		public @Nullable Integer getMaxEventSize() {
+			return this.maxEventSize;
+		}
+
+		public void setMaxEventSize(@Nullable Integer maxEventSize) {
+			this.maxEventSize = maxEventSize;
 		}
 
 		public void setBufferSize(@Nullable Integer bufferSize) {

@@ -97,6 +97,8 @@ final class StreamingOptionsFactory {
 					base.isPreservePartialResponse()))
 			.chunkSize(values.get("chunkSize", Preset::getChunkSize, base.getChunkSize()))
 			.bufferSize(values.get("bufferSize", Preset::getBufferSize, base.getBufferSize()))
+			.maxRetryDelay(values.<Duration>get("maxRetryDelay", Preset::getMaxRetryDelay, base.getMaxRetryDelay()))
+			.maxEventSize(values.get("maxEventSize", Preset::getMaxEventSize, base.getMaxEventSize()))
 			.bufferType(values.<BufferType>get("bufferType", Preset::getBufferType, base.getBufferType()))
 			.progressInterval(values.<Duration>get("progressInterval", Preset::getProgressInterval,
 					base.getProgressInterval()))
