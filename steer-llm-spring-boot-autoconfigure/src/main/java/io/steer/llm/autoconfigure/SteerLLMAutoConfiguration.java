@@ -1,5 +1,7 @@
 package io.steer.llm.autoconfigure;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.retry.StreamingRetryManager;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,7 +45,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * {@link StreamingOptions};</li>
  * <li>{@code <name>Options} for each {@code steer.streaming.presets.<name>};</li>
  * <li>{@code steerPriceCatalog}: the bundled {@link PriceCatalog} with the prices of
- * {@code steer.pricing.models.*}, used by the client for the cost of responses.</li>
+ * {@code steer.pricing.models.*}, used by the client for the cost of responses;</li>
+ * <li>{@code steerStreamingRetryManager}: the {@link StreamingRetryManager} that keeps the
+ * retry state of each stream, from {@code steer.streaming.state-ttl} and
+ * {@code steer.streaming.max-states};</li>
+ * <li>{@code steerStreamingStateCleanup}: a lifecycle bean that removes expired states from
+ * the {@link StreamingRetryManager} bean every {@code steer.streaming.state-cleanup-interval}
+ * while the context runs.</li>
  * </ul>
  * Preset beans are not default candidates: inject them with {@code @Qualifier("<name>Options")};
  * an unqualified {@code StreamingOptions} gets {@code steerStreamingOptions}.
@@ -104,6 +113,33 @@ public final class SteerLLMAutoConfiguration {
 	PriceCatalog steerPriceCatalog(SteerPricingProperties pricing) {
 		PriceCatalog bundled = PriceCatalog.load();
 		return bundled.withOverrides(pricing.overrides(bundled));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamingRetryManager steerStreamingRetryManager(SteerStreamingProperties properties) {
+		Duration stateTtl = properties.getStateTtl();
+		if (stateTtl == null || stateTtl.isNegative() || stateTtl.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("steer.streaming.state-ttl", stateTtl,
+					"Must be positive.");
+		}
+		if (properties.getMaxStates() < 1) {
+			throw new InvalidConfigurationPropertyValueException("steer.streaming.max-states",
+					properties.getMaxStates(), "Must be at least 1.");
+		}
+		return new StreamingRetryManager(stateTtl, properties.getMaxStates(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamingStateCleanup steerStreamingStateCleanup(StreamingRetryManager retryManager,
+			SteerStreamingProperties properties) {
+		Duration interval = properties.getStateCleanupInterval();
+		if (interval == null || interval.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("steer.streaming.state-cleanup-interval", interval,
+					"Must not be negative.");
+		}
+		return new StreamingStateCleanup(retryManager, interval);
 	}
 
 	@Bean(STREAMING_OPTIONS_BEAN_NAME)

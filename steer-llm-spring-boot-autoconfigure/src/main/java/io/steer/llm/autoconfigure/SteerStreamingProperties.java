@@ -22,6 +22,10 @@ import org.springframework.boot.convert.DurationUnit;
  * these. Values are checked when the options are built: an invalid one fails start-up with
  * an {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException}
  * naming the property.
+ * <p>
+ * {@code state-ttl}, {@code max-states} and {@code state-cleanup-interval} configure the
+ * client's {@link io.steer.llm.retry.StreamingRetryManager}, shared by all streams; they
+ * have no per-preset value.
  */
 @ConfigurationProperties("steer.streaming")
 public class SteerStreamingProperties {
@@ -139,6 +143,19 @@ public class SteerStreamingProperties {
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration stateTtl = Duration.ofSeconds(900);
+
+	/**
+	 * Most stream states kept for reconnection at once; when full, expired states and then
+	 * the least recently active one make room.
+	 */
+	private int maxStates = 10000;
+
+	/**
+	 * Time between two removals of expired stream states. A plain number is in seconds; 0
+	 * to remove them only when the state store is full.
+	 */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration stateCleanupInterval = Duration.ofSeconds(60);
 
 	/**
 	 * Named option sets, each exposed as a StreamingOptions bean named '<name>Options'
@@ -322,6 +339,22 @@ public class SteerStreamingProperties {
 
 	public void setStateTtl(Duration stateTtl) {
 		this.stateTtl = stateTtl;
+	}
+
+	public int getMaxStates() {
+		return this.maxStates;
+	}
+
+	public void setMaxStates(int maxStates) {
+		this.maxStates = maxStates;
+	}
+
+	public Duration getStateCleanupInterval() {
+		return this.stateCleanupInterval;
+	}
+
+	public void setStateCleanupInterval(Duration stateCleanupInterval) {
+		this.stateCleanupInterval = stateCleanupInterval;
 	}
 
 	public Map<String, Preset> getPresets() {

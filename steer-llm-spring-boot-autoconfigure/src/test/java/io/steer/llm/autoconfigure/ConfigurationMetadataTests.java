@@ -38,13 +38,21 @@ class ConfigurationMetadataTests {
 	/** Fields of {@link StreamingOptions} that are set in code, not by configuration. */
 	private static final List<String> CODE_ONLY_FIELDS = List.of("callbacks");
 
+	/**
+	 * Properties under {@code steer.streaming} that configure the client's
+	 * {@link io.steer.llm.retry.StreamingRetryManager} rather than a {@link StreamingOptions}
+	 * field; presets have none of them.
+	 */
+	private static final List<String> CLIENT_LEVEL_PROPERTIES = List.of("steer.streaming.state-ttl",
+			"steer.streaming.max-states", "steer.streaming.state-cleanup-interval");
+
 	@Test
-	void metadataWhenGeneratedShouldDescribeEveryStreamingOptionAndStateTtlAndPresets() throws IOException {
+	void metadataWhenGeneratedShouldDescribeEveryStreamingOptionAndRetryStateKeysAndPresets() throws IOException {
 		Map<String, JsonNode> properties = properties();
 		List<String> expected = new ArrayList<>(streamingOptionFields().stream()
 			.map((field) -> "steer.streaming." + DataObjectPropertyName.toDashedForm(field))
 			.toList());
-		expected.add("steer.streaming.state-ttl");
+		expected.addAll(CLIENT_LEVEL_PROPERTIES);
 		expected.add("steer.streaming.presets");
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.")))
 			.containsExactlyInAnyOrderElementsOf(expected);
@@ -114,6 +122,15 @@ class ConfigurationMetadataTests {
 			Class<?> type = ClassUtils.resolvePrimitiveIfNecessary(component.getType());
 			assertThat(conversion.convert(property.get("defaultValue").asString(), type)).as(name).isEqualTo(value);
 		}
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldShowDefaultsOfRetryStateKeys() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.get("steer.streaming.state-ttl").path("defaultValue").asString()).isEqualTo("900s");
+		assertThat(properties.get("steer.streaming.max-states").path("defaultValue").asInt()).isEqualTo(10000);
+		assertThat(properties.get("steer.streaming.state-cleanup-interval").path("defaultValue").asString())
+			.isEqualTo("60s");
 	}
 
 	@Test
