@@ -11,6 +11,7 @@ import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
+import io.steer.llm.retry.StreamingRetryManager;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,20 +24,33 @@ import org.springframework.web.reactive.function.client.WebClient;
  * and Anthropic (Messages).
  * <p>
  * Every method is lazy: nothing is sent until the result is subscribed to, and each
- * subscription sends one request. Cancelling the subscription closes the connection. Models
+ * subscription streams one answer. Cancelling the subscription closes the connection. Models
  * are routed by name ({@code gpt-*}, {@code o3*}, {@code grok-*}, …) or as
  * {@code provider:model}; an unroutable model fails at call time with
  * {@link IllegalArgumentException}.
+ * <p>
+ * Reliability, as {@link StreamingOptions} configure it: the connection, read and total
+ * timeouts each end a stream with a {@link io.steer.llm.error.StreamTimeoutException} naming
+ * the limit; a failure before the first delta (connection refused or reset, a timeout, HTTP
+ * 408, 409, 429, 5xx, a retryable provider error as the first event) is retried after the
+ * wait the provider asks for ({@code x-should-retry}, {@code retry-after-ms},
+ * {@code retry-after}) or an exponential backoff; after a delta, the same answer is resumed
+ * (OpenAI Responses API in background mode) or continued (Anthropic, with the partial text
+ * as a prefill), and otherwise the stream ends with the failure and the partial response. No
+ * delta is ever delivered twice: chunk indexes run on across attempts without gaps. The
+ * number of attempts is in {@link StreamingResponse#attempts()}.
  */
 public interface SteerLLMClient {
 
 	/**
 	 * Streams the answer text to a prompt.
 	 * <p>
-	 * Emits the text deltas of choice 0 as they arrive. Fails with a
+	 * Emits the text deltas of choice 0 as they arrive, across retries and reconnections,
+	 * each once. Cancelling closes the connection. Fails with a
 	 * {@link io.steer.llm.error.SteerLLMException} (HTTP error, provider error, broken stream,
-	 * unreadable data) carrying the partial text. Backpressure is honoured: the connection is
-	 * read only as fast as deltas are requested.
+	 * timeout, unreadable data) carrying the partial text, once retries are exhausted or not
+	 * allowed. Backpressure is honoured: the connection is read only as fast as deltas are
+	 * requested, at most {@code buffer-size} events ahead.
 	 * @param prompt the user prompt
 	 * @param model the model, or {@code null} for the default model
 	 * @return the text chunks
@@ -65,9 +79,10 @@ public interface SteerLLMClient {
 
 	/**
 	 * Streams an answer and emits it whole once the stream completes: text, usage, finish
-	 * reason, tool calls and metrics.
+	 * reason, tool calls, metrics and the number of attempts.
 	 * <p>
-	 * Fails with a {@link io.steer.llm.error.SteerLLMException} whose
+	 * Cancelling closes the connection; the usage so far is recorded in the stream's retry
+	 * state. Fails with a {@link io.steer.llm.error.SteerLLMException} whose
 	 * {@code getPartialResponse()} holds what arrived.
 	 * @param prompt the user prompt
 	 * @param model the model, or {@code null} for the default model
@@ -128,10 +143,17 @@ public interface SteerLLMClient {
 	 * Streams typed events: a {@link io.steer.llm.event.StreamStartEvent}, then delta and usage
 	 * events, then exactly one terminal event.
 	 * <p>
+	 * A retried, resumed or continued stream reads as one: one start event, delta chunk
+	 * indexes 0, 1, 2… without gaps or repeats, and a complete event whose
+	 * {@link io.steer.llm.event.StreamCompleteEvent#attempts()} counts the attempts.
+	 * <p>
 	 * Failures are not signalled as errors: they arrive as a final
 	 * {@link io.steer.llm.event.StreamErrorEvent} carrying the typed exception and the partial
-	 * response, after which the flux completes. Cancelling closes the connection. Backpressure
-	 * is honoured.
+	 * response, after which the flux completes. Cancelling closes the connection promptly (or
+	 * stops a retry's wait) and records the usage so far in the stream's
+	 * {@link io.steer.llm.retry.RetryState}. Backpressure is honoured: at most
+	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads
+	 * pause, so a slow subscriber does not make memory grow.
 	 * @param request the request
 	 * @param options the streaming options
 	 * @param callbacks callbacks for this call, run after those of the options
@@ -161,6 +183,15 @@ public interface SteerLLMClient {
 		/**
 		 * The WebClient builder to build the HTTP client from, so that its customizations
 		 * (codecs, filters, connector) apply. Defaults to {@link WebClient#builder()}.
+		 * <p>
+		 * The time limits of {@link StreamingOptions} work with any connector, as follows.
+		 * {@code connection-timeout} is timed by the client, from subscribing until the
+		 * connector is ready to write the request; a connector's own connect timeout (Reactor
+		 * Netty's {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when it is
+		 * shorter. {@code read-timeout} is set on each request as Reactor Netty's
+		 * {@code responseTimeout}, replacing one set on the connector's {@code HttpClient};
+		 * with a connector other than Reactor Netty's it applies between body buffers only,
+		 * and the wait for the response headers is bounded by {@code total-timeout}.
 		 * @param webClientBuilder the builder; it is cloned
 		 * @return this builder
 		 */
@@ -256,6 +287,17 @@ public interface SteerLLMClient {
 		 * @return this builder
 		 */
 		Builder priceCatalog(PriceCatalog catalog);
+
+		/**
+		 * Where the client keeps the {@link io.steer.llm.retry.RetryState} of each stream that
+		 * failed an attempt, timed out or was cancelled (attempts, resume position, partial
+		 * text, last error, the usage so far of a cancelled stream); defaults to a new
+		 * {@link StreamingRetryManager} with its default TTL (900 s) and size (10,000 states).
+		 * Share one manager to inspect the states or to clean them up on a schedule.
+		 * @param retryManager the manager
+		 * @return this builder
+		 */
+		Builder retryManager(StreamingRetryManager retryManager);
 
 		/**
 		 * Builds the client.

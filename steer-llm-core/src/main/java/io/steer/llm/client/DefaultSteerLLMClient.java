@@ -1,5 +1,6 @@
 package io.steer.llm.client;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +24,11 @@ import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.CostCalculator;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderAdapter;
-import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderRouter;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
 import io.steer.llm.provider.openai.OpenAiCompatibleAdapter;
+import io.steer.llm.retry.StreamingRetryManager;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,8 +36,6 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -44,6 +43,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * every provider adapter.
  */
 public final class DefaultSteerLLMClient implements SteerLLMClient {
+
+	/** Clock an HTTP date in a {@code Retry-After} header is compared with. */
+	private static final Clock CLOCK = Clock.systemUTC();
 
 	private final WebClient webClient;
 
@@ -55,13 +57,16 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private final CostCalculator costCalculator;
 
+	private final StreamingRetryManager retryManager;
+
 	private DefaultSteerLLMClient(WebClient webClient, ProviderRouter router, StreamingOptions defaultOptions,
-			ObjectMapper mapper, PriceCatalog priceCatalog) {
+			ObjectMapper mapper, PriceCatalog priceCatalog, StreamingRetryManager retryManager) {
 		this.webClient = webClient;
 		this.router = router;
 		this.defaultOptions = defaultOptions;
 		this.mapper = mapper;
 		this.costCalculator = new CostCalculator(priceCatalog);
+		this.retryManager = retryManager;
 	}
 
 	public static SteerLLMClient.Builder builder() {
@@ -79,6 +84,17 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	 */
 	public PriceCatalog priceCatalog() {
 		return this.costCalculator.catalog();
+	}
+
+	/**
+	 * The retry states of this client's streams: one for each stream that failed an attempt,
+	 * timed out or was cancelled (a stream whose first attempt succeeds needs none), keyed by
+	 * its stream id (the {@code streamId} of its events) and kept for the manager's TTL after
+	 * their last activity.
+	 * @return the manager given to the builder, else the one the client created
+	 */
+	public StreamingRetryManager retryManager() {
+		return this.retryManager;
 	}
 
 	/**
@@ -135,28 +151,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		ProviderAdapter adapter = route.adapter();
 		StreamSession session = new StreamSession(UUID.randomUUID().toString(), adapter, route.model(), request,
 				options, this.mapper, this.costCalculator);
-		ProviderRequest http = adapter.createRequest(request, route.model(), options);
-		return this.webClient.method(http.method())
-			.uri(http.uri())
-			.headers((headers) -> http.headers().forEach(headers::set))
-			.bodyValue(http.body())
-			.exchangeToFlux((response) -> read(adapter, session, response))
-			.takeUntil(StreamEvent::isTerminal)
-			.onErrorResume((ex) -> Mono.just(session.onError(ex)));
-	}
-
-	private Flux<StreamEvent> read(ProviderAdapter adapter, StreamSession session, ClientResponse response) {
-		int status = response.statusCode().value();
-		String requestId = adapter.requestId(response.headers().asHttpHeaders());
-		if (!response.statusCode().is2xxSuccessful()) {
-			return response.bodyToMono(String.class)
-				.defaultIfEmpty("")
-				.map((body) -> (StreamEvent) session.onError(adapter.httpError(status, requestId, body)))
-				.flux();
-		}
-		return Flux.concat(Mono.fromSupplier(() -> session.start(requestId, status)),
-				response.bodyToFlux(DataBuffer.class).concatMapIterable(session::onData),
-				Flux.defer(() -> Flux.fromIterable(session.onEndOfBody())));
+		return new StreamExchange(this.webClient, adapter, route.model(), request, options, session,
+				this.retryManager, CLOCK).events();
 	}
 
 	private static final class Builder implements SteerLLMClient.Builder {
@@ -174,6 +170,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		private @Nullable ObjectMapper mapper;
 
 		private @Nullable PriceCatalog priceCatalog;
+
+		private @Nullable StreamingRetryManager retryManager;
 
 		@Override
 		public Builder webClientBuilder(WebClient.Builder webClientBuilder) {
@@ -238,6 +236,12 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		}
 
 		@Override
+		public Builder retryManager(StreamingRetryManager retryManager) {
+			this.retryManager = Objects.requireNonNull(retryManager, "retryManager must not be null");
+			return this;
+		}
+
+		@Override
 		public SteerLLMClient build() {
 			if (this.order.isEmpty()) {
 				throw new IllegalStateException("No provider configured: add at least one (openAi, xai, provider)");
@@ -251,7 +255,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder : WebClient.builder();
 			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),
 					this.defaultOptions, jsonMapper,
-					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load());
+					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load(),
+					(this.retryManager != null) ? this.retryManager : new StreamingRetryManager());
 		}
 
 	}

@@ -12,14 +12,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.StreamConnectionException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
+import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
+import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
@@ -33,9 +37,12 @@ import io.steer.llm.model.Usage;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.Cost;
 import io.steer.llm.pricing.CostCalculator;
+import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
+import io.steer.llm.provider.StreamProgress;
+import io.steer.llm.retry.RetryState;
 import io.steer.llm.sse.SseDecoder;
 import io.steer.llm.sse.SseEvent;
 import io.steer.llm.usage.UsageAggregator;
@@ -52,12 +59,31 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 
 /**
- * State of one stream: turns the body's bytes into events and assembles the response. Used
- * from one thread at a time, as Reactor delivers signals serially.
+ * State of one stream across its HTTP attempts: turns each attempt's body into events and
+ * assembles the response. Delta chunk indexes, the text, usage and metrics run on across
+ * attempts, so that a retried, resumed or continued stream reads as one.
+ * <p>
+ * An attempt that fails does not emit an error event: it records its failure (see
+ * {@link #failure()}) and ends its events with {@link #ATTEMPT_FAILED}, so that
+ * {@link StreamExchange} can decide to retry or to {@link #finish(SteerLLMException) finish}.
+ * The {@link StreamStartEvent} of an attempt is held back until the attempt emits another
+ * event, so that a retried stream has one start event.
+ * <p>
+ * Thread-safe: the entry points are synchronized, since timers (connect and total timeouts)
+ * and cancellation act from other threads than the connection's.
  */
 final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private static final Log logger = LogFactory.getLog(StreamSession.class);
+
+	/**
+	 * Marks the end of a failed attempt's events; never delivered to a subscriber.
+	 */
+	static final StreamEvent ATTEMPT_FAILED = new StreamErrorEvent("",
+			new StreamInterruptedException(null, "attempt failed", null), StreamErrorType.INTERRUPTED, true,
+			new StreamingResponse(null, "", "", "", null, "", null, List.of(), List.of(), null, false, null, null,
+					new StreamingMetrics(0, 0, 0, null, 0, 0), Map.of()),
+			Instant.EPOCH);
 
 	private final String streamId;
 
@@ -77,7 +103,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private final long startNanos;
 
-	private final SseDecoder decoder;
+	/** Decoder of the current attempt's body. */
+	private SseDecoder decoder;
 
 	private final @Nullable UsageAggregator aggregator;
 
@@ -108,9 +135,52 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private long sequenceNumber = -1;
 
-	private boolean started;
+	private @Nullable String lastEventId;
 
+	/** Whether the final event was produced or the subscriber cancelled. */
 	private boolean terminated;
+
+	/** HTTP attempts made, the current one included. */
+	private int attempts;
+
+	/** Whether the current attempt received a 2xx response. */
+	private boolean attemptStarted;
+
+	/** Why the current attempt failed, {@code null} while it has not. */
+	private @Nullable SteerLLMException failure;
+
+	/** The failure that made the stream continue, for when the continuation is refused. */
+	private @Nullable SteerLLMException interruption;
+
+	private @Nullable StreamStartEvent pendingStart;
+
+	private boolean startEmitted;
+
+	/** Continuation attempts made (resumes and prefills). */
+	private int reconnects;
+
+	/** Text a prefill continuation may repeat at its start, {@code null} once passed. */
+	private @Nullable String overlap;
+
+	/** Usage of the responses a prefill continued (reported or estimated), {@code null} if none. */
+	private @Nullable Usage priorUsage;
+
+	private boolean priorUsageEstimated;
+
+	/** Usage the provider reported for the current response, {@code null} until it does. */
+	private @Nullable Usage segmentUsage;
+
+	/** Length of the text of choice 0 when the current response began (after a prefill). */
+	private int segmentStart;
+
+	/** SSE lines ignored by the decoders of earlier attempts. */
+	private int ignoredLines;
+
+	/** In a resumed attempt, the sequence number it resumes after; else -1. */
+	private long resumedAfter = -1;
+
+	/** Whether the current event repeats one received before the resume (and is skipped). */
+	private boolean replayed;
 
 	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request,
 			StreamingOptions options, ObjectMapper mapper, CostCalculator costCalculator) {
@@ -132,21 +202,113 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		return this.streamId;
 	}
 
-	StreamStartEvent start(@Nullable String requestId, int httpStatus) {
-		this.started = true;
-		this.parser = this.adapter.createParser(this.request, this);
-		Map<String, Object> meta = new LinkedHashMap<>(this.request.metadata());
-		meta.put("http.status", httpStatus);
-		return new StreamStartEvent(this.streamId, this.adapter.name(), this.model, requestId, Instant.now(), meta);
+	/**
+	 * Begins an HTTP attempt: a fresh body decoder and no failure. For a retry (no
+	 * continuation) everything the failed attempt read is forgotten, as no delta was
+	 * delivered; a {@linkplain Continuation.Kind#RESUME resume} keeps the parser, which reads
+	 * on; a {@linkplain Continuation.Kind#PREFILL prefill} closes the usage of the response it
+	 * continues and gets a new parser.
+	 * @param continuation how the attempt continues the stream, or {@code null} for the first
+	 * attempt and for retries
+	 */
+	synchronized void beginAttempt(@Nullable Continuation continuation) {
+		boolean previousStarted = this.attemptStarted;
+		this.attempts++;
+		this.attemptStarted = false;
+		this.failure = null;
+		if (this.attempts == 1) {
+			return;
+		}
+		this.out = new ArrayList<>();
+		this.ignoredLines += this.decoder.ignoredLines();
+		this.decoder = new SseDecoder(this.options.maxEventSize());
+		if (continuation == null) {
+			resetForRetry();
+		}
+		else {
+			this.reconnects++;
+			this.resumedAfter = (continuation.kind() == Continuation.Kind.RESUME) ? this.sequenceNumber : -1;
+			this.replayed = false;
+			if (continuation.kind() == Continuation.Kind.PREFILL) {
+				if (previousStarted) {
+					closeSegment();
+				}
+				this.parser = null;
+				this.overlap = continuation.overlap().isEmpty() ? null : continuation.overlap();
+			}
+		}
+	}
+
+	private void resetForRetry() {
+		this.parser = null;
+		this.resumedAfter = -1;
+		this.replayed = false;
+		this.pendingStart = null;
+		this.choices.clear();
+		this.metadata.clear();
+		this.responseId = null;
+		this.responseModel = null;
+		this.usage = null;
+		this.usageEstimated = false;
+		this.segmentUsage = null;
+		this.sequenceNumber = -1;
+		this.lastEventId = null;
+	}
+
+	/**
+	 * Adds the usage of the response a prefill continues to {@link #priorUsage}: as the
+	 * provider reported it, else estimated from its text and the prompt.
+	 */
+	private void closeSegment() {
+		Usage segment = this.segmentUsage;
+		boolean estimated = false;
+		if (segment == null) {
+			UsageAggregator estimator = UsageAggregators.create(this.options, this.adapter.name(), this.model,
+					this.request);
+			if (estimator != null) {
+				estimator.addCompletion(0, text().substring(Math.min(this.segmentStart, text().length())));
+				segment = estimator.estimate();
+				estimated = true;
+			}
+		}
+		if (segment != null) {
+			this.priorUsage = (this.priorUsage != null) ? this.priorUsage.plus(segment) : segment;
+			this.priorUsageEstimated |= estimated;
+		}
+		this.segmentUsage = null;
+		this.usage = null;
+		this.usageEstimated = false;
+		this.segmentStart = text().length();
+	}
+
+	/**
+	 * The provider answered the current attempt with a 2xx status: its stream begins. The
+	 * start event is held back until the attempt emits another event, and emitted once per
+	 * stream.
+	 * @param requestId the provider's request id, or {@code null}
+	 * @param httpStatus the status
+	 */
+	synchronized void start(@Nullable String requestId, int httpStatus) {
+		this.attemptStarted = true;
+		if (this.parser == null) {
+			this.parser = this.adapter.createParser(this.request, this);
+		}
+		if (!this.startEmitted) {
+			Map<String, Object> meta = new LinkedHashMap<>(this.request.metadata());
+			meta.put("http.status", httpStatus);
+			this.pendingStart = new StreamStartEvent(this.streamId, this.adapter.name(), this.model, requestId,
+					Instant.now(), meta);
+		}
 	}
 
 	/**
 	 * Reads one buffer of the body and releases it.
-	 * @return the events it completed, ending with an error event when the stream failed
+	 * @return the events it completed, ending with {@link #ATTEMPT_FAILED} when the attempt
+	 * failed
 	 */
-	List<StreamEvent> onData(DataBuffer buffer) {
+	synchronized List<StreamEvent> onData(DataBuffer buffer) {
 		try {
-			if (this.terminated || this.parser.isComplete()) {
+			if (this.terminated || this.failure != null || this.parser.isComplete()) {
 				return List.of();
 			}
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
@@ -157,7 +319,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			}
 		}
 		catch (RuntimeException ex) {
-			fail(ex);
+			failAttempt(ex);
 		}
 		finally {
 			DataBufferUtils.release(buffer);
@@ -167,18 +329,23 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	@Override
 	public void accept(SseEvent event) {
-		if (this.terminated || this.parser.isComplete()) {
+		if (this.terminated || this.failure != null || this.parser.isComplete()) {
 			return;
+		}
+		String id = event.id();
+		if (id != null) {
+			this.lastEventId = id;
 		}
 		this.parser.onEvent(event);
 	}
 
 	/**
 	 * The body ended.
-	 * @return the closing events: complete, or error when the stream was cut short
+	 * @return the closing events: complete, or {@link #ATTEMPT_FAILED} when the stream was
+	 * cut short
 	 */
-	List<StreamEvent> onEndOfBody() {
-		if (this.terminated) {
+	synchronized List<StreamEvent> onEndOfBody() {
+		if (this.terminated || this.failure != null) {
 			return List.of();
 		}
 		try {
@@ -187,18 +354,127 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			this.out.add(complete());
 		}
 		catch (RuntimeException ex) {
-			fail(ex);
+			failAttempt(ex);
 		}
 		return drain();
 	}
 
 	/**
-	 * The exchange failed outside the body parsing (connection, HTTP error, cancellation by a
-	 * timeout).
-	 * @return the error event
+	 * The current attempt failed outside the body parsing: an HTTP error, a connection
+	 * failure, a timeout. The first failure of an attempt counts.
+	 * @param error the failure
 	 */
-	StreamErrorEvent onError(Throwable error) {
-		return errorEvent(translate(error));
+	synchronized void recordFailure(Throwable error) {
+		if (!this.terminated && this.failure == null) {
+			this.failure = translate(error);
+		}
+	}
+
+	/**
+	 * Why the current attempt failed.
+	 * @return the failure, or {@code null} when the attempt has not failed
+	 */
+	synchronized @Nullable SteerLLMException failure() {
+		return this.failure;
+	}
+
+	/**
+	 * Whether the final event was produced or the subscriber cancelled.
+	 * @return {@code true} once the stream has ended
+	 */
+	synchronized boolean isTerminated() {
+		return this.terminated;
+	}
+
+	/**
+	 * How far the stream got, for a provider to continue it.
+	 * @return the progress
+	 */
+	synchronized StreamProgress progress() {
+		boolean toolCalls = false;
+		boolean reasoning = false;
+		boolean refusal = false;
+		int withDeltas = 0;
+		for (ChoiceState choice : this.choices) {
+			toolCalls |= !choice.toolCalls.isEmpty();
+			reasoning |= choice.reasoning.length() > 0;
+			refusal |= choice.refusal != null;
+			if (choice.text.length() > 0 || !choice.toolCalls.isEmpty() || choice.reasoning.length() > 0
+					|| choice.refusal != null) {
+				withDeltas++;
+			}
+		}
+		return new StreamProgress(this.responseId, this.sequenceNumber, text(), this.chunkIndex, withDeltas,
+				toolCalls, reasoning, refusal);
+	}
+
+	/**
+	 * Remembers the failure that made the stream continue (the first one), so that a refused
+	 * continuation ends the stream with it.
+	 * @param failure the failure
+	 */
+	synchronized void continuing(SteerLLMException failure) {
+		if (this.interruption == null) {
+			this.interruption = failure;
+		}
+	}
+
+	/**
+	 * The exception a failed stream ends with: the last failure, except that when a
+	 * continuation was refused (an HTTP error answered it) the failure that broke the stream
+	 * is reported, with the refusal suppressed.
+	 * @param last the last attempt's failure
+	 * @return the exception to end the stream with
+	 */
+	synchronized SteerLLMException finalError(SteerLLMException last) {
+		SteerLLMException interruption = this.interruption;
+		if (interruption != null && interruption != last && last instanceof ProviderHttpException) {
+			interruption.addSuppressed(last);
+			return interruption;
+		}
+		return last;
+	}
+
+	/**
+	 * Records where the stream got to in its retry state.
+	 * @param state the state
+	 */
+	synchronized void recordProgress(RetryState state) {
+		state.recordProgress(this.responseId, this.sequenceNumber, this.lastEventId, text());
+	}
+
+	/**
+	 * Ends the stream with a failure: the held-back start event, if the last attempt got a
+	 * response, then the error event.
+	 * @param error the failure
+	 * @return the events, empty when the stream had already ended
+	 */
+	synchronized List<StreamEvent> finish(SteerLLMException error) {
+		if (this.terminated) {
+			return List.of();
+		}
+		List<StreamEvent> events = new ArrayList<>(2);
+		if (this.pendingStart != null) {
+			events.add(this.pendingStart);
+			this.pendingStart = null;
+			this.startEmitted = true;
+		}
+		events.add(errorEvent(error));
+		return events;
+	}
+
+	/**
+	 * The subscriber cancelled: the stream ends without a final event, its usage estimated
+	 * when the provider has not reported it.
+	 * @return what the stream produced, or {@code null} when it had already ended
+	 */
+	synchronized @Nullable StreamingResponse onCancel() {
+		if (this.terminated) {
+			return null;
+		}
+		this.terminated = true;
+		estimateUsageIfMissing(false);
+		return response(true);
 	}
 
 	private SteerLLMException translate(Throwable error) {
@@ -206,7 +482,11 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			return ex;
 		}
 		String provider = this.adapter.name();
-		if (hasCause(error, PrematureCloseException.class) || (this.started && isIoError(error))) {
+		if (hasCause(error, ReadTimeoutException.class) || hasCause(error, java.util.concurrent.TimeoutException.class)) {
+			return new StreamTimeoutException(provider, StreamTimeoutException.Limit.READ, this.options.readTimeout(),
+					error);
+		}
+		if (hasCause(error, PrematureCloseException.class) || (this.attemptStarted && isIoError(error))) {
 			return new StreamInterruptedException(provider,
 					provider + " connection closed before the stream completed", error);
 		}
@@ -242,17 +522,20 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 	}
 
-	private void fail(RuntimeException ex) {
-		if (!this.terminated) {
-			this.out.add(errorEvent(translate(ex)));
+	/** A failure while reading the body: recorded, and the attempt's events end. */
+	private void failAttempt(RuntimeException ex) {
+		if (!this.terminated && this.failure == null) {
+			this.failure = translate(ex);
+			this.out.add(ATTEMPT_FAILED);
 		}
 	}
 
 	private StreamErrorEvent errorEvent(SteerLLMException error) {
 		this.terminated = true;
 		estimateUsageIfMissing(false);
-		StreamingResponse partial = response();
+		StreamingResponse partial = response(this.options.preservePartialResponse());
 		error.attachPartialResponse(partial);
+		warnIgnoredLines();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Stream " + this.streamId + " to " + this.adapter.name() + " failed after " + this.chunkIndex
 					+ " deltas: " + error.getMessage());
@@ -265,6 +548,11 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		if (this.out.isEmpty()) {
 			return List.of();
 		}
+		if (this.pendingStart != null && this.out.get(0) != ATTEMPT_FAILED) {
+			this.out.add(0, this.pendingStart);
+			this.pendingStart = null;
+			this.startEmitted = true;
+		}
 		List<StreamEvent> events = this.out;
 		this.out = new ArrayList<>();
 		return events;
@@ -273,13 +561,27 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	private StreamCompleteEvent complete() {
 		this.terminated = true;
 		estimateUsageIfMissing(true);
-		StreamingResponse response = response();
+		StreamingResponse response = response(true);
+		warnIgnoredLines();
 		if (this.options.logStreamingMetrics() && logger.isInfoEnabled()) {
 			logger.info("Stream " + this.streamId + " " + this.adapter.name() + "/" + response.model() + ": "
 					+ response.metrics());
 		}
 		return new StreamCompleteEvent(this.streamId, this.chunkIndex, response.metrics().durationMs(), this.usage,
 				response, Instant.now());
+	}
+
+	/**
+	 * Warns, once per stream, that SSE lines with an unknown field were ignored (WHATWG rules):
+	 * a malformed {@code data:} line loses what it carried, so this must not pass silently.
+	 */
+	private void warnIgnoredLines() {
+		int ignored = this.ignoredLines + this.decoder.ignoredLines();
+		if (ignored > 0 && logger.isWarnEnabled()) {
+			logger.warn("Stream " + this.streamId + " from " + this.adapter.name() + ": ignored " + ignored
+					+ " SSE line(s) with an unknown field name (malformed lines); whatever they carried is missing."
+					+ " The count is in the response metadata 'sse.ignored_lines'");
+		}
 	}
 
 	/**
@@ -318,18 +620,33 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	@Override
 	public void text(int choice, String text) {
+		if (this.replayed) {
+			return;
+		}
+		if (this.overlap != null) {
+			text = dropOverlap(text);
+			if (text.isEmpty()) {
+				return;
+			}
+		}
 		choice(choice).text.append(text);
 		delta(DeltaKind.TEXT, text, choice, this.jsonAnswer, null);
 	}
 
 	@Override
 	public void reasoning(int choice, String text) {
+		if (this.replayed) {
+			return;
+		}
 		choice(choice).reasoning.append(text);
 		delta(DeltaKind.REASONING, text, choice, false, null);
 	}
 
 	@Override
 	public void refusal(int choice, String text) {
+		if (this.replayed) {
+			return;
+		}
 		ChoiceState state = choice(choice);
 		if (state.refusal == null) {
 			state.refusal = new StringBuilder();
@@ -340,6 +657,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	@Override
 	public void toolCall(int choice, int index, @Nullable String id, @Nullable String name, String arguments) {
+		if (this.replayed) {
+			return;
+		}
 		ToolCallState call = choice(choice).toolCalls.computeIfAbsent(index, ToolCallState::new);
 		if (call.id == null && id != null) {
 			call.id = id;
@@ -353,23 +673,72 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	@Override
 	public void finishReason(int choice, String reason) {
+		if (this.replayed) {
+			return;
+		}
 		choice(choice).finishReason = reason;
 	}
 
 	@Override
 	public void usage(Usage usage) {
-		this.usage = usage;
-		this.usageEstimated = false;
-		this.out.add(new StreamUsageEvent(this.streamId, usage, false, 1.0, Instant.now()));
+		if (this.replayed) {
+			return;
+		}
+		this.segmentUsage = usage;
+		if (this.priorUsage != null) {
+			this.usage = this.priorUsage.plus(usage);
+			this.usageEstimated = this.priorUsageEstimated;
+		}
+		else {
+			this.usage = usage;
+			this.usageEstimated = false;
+		}
+		double confidence = (!this.usageEstimated) ? 1.0
+				: (this.aggregator != null) ? this.aggregator.confidence() : 0.5;
+		this.out.add(new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence, Instant.now()));
 	}
 
+	/**
+	 * Drops the start of a prefill continuation's text that repeats the overlap (whitespace
+	 * the prefill left out), as far as it matches.
+	 */
+	private String dropOverlap(String text) {
+		String overlap = this.overlap;
+		int i = 0;
+		while (i < text.length() && i < overlap.length() && text.charAt(i) == overlap.charAt(i)) {
+			i++;
+		}
+		if (i == text.length() && i < overlap.length()) {
+			this.overlap = overlap.substring(i);
+			return "";
+		}
+		this.overlap = null;
+		return text.substring(i);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * In a resumed stream, an event at or before the position resumed after is a repeat (a
+	 * provider that ignored {@code starting_after}): what it carries is skipped, so that no
+	 * delta is delivered twice.
+	 */
 	@Override
 	public void resumePosition(@Nullable String responseId, long sequenceNumber) {
+		if (this.resumedAfter >= 0) {
+			this.replayed = sequenceNumber <= this.resumedAfter;
+			if (this.replayed) {
+				return;
+			}
+		}
 		this.sequenceNumber = sequenceNumber;
 	}
 
 	@Override
 	public void metadata(String key, Object value) {
+		if (this.replayed) {
+			return;
+		}
 		this.metadata.put(key, value);
 	}
 
@@ -405,28 +774,50 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	// Assembly
 
-	StreamingResponse response() {
+	/** The text of choice 0 so far. */
+	private String text() {
+		return this.choices.isEmpty() ? "" : this.choices.get(0).text.toString();
+	}
+
+	/**
+	 * Everything the stream produced so far.
+	 * @param withContent whether to include the text, reasoning, refusal and tool calls
+	 * ({@code false} for the partial response of an error when
+	 * {@link StreamingOptions#preservePartialResponse()} is off)
+	 */
+	private StreamingResponse response(boolean withContent) {
 		long now = System.nanoTime();
 		double durationMs = (now - this.startNanos) / 1_000_000.0;
 		Double ttft = (this.firstDeltaNanos >= 0) ? (this.firstDeltaNanos - this.startNanos) / 1_000_000.0 : null;
 		double streamingSeconds = (this.firstDeltaNanos >= 0) ? (now - this.firstDeltaNanos) / 1_000_000_000.0 : 0;
 		double charsPerSecond = (streamingSeconds > 0) ? this.totalChars / streamingSeconds : 0;
 		StreamingMetrics metrics = new StreamingMetrics(this.chunkIndex, this.totalChars, durationMs, ttft,
-				charsPerSecond, 1);
+				charsPerSecond, Math.max(1, this.attempts));
 		List<Choice> assembled = new ArrayList<>(this.choices.size());
-		for (ChoiceState state : this.choices) {
-			assembled.add(state.toChoice());
+		if (withContent) {
+			for (ChoiceState state : this.choices) {
+				assembled.add(state.toChoice());
+			}
 		}
 		Choice first = assembled.isEmpty() ? new Choice(0, "", null, "", null, List.of()) : assembled.get(0);
 		Map<String, Object> meta = this.metadata;
-		if (this.sequenceNumber >= 0) {
+		int ignored = this.ignoredLines + this.decoder.ignoredLines();
+		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0) {
 			meta = new LinkedHashMap<>(this.metadata);
-			meta.put("sequence_number", this.sequenceNumber);
+			if (this.sequenceNumber >= 0) {
+				meta.put("sequence_number", this.sequenceNumber);
+			}
+			if (this.reconnects > 0) {
+				meta.put("reconnects", this.reconnects);
+			}
+			if (ignored > 0) {
+				meta.put("sse.ignored_lines", ignored);
+			}
 		}
 		String model = (this.responseModel != null) ? this.responseModel : this.model;
 		return new StreamingResponse(this.responseId, this.adapter.name(), model, first.text(), first.refusal(),
-				first.reasoning(), first.finishReason(), first.toolCalls(), assembled, this.usage, this.usageEstimated,
-				cost(model), parseJson(first.text()), metrics, meta);
+				first.reasoning(), (withContent) ? first.finishReason() : null, first.toolCalls(), assembled,
+				this.usage, this.usageEstimated, cost(model), parseJson(first.text()), metrics, meta);
 	}
 
 	/** Cost of the usage so far; the model the provider reported first, else the one asked for. */

@@ -5,8 +5,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The connection ended, or broke, after the stream had begun and before the provider's
- * end-of-stream marker. The partial response holds everything that arrived. Retryable, but a
- * retry starts the answer over.
+ * end-of-stream marker. The partial response holds everything that arrived.
+ * <p>
+ * Retryable, but sending the request again starts the answer over. The client itself never
+ * does that once a delta was delivered: it continues the same answer where the provider
+ * allows it (a background OpenAI Responses API response is resumed, an Anthropic message is
+ * continued from its text), and otherwise ends the stream with this exception.
  */
 public class StreamInterruptedException extends SteerLLMException {
 

@@ -36,6 +36,16 @@ public record StreamCompleteEvent(String streamId, int totalChunks, double durat
 		return this.response.costUsd();
 	}
 
+	/**
+	 * The number of HTTP attempts the stream took: 1 when the first succeeded, more after
+	 * retries or a resumed or continued stream.
+	 * @return the attempts, at least 1
+	 * @see StreamingResponse#attempts()
+	 */
+	public int attempts() {
+		return this.response.metrics().attempts();
+	}
+
 	@Override
 	public boolean isTerminal() {
 		return true;

@@ -55,6 +55,17 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 	}
 
 	/**
+	 * The number of HTTP attempts the stream took: 1 when the first succeeded; each retry
+	 * before the first delta and each reconnection after it (a resumed OpenAI Responses API
+	 * stream, a continued Anthropic message) adds one. How many were reconnections is in the
+	 * metadata {@code reconnects}, when there were any.
+	 * @return {@code metrics().attempts()}, at least 1
+	 */
+	public int attempts() {
+		return this.metrics.attempts();
+	}
+
+	/**
 	 * Same as {@link #text()}, for callers used to the original SDK's {@code get_text()}.
 	 * @return the text of choice 0
 	 */

@@ -43,4 +43,17 @@ public record Usage(int promptTokens, int completionTokens, int totalTokens, int
 		return new Usage(promptTokens, completionTokens, promptTokens + completionTokens, 0, 0, 0, Map.of());
 	}
 
+	/**
+	 * The usage of two responses together, such as a broken response and the one that
+	 * continued it: every count added.
+	 * @param other the usage to add
+	 * @return the sum, whose {@code raw()} is {@code other}'s (the later response's)
+	 */
+	public Usage plus(Usage other) {
+		return new Usage(this.promptTokens + other.promptTokens, this.completionTokens + other.completionTokens,
+				this.totalTokens + other.totalTokens, this.cachedPromptTokens + other.cachedPromptTokens,
+				this.cacheCreationTokens + other.cacheCreationTokens, this.reasoningTokens + other.reasoningTokens,
+				other.raw);
+	}
+
 }

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param connectionTimeout longest wait to open the TCP connection
  * @param readTimeout longest gap between two received events, including before the first byte
  * @param totalTimeout longest time for the whole stream
- * @param retryOnConnectionError whether to retry a failure that happens before the first delta
+ * @param retryOnConnectionError whether to retry a failure that happens before the first delta,
+ * and to resume (Responses API) or continue (Anthropic) a stream that breaks after it
  * @param maxReconnectAttempts most retries or reconnections of one stream (0 for none)
  * @param reconnectDelay first backoff delay before a retry; later ones grow exponentially
  * @param preservePartialResponse whether a broken stream's error carries what arrived

@@ -51,6 +51,26 @@ public interface ProviderAdapter {
 	SteerLLMException httpError(int status, @Nullable String requestId, String body);
 
 	/**
+	 * How to continue an answer whose stream broke after deltas were delivered, or whose
+	 * response can be resumed before any was. The client calls it only while retries remain
+	 * ({@code retry-on-connection-error} on and {@code max-reconnect-attempts} not used up);
+	 * without a continuation it ends the stream with the failure rather than send the request
+	 * again, which would start the answer over.
+	 * @param request the request of the stream
+	 * @param model the model asked for, without any {@code provider:} prefix
+	 * @param options the streaming options
+	 * @param progress how far the stream got
+	 * @param failure why the stream broke (an interruption, a read timeout, a provider error,
+	 * or the HTTP error of an earlier continuation)
+	 * @return the continuation, or {@code null} when the answer cannot be continued (the
+	 * default: Chat Completions has no way to)
+	 */
+	default @Nullable Continuation continuation(ChatRequest request, String model, StreamingOptions options,
+			StreamProgress progress, SteerLLMException failure) {
+		return null;
+	}
+
+	/**
 	 * Whether the provider reports usage at the end of a normal stream (OpenAI's
 	 * {@code include_usage} chunk, the Responses API's {@code response.completed}, Anthropic's
 	 * {@code message_delta}). When it does, usage is estimated only if a stream ends without it,

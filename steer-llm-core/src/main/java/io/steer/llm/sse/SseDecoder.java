@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * Incremental decoder of a {@code text/event-stream} body, following the WHATWG rules: lines
  * end with CRLF, LF or CR; a leading byte-order mark is dropped; lines starting with {@code :}
  * are comments; {@code event}, {@code data}, {@code id} and {@code retry} fields are read, one
- * space after the colon removed, and other fields ignored; a blank line dispatches the event
- * when it has data; an event left incomplete at the end of the body is discarded.
+ * space after the colon removed, and other fields ignored (and counted, see
+ * {@link #ignoredLines()}); a blank line dispatches the event when it has data; an event left
+ * incomplete at the end of the body is discarded.
  * <p>
  * Bytes may be fed split at any point, including inside a CRLF pair or a multi-byte UTF-8
  * character: lines are decoded as UTF-8 only once complete. Not thread-safe: one decoder per
@@ -70,6 +71,8 @@ public final class SseDecoder {
 	private @Nullable Long retry;
 
 	private int eventSize;
+
+	private int ignoredLines;
 
 	public SseDecoder() {
 		this(DEFAULT_MAX_EVENT_SIZE);
@@ -263,6 +266,19 @@ public final class SseDecoder {
 		else if (is(bytes, offset, nameLength, RETRY)) {
 			this.retry = parseRetry(bytes, valueStart, valueLength);
 		}
+		else {
+			this.ignoredLines++;
+		}
+	}
+
+	/**
+	 * How many lines were ignored because their field name is none of {@code data},
+	 * {@code event}, {@code id} and {@code retry} (for example a malformed line such as
+	 * {@code dta: …} or one without a colon). Comments are not counted.
+	 * @return the number of ignored lines so far
+	 */
+	public int ignoredLines() {
+		return this.ignoredLines;
 	}
 
 	private @Nullable Long parseRetry(byte[] bytes, int offset, int length) {

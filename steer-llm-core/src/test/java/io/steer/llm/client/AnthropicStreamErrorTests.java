@@ -16,6 +16,7 @@ import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
@@ -47,7 +48,11 @@ class AnthropicStreamErrorTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private SteerLLMClient client() {
-		return SteerLLMClient.builder().anthropic(ProviderSettings.of(server.baseUrl(), API_KEY)).build();
+		// one attempt: these tests map one failed exchange, retries are tested in reliability
+		return SteerLLMClient.builder()
+			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.defaultOptions(StreamingOptions.builder().retryOnConnectionError(false).build())
+			.build();
 	}
 
 	private static List<byte[]> textEvents() {

@@ -17,6 +17,7 @@ import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.openai.OpenAiResponsesAdapter;
 import io.steer.llm.provider.openai.ResponsesIncompleteException;
@@ -58,8 +59,10 @@ class ResponsesStreamErrorTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private SteerLLMClient client() {
+		// one attempt: these tests map one failed exchange, retries are tested in reliability
 		return SteerLLMClient.builder()
 			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY), ProviderApi.RESPONSES)
+			.defaultOptions(StreamingOptions.builder().retryOnConnectionError(false).build())
 			.build();
 	}
 

@@ -18,6 +18,7 @@ import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
@@ -42,10 +43,16 @@ class StreamErrorTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private SteerLLMClient client() {
-		return SteerLLMClient.builder().openAi(ProviderSettings.of(server.baseUrl(), API_KEY)).build();
+		// one attempt: these tests map one failed exchange, retries are tested in reliability
+		return SteerLLMClient.builder()
+			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.defaultOptions(SINGLE_ATTEMPT)
+			.build();
 	}
 
 	private static final ChatRequest REQUEST = ChatRequest.of("Hello", "gpt-4o-mini");
+
+	private static final StreamingOptions SINGLE_ATTEMPT = StreamingOptions.builder().retryOnConnectionError(false).build();
 
 	/** The first {@code n} events of the recorded text stream, then the given raw event. */
 	private static List<byte[]> firstEventsThen(int n, String rawEvent) {
@@ -175,6 +182,7 @@ class StreamErrorTests {
 		}
 		SteerLLMClient client = SteerLLMClient.builder()
 			.openAi(ProviderSettings.of("http://127.0.0.1:" + port + "/v1", API_KEY))
+			.defaultOptions(SINGLE_ATTEMPT)
 			.build();
 		StreamErrorEvent error = lastErrorEvent(client.streamEvents(REQUEST).collectList().block());
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.CONNECTION);
@@ -202,7 +210,7 @@ class StreamErrorTests {
 		assertThat(settings.toString()).doesNotContain(API_KEY).contains("******");
 		assertThat(io.steer.llm.provider.openai.OpenAiChatCompletionsAdapter
 			.openAi(settings, tools.jackson.databind.json.JsonMapper.builder().build())
-			.createRequest(REQUEST, "gpt-4o-mini", io.steer.llm.options.StreamingOptions.DEFAULTS)
+			.createRequest(REQUEST, "gpt-4o-mini", StreamingOptions.DEFAULTS)
 			.toString()).doesNotContain(API_KEY);
 	}
 

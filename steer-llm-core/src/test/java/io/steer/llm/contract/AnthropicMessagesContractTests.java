@@ -69,7 +69,11 @@ class AnthropicMessagesContractTests {
 	}
 
 	static SteerLLMClient client(LoopbackProviderServer server) {
-		return SteerLLMClient.builder().anthropic(ProviderSettings.of(server.baseUrl(), API_KEY)).build();
+		// one attempt: these tests read one recorded stream, retries are tested in reliability
+		return SteerLLMClient.builder()
+			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.defaultOptions(StreamingOptions.builder().retryOnConnectionError(false).build())
+			.build();
 	}
 
 	static ChatRequest requestFor(SseFixture fixture) {

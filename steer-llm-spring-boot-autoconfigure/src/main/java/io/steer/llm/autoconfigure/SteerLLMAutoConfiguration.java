@@ -91,7 +91,7 @@ public final class SteerLLMAutoConfiguration {
 	@ConditionalOnMissingBean
 	SteerLLMClient steerLLMClient(SteerProvidersProperties providers, ObjectProvider<StreamingOptions> options,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PriceCatalog> priceCatalog) {
+			ObjectProvider<PriceCatalog> priceCatalog, ObjectProvider<StreamingRetryManager> retryManager) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.webClientBuilder(webClientBuilder.getIfAvailable(WebClient::builder))
 			.openAi(settings("steer.providers.openai", providers.getOpenai()), providers.getOpenai().getApi())
@@ -101,6 +101,7 @@ public final class SteerLLMAutoConfiguration {
 			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
 		jsonMapper.ifUnique(builder::jsonMapper);
 		priceCatalog.ifUnique(builder::priceCatalog);
+		retryManager.ifUnique(builder::retryManager);
 		String defaultProvider = defaultProvider(providers);
 		if (defaultProvider != null) {
 			builder.defaultProvider(defaultProvider);

@@ -111,6 +111,15 @@ class SteerLLMAutoConfigurationRetryTests {
 	}
 
 	@Test
+	void runShouldHandTheRetryManagerToTheClient() {
+		this.contextRunner.withUserConfiguration(UserRetryManagerConfiguration.class).run((context) -> {
+			io.steer.llm.client.DefaultSteerLLMClient client = (io.steer.llm.client.DefaultSteerLLMClient) context
+				.getBean(io.steer.llm.SteerLLMClient.class);
+			assertThat(client.retryManager()).isSameAs(context.getBean(StreamingRetryManager.class));
+		});
+	}
+
+	@Test
 	void runWhenCleanupIntervalShortShouldRemoveExpiredStates() {
 		this.contextRunner.withUserConfiguration(UserRetryManagerConfiguration.class)
 			.withPropertyValues("steer.streaming.state-cleanup-interval=10ms")

@@ -17,11 +17,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -74,6 +76,8 @@ public final class LoopbackProviderServer implements AutoCloseable {
 
 	private final AtomicInteger generation = new AtomicInteger();
 
+	private final AtomicLong eventsWritten = new AtomicLong();
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private final LoopResources loopResources;
@@ -84,11 +88,14 @@ public final class LoopbackProviderServer implements AutoCloseable {
 
 	private volatile @Nullable Function<RecordedRequest, @Nullable MockResponse> dispatcher;
 
-	private LoopbackProviderServer() {
+	private LoopbackProviderServer(int socketSendBufferSize) {
 		this.loopResources = LoopResources.create("steer-loopback", 1, 2, true);
 		try {
-			this.server = HttpServer.create()
-				.host("127.0.0.1")
+			HttpServer httpServer = HttpServer.create();
+			if (socketSendBufferSize > 0) {
+				httpServer = httpServer.childOption(ChannelOption.SO_SNDBUF, socketSendBufferSize);
+			}
+			this.server = httpServer.host("127.0.0.1")
 				.port(0)
 				.runOn(this.loopResources)
 				.doOnChannelInit((observer, channel, remoteAddress) -> trackConnection(channel))
@@ -107,7 +114,26 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	 * @throws RuntimeException if the server cannot bind within 10 seconds
 	 */
 	public static LoopbackProviderServer start() {
-		return new LoopbackProviderServer();
+		return new LoopbackProviderServer(0);
+	}
+
+	/**
+	 * Start a server on {@code 127.0.0.1} and an ephemeral port whose connections have a
+	 * fixed socket send buffer ({@code SO_SNDBUF}) instead of one the kernel grows on demand
+	 * (up to several MiB on Linux). Use it with a small client receive buffer to measure how
+	 * far the server can write ahead of a slow client, that is how much the client itself
+	 * buffers: see {@link #eventsWritten()}.
+	 * @param socketSendBufferSize the send buffer of each connection, in bytes (the kernel
+	 * may round it, Linux doubles it)
+	 * @return the started server; {@link #close() close} it when done
+	 * @throws IllegalArgumentException if the size is not positive
+	 * @throws RuntimeException if the server cannot bind within 10 seconds
+	 */
+	public static LoopbackProviderServer start(int socketSendBufferSize) {
+		if (socketSendBufferSize <= 0) {
+			throw new IllegalArgumentException("'socketSendBufferSize' must be positive, got " + socketSendBufferSize);
+		}
+		return new LoopbackProviderServer(socketSendBufferSize);
 	}
 
 	/**
@@ -214,6 +240,22 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	}
 
 	/**
+	 * Return the number of body writes of streamed responses handed to a connection since
+	 * the server started or was last {@linkplain #reset() reset}, over all responses. For a
+	 * {@linkplain MockResponse#replay(SseFixture) replayed} stream each write is one SSE event.
+	 * <p>
+	 * The server writes only as fast as the connection accepts data (Reactor Netty stops
+	 * taking writes while the channel is not writable), so comparing this count with the
+	 * events a client has consumed shows how far the server can get ahead of a slow client:
+	 * with backpressure honoured end to end the difference stays bounded by the socket and
+	 * client buffers, instead of reaching the length of the stream.
+	 * @return the write count
+	 */
+	public long eventsWritten() {
+		return this.eventsWritten.get();
+	}
+
+	/**
 	 * Wait until a client disconnects before its response was complete: it closed or
 	 * cancelled while the server was delaying, writing or
 	 * {@linkplain MockResponse#stallAfterEvents(int) stalling} the response. Connections
@@ -236,7 +278,8 @@ public final class LoopbackProviderServer implements AutoCloseable {
 
 	/**
 	 * Forget everything scripted and recorded: the queued responses, the default response,
-	 * the recorded requests and the client disconnects. Open connections stay open.
+	 * the recorded requests, the client disconnects and the {@linkplain #eventsWritten()
+	 * written events count}. Open connections stay open.
 	 */
 	public void reset() {
 		this.generation.incrementAndGet();
@@ -246,6 +289,7 @@ public final class LoopbackProviderServer implements AutoCloseable {
 		this.requests.clear();
 		this.untakenRequests.clear();
 		this.clientDisconnects.drainPermits();
+		this.eventsWritten.set(0);
 	}
 
 	/**
@@ -349,7 +393,7 @@ public final class LoopbackProviderServer implements AutoCloseable {
 		return connection[0];
 	}
 
-	private static Flux<ByteBuf> body(MockResponse mock) {
+	private Flux<ByteBuf> body(MockResponse mock) {
 		Flux<byte[]> writes = Flux.fromIterable(mock.writesToSend());
 		Duration delay = mock.delayBetweenEvents();
 		if (!delay.isZero()) {
@@ -357,7 +401,10 @@ public final class LoopbackProviderServer implements AutoCloseable {
 				.concatMap((write) -> (write.getT1() == 0) ? Mono.just(write.getT2())
 						: Mono.delay(delay).thenReturn(write.getT2()));
 		}
-		return writes.map(Unpooled::wrappedBuffer);
+		return writes.map((write) -> {
+			this.eventsWritten.incrementAndGet();
+			return Unpooled.wrappedBuffer(write);
+		});
 	}
 
 }

@@ -70,6 +70,18 @@ class LoopbackProviderServerTests {
 	}
 
 	@Test
+	void eventsWrittenCountsTheWritesOfStreamedResponsesUntilReset() {
+		this.server.enqueue(MockResponse.replay(CHAT));
+		this.server.enqueue(MockResponse.replay(CHAT).dropAfterEvents(3));
+		TestClients.get(this.server.baseUrl() + "/v1/chat/completions");
+		assertThat(this.server.eventsWritten()).isEqualTo(CHAT.events().size());
+		receiveBuffersIgnoringErrors();
+		assertThat(this.server.eventsWritten()).isEqualTo(CHAT.events().size() + 3);
+		this.server.reset();
+		assertThat(this.server.eventsWritten()).isZero();
+	}
+
+	@Test
 	void replaySendsEachEventAsItsOwnChunk() {
 		this.server.enqueue(MockResponse.replay(CHAT));
 		List<byte[]> received = receiveBuffers();
@@ -387,6 +399,10 @@ class LoopbackProviderServerTests {
 
 	private List<byte[]> receiveBuffers() {
 		return responseContent().collectList().block(Duration.ofSeconds(10));
+	}
+
+	private void receiveBuffersIgnoringErrors() {
+		responseContent().onErrorComplete().collectList().block(Duration.ofSeconds(10));
 	}
 
 	private String bodyOf(String path) {

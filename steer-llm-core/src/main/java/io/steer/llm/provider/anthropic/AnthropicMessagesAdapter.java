@@ -15,12 +15,14 @@ import io.steer.llm.model.Role;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.ToolDefinition;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
+import io.steer.llm.provider.StreamProgress;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
@@ -66,7 +68,8 @@ import org.springframework.http.HttpMethod;
  * {@code completionTokens = output_tokens}, {@code reasoningTokens = 0} (Anthropic counts
  * thinking in {@code output_tokens} and does not report it apart). HTTP errors are read from
  * {@code {"type": "error", "error": {"type", "message"}}} bodies and the request id from the
- * {@code request-id} header.
+ * {@code request-id} header. A stream that breaks after text was delivered is continued with
+ * a prefill (see {@link #continuation}).
  *
  * @see <a href="https://docs.anthropic.com/en/api/messages">Anthropic, Messages</a>
  * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
@@ -272,6 +275,60 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		// Anthropic requires an object schema
 		map.put("input_schema", tool.parameters().isEmpty() ? Map.of("type", "object") : tool.parameters());
 		return map;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Continues the message from its text: the same request is sent again with the text
+	 * delivered so far as the final assistant turn (a prefill; when the request already ends
+	 * with an assistant turn, the text is appended to it), so that the model writes on from
+	 * there and each text delta of the new stream is new text. Anthropic rejects a final
+	 * assistant turn that ends with whitespace, so trailing whitespace is left out of the
+	 * prefill and returned as the {@linkplain Continuation#overlap() overlap}, which the client
+	 * drops from the start of the continuation if it is repeated there. A continuation is made
+	 * only when:
+	 * <ul>
+	 * <li>the failure is retryable: the connection closed or reset, a read timeout, an
+	 * {@code overloaded_error} or {@code api_error} event, or a retryable HTTP error of an
+	 * earlier continuation;</li>
+	 * <li>only text was delivered, and some (no {@code tool_use} input, thinking or other
+	 * content block, which a text prefill cannot continue);</li>
+	 * <li>the request does not enable extended thinking (provider option {@code thinking}),
+	 * which Anthropic does not allow with a prefill.</li>
+	 * </ul>
+	 * Models that refuse prefills answer the continuation with HTTP 400, which ends the stream
+	 * with the original failure.
+	 * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response">Anthropic,
+	 * Prefill Claude's response</a>
+	 */
+	@Override
+	public @Nullable Continuation continuation(ChatRequest request, String model, StreamingOptions options,
+			StreamProgress progress, SteerLLMException failure) {
+		if (!failure.isRetryable() || !progress.textOnly() || progress.text().isBlank() || thinkingEnabled(request)) {
+			return null;
+		}
+		String text = progress.text();
+		int end = text.length();
+		while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+			end--;
+		}
+		List<Message> messages = new ArrayList<>(request.messages());
+		Message last = messages.get(messages.size() - 1);
+		if (last.role() == Role.ASSISTANT && last.toolCalls().isEmpty() && last.content() != null) {
+			messages.set(messages.size() - 1, new Message(Role.ASSISTANT, last.content() + text.substring(0, end),
+					last.name(), null, List.of(), last.cacheBreakpoint()));
+		}
+		else {
+			messages.add(Message.assistant(text.substring(0, end)));
+		}
+		ChatRequest prefilled = request.toBuilder().messages(messages).build();
+		return Continuation.prefill(createRequest(prefilled, model, options), text.substring(end));
+	}
+
+	private static boolean thinkingEnabled(ChatRequest request) {
+		Object thinking = request.providerOptions().get("thinking");
+		return thinking instanceof Map<?, ?> map && !"disabled".equals(map.get("type"));
 	}
 
 	/** Always: the stream ends with the provider's usage. */

@@ -6,11 +6,13 @@ import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
+import io.steer.llm.provider.StreamProgress;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
@@ -84,6 +86,12 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 	@Override
 	public ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options) {
 		return delegate(request).createRequest(request, model, options);
+	}
+
+	@Override
+	public @Nullable Continuation continuation(ChatRequest request, String model, StreamingOptions options,
+			StreamProgress progress, SteerLLMException failure) {
+		return delegate(request).continuation(request, model, options, progress, failure);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.steer.llm.error.ProviderHttpException;
+import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Message;
@@ -15,12 +16,14 @@ import io.steer.llm.model.Role;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.ToolDefinition;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
+import io.steer.llm.provider.StreamProgress;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
@@ -63,7 +66,8 @@ import org.springframework.http.HttpMethod;
  * {@code response.failed} end it with a {@link io.steer.llm.error.ProviderStreamException};
  * every event's {@code sequence_number} is kept as the resume position (response metadata
  * {@code sequence_number}). A body that ends before {@code response.completed} ends the stream
- * with a {@link io.steer.llm.error.StreamInterruptedException}.
+ * with a {@link io.steer.llm.error.StreamInterruptedException}, unless the response was
+ * created in background mode, in which case it is resumed (see {@link #continuation}).
  * <p>
  * HTTP errors carry the same {@code {"error": {…}}} body as Chat Completions.
  *
@@ -214,6 +218,58 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 		if (value != null) {
 			map.put(key, value);
 		}
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Resumes the same response: {@code GET {base-url}/responses/{id}?stream=true&starting_after=N},
+	 * {@code N} being the last {@code sequence_number} received, so that the stream goes on
+	 * with event {@code N + 1}. OpenAI keeps a streamed response for this only when it was
+	 * created in background mode, so a resume is made only when all of these hold:
+	 * <ul>
+	 * <li>the request's provider options set {@code background: true} (which OpenAI requires
+	 * to go with {@code store}, its default, left on);</li>
+	 * <li>the stream sent the response id ({@code response.created}) and at least one
+	 * {@code sequence_number};</li>
+	 * <li>the stream broke (connection closed or reset, read timeout, HTTP error of an
+	 * earlier resume) rather than reported an error itself ({@code error},
+	 * {@code response.failed}), which a resume would only repeat.</li>
+	 * </ul>
+	 * OpenAI keeps background responses for about 10 minutes; a resume after that fails with
+	 * HTTP 404, which ends the stream with the original failure.
+	 * @see <a href="https://platform.openai.com/docs/guides/background">OpenAI, Background
+	 * mode</a>
+	 * @see <a href="https://platform.openai.com/docs/api-reference/responses/get">OpenAI, Get a
+	 * model response</a>
+	 */
+	@Override
+	public @Nullable Continuation continuation(ChatRequest request, String model, StreamingOptions options,
+			StreamProgress progress, SteerLLMException failure) {
+		if (!isBackground(request) || failure instanceof ProviderStreamException || progress.responseId() == null
+				|| progress.sequenceNumber() < 0) {
+			return null;
+		}
+		Map<String, String> headers = new LinkedHashMap<>(this.settings.headers());
+		headers.put("Accept", "text/event-stream");
+		if (this.settings.hasApiKey()) {
+			headers.put("Authorization", "Bearer " + this.settings.apiKey());
+		}
+		// the id is sent as is: the client's URI handling encodes what needs it
+		String uri = this.settings.baseUrl() + "/responses/" + progress.responseId() + "?stream=true&starting_after="
+				+ progress.sequenceNumber();
+		return Continuation.resume(new ProviderRequest(HttpMethod.GET, uri, headers, new byte[0]));
+	}
+
+	/**
+	 * Whether a request asks for background mode: provider option {@code background} set to
+	 * {@code true} (or {@code "true"}).
+	 * @param request the request
+	 * @return {@code true} for a background request
+	 */
+	static boolean isBackground(ChatRequest request) {
+		Object background = request.providerOptions().get("background");
+		return Boolean.TRUE.equals(background) || "true".equals(background);
 	}
 
 	/** Always: the stream ends with the provider's usage. */

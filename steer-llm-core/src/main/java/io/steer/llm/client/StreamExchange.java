@@ -1,0 +1,371 @@
+package io.steer.llm.client;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.steer.llm.error.StreamInterruptedException;
+import io.steer.llm.error.StreamTimeoutException;
+import io.steer.llm.error.SteerLLMException;
+import io.steer.llm.event.StreamEvent;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.model.Usage;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.Continuation;
+import io.steer.llm.provider.ProviderAdapter;
+import io.steer.llm.provider.ProviderRequest;
+import io.steer.llm.provider.StreamProgress;
+import io.steer.llm.retry.RetryDelays;
+import io.steer.llm.retry.RetryState;
+import io.steer.llm.retry.StreamingRetryManager;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.netty.http.client.HttpClientRequest;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * One stream's HTTP attempts: opens the exchange, applies the time limits, and retries,
+ * resumes or continues the stream after a failure, as {@link StreamingOptions} allow.
+ * <p>
+ * Time limits:
+ * <ul>
+ * <li>{@code connection-timeout}: one timer per attempt, from subscribing until the connector
+ * is ready to write the request (name resolution, pool acquisition, TCP connect, TLS). It
+ * works with any connector; a connector's own connect timeout (Reactor Netty's
+ * {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when shorter.</li>
+ * <li>{@code read-timeout}: Reactor Netty's per-request {@code responseTimeout}, the longest
+ * gap between two network reads from the request's end, so that no timer is made per event.
+ * With a connector other than Reactor Netty's, a timeout on the body's buffers stands in for
+ * it, and the wait for the response headers is bounded by the total timeout only.</li>
+ * <li>{@code total-timeout}: one timer per stream, retries and their waits included.</li>
+ * </ul>
+ * <p>
+ * After a failed attempt, and while retries remain ({@code retry-on-connection-error} on and
+ * fewer than {@code max-reconnect-attempts} retries made):
+ * <ul>
+ * <li>before any delta, a retryable failure (connection refused or reset, connect or read
+ * timeout, HTTP 408, 409, 429, 5xx, a retryable provider error as the stream's first event)
+ * sends the request again, or resumes the response when the provider can (a background
+ * Responses API response whose id arrived);</li>
+ * <li>after a delta, only a {@linkplain ProviderAdapter#continuation continuation} of the same
+ * answer is made; without one the stream ends with the failure, carrying the partial
+ * response.</li>
+ * </ul>
+ * The wait comes from {@link RetryDelays}. Each retry is logged at INFO and recorded in the
+ * stream's {@link RetryState}, which is registered with the {@link StreamingRetryManager}
+ * when the stream first fails, times out or is cancelled: a stream whose first attempt
+ * succeeds costs the manager nothing.
+ */
+final class StreamExchange {
+
+	private static final Log logger = LogFactory.getLog(StreamExchange.class);
+
+	/**
+	 * Network buffers read ahead of the parsing (each up to 64 KiB with Reactor Netty's
+	 * defaults), so that a slow subscriber pins little memory per stream.
+	 */
+	private static final int BODY_PREFETCH = 16;
+
+	private final WebClient webClient;
+
+	private final ProviderAdapter adapter;
+
+	private final String model;
+
+	private final ChatRequest request;
+
+	private final StreamingOptions options;
+
+	private final StreamSession session;
+
+	private final StreamingRetryManager retryManager;
+
+	/** Created when first needed: a stream that succeeds at once has none. */
+	private volatile @Nullable RetryState retryState;
+
+	private volatile int attempts;
+
+	private final Clock clock;
+
+	private volatile boolean totalTimedOut;
+
+	StreamExchange(WebClient webClient, ProviderAdapter adapter, String model, ChatRequest request,
+			StreamingOptions options, StreamSession session, StreamingRetryManager retryManager, Clock clock) {
+		this.webClient = webClient;
+		this.adapter = adapter;
+		this.model = model;
+		this.request = request;
+		this.options = options;
+		this.session = session;
+		this.retryManager = retryManager;
+		this.clock = clock;
+	}
+
+	/**
+	 * The stream's events, across its attempts, ending with one terminal event.
+	 * <p>
+	 * Cancelling closes the connection of the current attempt (or stops a retry's wait); the
+	 * usage so far is then estimated and recorded in the retry state. Backpressure: at most
+	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads
+	 * pause.
+	 * @return the events
+	 */
+	Flux<StreamEvent> events() {
+		return Flux.defer(() -> attempt(1, null))
+			.takeUntilOther(Mono.delay(this.options.totalTimeout()).doOnNext((tick) -> this.totalTimedOut = true))
+			.concatWith(Flux.defer(this::afterTotalTimeout))
+			.doOnCancel(this::onCancel)
+			.limitRate(this.options.bufferSize());
+	}
+
+	private Flux<StreamEvent> attempt(int number, @Nullable Continuation continuation) {
+		this.session.beginAttempt(continuation);
+		this.attempts = number;
+		RetryState state = this.retryState;
+		if (state != null) {
+			state.recordAttempt();
+		}
+		ProviderRequest http = (continuation != null) ? continuation.request()
+				: this.adapter.createRequest(this.request, this.model, this.options);
+		Attempt attempt = new Attempt();
+		WebClient.RequestBodySpec spec = this.webClient.method(http.method())
+			.uri(http.uri())
+			.headers((headers) -> http.headers().forEach(headers::set))
+			.httpRequest(attempt::onRequest);
+		WebClient.RequestHeadersSpec<?> ready = (http.body().length > 0) ? spec.bodyValue(http.body()) : spec;
+		return ready.exchangeToFlux((response) -> read(attempt, response))
+			.handle(StreamExchange::endOfAttempt)
+			.onErrorResume((ex) -> {
+				this.session.recordFailure(ex);
+				return Mono.empty();
+			})
+			.takeUntilOther(connectTimer(attempt))
+			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
+	}
+
+	private Flux<StreamEvent> read(Attempt attempt, ClientResponse response) {
+		int status = response.statusCode().value();
+		HttpHeaders headers = response.headers().asHttpHeaders();
+		String requestId = this.adapter.requestId(headers);
+		if (!response.statusCode().is2xxSuccessful()) {
+			attempt.headers = headers;
+			return response.bodyToMono(String.class).defaultIfEmpty("").flatMapMany((body) -> {
+				this.session.recordFailure(this.adapter.httpError(status, requestId, body));
+				return Flux.empty();
+			});
+		}
+		this.session.start(requestId, status);
+		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
+		if (!attempt.readTimeoutSet) {
+			body = body.timeout(this.options.readTimeout());
+		}
+		return body.concatMapIterable(this.session::onData, BODY_PREFETCH)
+			.concatWith(Flux.defer(() -> Flux.fromIterable(this.session.onEndOfBody())));
+	}
+
+	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
+	private static void endOfAttempt(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+		if (event == StreamSession.ATTEMPT_FAILED) {
+			sink.complete();
+			return;
+		}
+		sink.next(event);
+		if (event.isTerminal()) {
+			sink.complete();
+		}
+	}
+
+	/** Fires when the attempt is not connected within the connection timeout, else never. */
+	private Mono<Long> connectTimer(Attempt attempt) {
+		return Mono.delay(this.options.connectionTimeout()).flatMap((tick) -> {
+			if (attempt.connected) {
+				return Mono.never();
+			}
+			attempt.connectTimedOut = true;
+			return Mono.just(tick);
+		});
+	}
+
+	private Flux<StreamEvent> afterAttempt(int number, Attempt attempt) {
+		if (attempt.connectTimedOut) {
+			this.session.recordFailure(new StreamTimeoutException(this.adapter.name(),
+					StreamTimeoutException.Limit.CONNECT, this.options.connectionTimeout(), null));
+		}
+		SteerLLMException failure = this.session.failure();
+		if (failure == null) {
+			if (this.session.isTerminated()) {
+				if (this.retryState != null) {
+					this.retryManager.complete(this.session.streamId());
+				}
+				return Flux.empty();
+			}
+			// defensive: an attempt that ended with neither its final event nor a failure
+			this.session.recordFailure(new StreamInterruptedException(this.adapter.name(),
+					this.adapter.name() + " stream ended without a result", null));
+			failure = this.session.failure();
+			if (failure == null) {
+				return Flux.empty();
+			}
+		}
+		RetryState state = retryState();
+		this.session.recordProgress(state);
+		state.recordError(failure.getMessage());
+		Retry retry = nextAttempt(number, failure, attempt.headers);
+		if (retry != null) {
+			logRetry(number, failure, retry);
+			return Mono.delay(retry.delay()).thenMany(Flux.defer(() -> attempt(number + 1, retry.continuation())));
+		}
+		this.retryManager.complete(this.session.streamId());
+		return Flux.fromIterable(this.session.finish(this.session.finalError(failure)));
+	}
+
+	/**
+	 * Whether and how to make the attempt after attempt {@code number} failed.
+	 * @return the retry, or {@code null} to end the stream with the failure
+	 */
+	private @Nullable Retry nextAttempt(int number, SteerLLMException failure, HttpHeaders headers) {
+		if (!this.options.retryOnConnectionError() || number > this.options.maxReconnectAttempts()
+				|| this.totalTimedOut) {
+			return null;
+		}
+		StreamProgress progress = this.session.progress();
+		Continuation continuation = null;
+		if (progress.deltas() > 0 || progress.responseId() != null) {
+			continuation = this.adapter.continuation(this.request, this.model, this.options, progress, failure);
+			if (continuation == null && progress.deltas() > 0) {
+				return null;
+			}
+		}
+		Optional<Duration> delay = RetryDelays.compute(number, failure.isRetryable(), headers,
+				this.options.reconnectDelay(), this.options.maxRetryDelay(), this.clock, ThreadLocalRandom.current());
+		if (delay.isEmpty()) {
+			return null;
+		}
+		if (continuation != null) {
+			this.session.continuing(failure);
+		}
+		return new Retry(delay.get(), continuation, progress);
+	}
+
+	private void logRetry(int number, SteerLLMException failure, Retry retry) {
+		if (!logger.isInfoEnabled()) {
+			return;
+		}
+		Continuation continuation = retry.continuation();
+		String how;
+		if (continuation == null) {
+			how = "sending the request again";
+		}
+		else if (continuation.kind() == Continuation.Kind.RESUME) {
+			how = "resuming response " + retry.progress().responseId() + " after sequence number "
+					+ retry.progress().sequenceNumber();
+		}
+		else {
+			how = "continuing the answer after its " + retry.progress().text().length() + " characters";
+		}
+		logger.info("Stream " + this.session.streamId() + " to " + this.adapter.name() + "/" + this.model
+				+ ": attempt " + number + " of " + (this.options.maxReconnectAttempts() + 1) + " failed after "
+				+ retry.progress().deltas() + " deltas (" + failure.getMessage() + "); " + how + " in "
+				+ retry.delay().toMillis() + " ms");
+	}
+
+	private Flux<StreamEvent> afterTotalTimeout() {
+		if (!this.totalTimedOut) {
+			return Flux.empty();
+		}
+		// the cause, if any: the failure of the attempt whose retry was waiting
+		StreamTimeoutException timeout = new StreamTimeoutException(this.adapter.name(),
+				StreamTimeoutException.Limit.TOTAL, this.options.totalTimeout(), this.session.failure());
+		RetryState state = retryState();
+		this.session.recordProgress(state);
+		state.recordError(timeout.getMessage());
+		this.retryManager.complete(this.session.streamId());
+		return Flux.fromIterable(this.session.finish(timeout));
+	}
+
+	/**
+	 * The subscriber cancelled: the usage so far (the provider's, else estimated) and the
+	 * partial text are recorded in the retry state, and logged at DEBUG.
+	 */
+	private void onCancel() {
+		StreamingResponse partial = this.session.onCancel();
+		if (partial == null) {
+			return;
+		}
+		Usage usage = partial.usage();
+		String message = "cancelled by the subscriber after " + partial.metrics().chunks() + " deltas; usage so far: "
+				+ ((usage != null) ? usage.promptTokens() + " prompt + " + usage.completionTokens()
+						+ " completion tokens" + (partial.usageEstimated() ? " (estimated)" : "") : "unknown");
+		RetryState state = retryState();
+		this.session.recordProgress(state);
+		state.recordError(message);
+		this.retryManager.complete(this.session.streamId());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Stream " + this.session.streamId() + " to " + this.adapter.name() + "/" + this.model + " "
+					+ message);
+		}
+	}
+
+	/**
+	 * The stream's retry state, registered with the manager on first use (a failure, a
+	 * timeout, a cancel), with the attempts made so far.
+	 */
+	private synchronized RetryState retryState() {
+		RetryState state = this.retryState;
+		if (state == null) {
+			state = this.retryManager.begin(this.session.streamId(), this.adapter.name(), this.model);
+			for (int i = 0; i < this.attempts; i++) {
+				state.recordAttempt();
+			}
+			this.retryState = state;
+		}
+		return state;
+	}
+
+	/**
+	 * What one attempt learnt about its connection.
+	 */
+	private final class Attempt {
+
+		private volatile boolean connected;
+
+		private volatile boolean connectTimedOut;
+
+		private volatile boolean readTimeoutSet;
+
+		private volatile HttpHeaders headers = HttpHeaders.EMPTY;
+
+		/**
+		 * The connector is about to write the request, so the connection is ready: sets the
+		 * read timeout on Reactor Netty's request.
+		 */
+		void onRequest(ClientHttpRequest request) {
+			this.connected = true;
+			Object nativeRequest = request.getNativeRequest();
+			if (nativeRequest instanceof HttpClientRequest netty) {
+				netty.responseTimeout(StreamExchange.this.options.readTimeout());
+				this.readTimeoutSet = true;
+			}
+		}
+
+	}
+
+	/**
+	 * The next attempt: after how long, and how it continues the stream.
+	 */
+	private record Retry(Duration delay, @Nullable Continuation continuation, StreamProgress progress) {
+
+	}
+
+}

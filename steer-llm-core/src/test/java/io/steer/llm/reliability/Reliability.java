@@ -1,0 +1,167 @@
+package io.steer.llm.reliability;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import io.steer.llm.error.SteerLLMException;
+import io.steer.llm.event.DeltaKind;
+import io.steer.llm.event.StreamCompleteEvent;
+import io.steer.llm.event.StreamDeltaEvent;
+import io.steer.llm.event.StreamErrorEvent;
+import io.steer.llm.event.StreamEvent;
+import io.steer.llm.event.StreamStartEvent;
+import io.steer.llm.options.StreamingOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Shared options and assertions of the reliability tests.
+ */
+final class Reliability {
+
+	static final String API_KEY = "sk-secret-reliability-0123456789";
+
+	/** The logger of the client's retries. */
+	static final String EXCHANGE_LOGGER = "io.steer.llm.client.StreamExchange";
+
+	/** Fast retries: 10 ms backoff, at most 3 retries, short timeouts. */
+	static final StreamingOptions FAST_RETRIES = StreamingOptions.builder()
+		.reconnectDelay(Duration.ofMillis(10))
+		.maxRetryDelay(Duration.ofSeconds(2))
+		.maxReconnectAttempts(3)
+		.readTimeout(Duration.ofSeconds(5))
+		.build();
+
+	private Reliability() {
+	}
+
+	static List<byte[]> bytes(String... rawEvents) {
+		List<byte[]> events = new ArrayList<>();
+		for (String raw : rawEvents) {
+			events.add(raw.getBytes(StandardCharsets.UTF_8));
+		}
+		return events;
+	}
+
+	static List<byte[]> concat(List<byte[]> first, List<byte[]> second) {
+		List<byte[]> all = new ArrayList<>(first);
+		all.addAll(second);
+		return all;
+	}
+
+	/**
+	 * Asserts the shape every stream has, whatever the faults: at most one start event, and
+	 * first if any; deltas with chunk indexes 0, 1, 2… without gap or repeat; exactly one
+	 * terminal event, last.
+	 * @return the deltas
+	 */
+	static List<StreamDeltaEvent> assertWellFormed(List<StreamEvent> events) {
+		assertThat(events).isNotEmpty();
+		long starts = events.stream().filter(StreamStartEvent.class::isInstance).count();
+		assertThat(starts).isLessThanOrEqualTo(1);
+		if (starts == 1) {
+			assertThat(events.get(0)).isInstanceOf(StreamStartEvent.class);
+		}
+		assertThat(events.stream().filter(StreamEvent::isTerminal)).hasSize(1);
+		assertThat(events.get(events.size() - 1).isTerminal()).isTrue();
+		List<StreamDeltaEvent> deltas = events.stream()
+			.filter(StreamDeltaEvent.class::isInstance)
+			.map(StreamDeltaEvent.class::cast)
+			.toList();
+		for (int i = 0; i < deltas.size(); i++) {
+			assertThat(deltas.get(i).chunkIndex()).as("chunk index of delta %d", i).isEqualTo(i);
+		}
+		assertThat(events.stream().map(StreamEvent::streamId).distinct()).hasSize(1);
+		return deltas;
+	}
+
+	/** The text of the text deltas of choice 0, in order. */
+	static String text(List<StreamEvent> events) {
+		StringBuilder text = new StringBuilder();
+		for (StreamEvent event : events) {
+			if (event instanceof StreamDeltaEvent delta && delta.kind() == DeltaKind.TEXT && delta.choiceIndex() == 0) {
+				text.append(delta.delta());
+			}
+		}
+		return text.toString();
+	}
+
+	static StreamCompleteEvent complete(List<StreamEvent> events) {
+		assertWellFormed(events);
+		assertThat(events.get(events.size() - 1)).isInstanceOf(StreamCompleteEvent.class);
+		StreamCompleteEvent complete = (StreamCompleteEvent) events.get(events.size() - 1);
+		assertThat(complete.response().text()).as("assembled text equals the delivered deltas")
+			.isEqualTo(text(events));
+		assertThat(complete.totalChunks()).isEqualTo(
+				(int) events.stream().filter(StreamDeltaEvent.class::isInstance).count());
+		return complete;
+	}
+
+	static StreamErrorEvent error(List<StreamEvent> events) {
+		assertWellFormed(events);
+		assertThat(events.get(events.size() - 1)).isInstanceOf(StreamErrorEvent.class);
+		StreamErrorEvent error = (StreamErrorEvent) events.get(events.size() - 1);
+		assertThat(error.error().getPartialResponse()).isSameAs(error.partialResponse());
+		assertNoSecret(error.error());
+		return error;
+	}
+
+	static void assertNoSecret(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			assertThat(String.valueOf(t.getMessage())).doesNotContain(API_KEY);
+			for (Throwable suppressed : t.getSuppressed()) {
+				assertThat(String.valueOf(suppressed.getMessage())).doesNotContain(API_KEY);
+			}
+		}
+		if (error instanceof SteerLLMException ex && ex.getPartialResponse() != null) {
+			assertThat(ex.getPartialResponse().toString()).doesNotContain(API_KEY);
+		}
+	}
+
+	/**
+	 * Captures what a class logs through commons-logging, which logs to
+	 * {@code java.util.logging} when no other backend is on the class path.
+	 */
+	static final class CapturedLog extends Handler implements AutoCloseable {
+
+		private final Logger logger;
+
+		private final Level previousLevel;
+
+		private final List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		CapturedLog(String name) {
+			this.logger = Logger.getLogger(name);
+			this.previousLevel = this.logger.getLevel();
+			this.logger.setLevel(Level.ALL);
+			this.logger.addHandler(this);
+		}
+
+		List<String> messages(Level level) {
+			return this.records.stream().filter((r) -> r.getLevel().equals(level)).map(LogRecord::getMessage).toList();
+		}
+
+		@Override
+		public void publish(LogRecord record) {
+			this.records.add(record);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+			this.logger.removeHandler(this);
+			this.logger.setLevel(this.previousLevel);
+		}
+
+	}
+
+}

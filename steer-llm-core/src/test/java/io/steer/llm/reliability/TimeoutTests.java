@@ -1,0 +1,184 @@
+package io.steer.llm.reliability;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.steer.llm.SteerLLMClient;
+import io.steer.llm.error.StreamTimeoutException;
+import io.steer.llm.event.StreamCompleteEvent;
+import io.steer.llm.event.StreamErrorEvent;
+import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.event.StreamEvent;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.retry.StreamingRetryManager;
+import io.steer.llm.test.LoopbackProviderServerExtension;
+import io.steer.llm.test.MockResponse;
+import io.steer.llm.test.SseFixture;
+import io.steer.llm.test.UnreachableEndpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code connection-timeout}, {@code read-timeout} and {@code total-timeout} each end a stream
+ * with a {@link StreamTimeoutException} naming the limit, unless a retry or resume recovers.
+ */
+class TimeoutTests {
+
+	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
+
+	private static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
+			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
+
+	@RegisterExtension
+	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
+
+	private static SteerLLMClient client(String baseUrl, StreamingRetryManager manager) {
+		return SteerLLMClient.builder()
+			.openAi(ProviderSettings.of(baseUrl, API_KEY))
+			.retryManager(manager)
+			.build();
+	}
+
+	private static MockResponse chat() {
+		return MockResponse.replay(SseFixture.load("openai", "chat-text-usage"));
+	}
+
+	/** The words of the recorded chat stream's first deltas: events 1 to n - 1. */
+	private static String textOfFirstEvents(int n) {
+		return String.join("", List.of("I'm", " unable", " to", " provide", " real", "-time", " weather", " updates")
+			.subList(0, n - 1));
+	}
+
+	@Test
+	void streamEventsWhenConnectNeverCompletesShouldFailWithConnectTimeoutAfterRetrying() {
+		try (UnreachableEndpoint silent = UnreachableEndpoint.silent()) {
+			StreamingRetryManager manager = new StreamingRetryManager();
+			StreamingOptions options = FAST_RETRIES.toBuilder()
+				.connectionTimeout(Duration.ofMillis(200))
+				.maxReconnectAttempts(1)
+				.build();
+			long start = System.nanoTime();
+			List<StreamEvent> events = client(silent.baseUrl(), manager).streamEvents(CHAT, options)
+				.collectList()
+				.block(Duration.ofSeconds(20));
+			Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+			StreamErrorEvent error = Reliability.error(events);
+			assertThat(events).hasSize(1);
+			assertThat(error.errorType()).isEqualTo(StreamErrorType.TIMEOUT);
+			assertThat(error.isRetryable()).isTrue();
+			assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class, (ex) -> {
+				assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.CONNECT);
+				assertThat(ex.getTimeout()).isEqualTo(Duration.ofMillis(200));
+				assertThat(ex.getMessage()).contains("connection-timeout of 200 ms");
+			});
+			assertThat(error.partialResponse().attempts()).isEqualTo(2);
+			// two attempts of 200 ms, far below the connector's own 30 s connect timeout
+			assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(10));
+			assertThat(manager.states()).singleElement()
+				.satisfies((state) -> assertThat(state.lastError()).contains("connection-timeout"));
+		}
+	}
+
+	@Test
+	void streamEventsWhenNoByteArrivesWithinTheReadTimeoutShouldRetry() {
+		server.server().enqueue(chat().delayBeforeFirstByte(Duration.ofSeconds(3)));
+		server.server().enqueue(chat());
+		StreamingOptions options = FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build();
+		List<StreamEvent> events = client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		StreamCompleteEvent complete = Reliability.complete(events);
+		assertThat(complete.response().text()).isEqualTo(CHAT_TEXT);
+		assertThat(complete.attempts()).isEqualTo(2);
+		// the first attempt's connection was closed by the read timeout
+		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void streamEventsWhenNoByteEverArrivesShouldFailWithReadTimeout() {
+		server.server().setDefaultResponse(chat().delayBeforeFirstByte(Duration.ofSeconds(3)));
+		StreamingOptions options = FAST_RETRIES.toBuilder()
+			.readTimeout(Duration.ofMillis(200))
+			.maxReconnectAttempts(1)
+			.build();
+		StreamErrorEvent error = Reliability.error(client(server.baseUrl(), new StreamingRetryManager())
+			.streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(10)));
+		assertThat(error.errorType()).isEqualTo(StreamErrorType.TIMEOUT);
+		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class,
+				(ex) -> assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.READ));
+		assertThat(error.partialResponse().attempts()).isEqualTo(2);
+		assertThat(server.server().requestCount()).isEqualTo(2);
+	}
+
+	@Test
+	void streamEventsWhenStreamStallsAfterDeltasShouldFailWithReadTimeoutKeepingTheText() {
+		// Chat Completions cannot be resumed: the deltas delivered are never sent again
+		server.server().enqueue(chat().stallAfterEvents(5));
+		StreamingOptions options = FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build();
+		List<StreamEvent> events = client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		StreamErrorEvent error = Reliability.error(events);
+		assertThat(error.errorType()).isEqualTo(StreamErrorType.TIMEOUT);
+		assertThat(error.isRetryable()).isTrue();
+		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class, (ex) -> {
+			assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.READ);
+			assertThat(ex.getTimeout()).isEqualTo(Duration.ofMillis(300));
+		});
+		assertThat(Reliability.text(events)).isEqualTo(textOfFirstEvents(5));
+		assertThat(error.partialText()).isEqualTo(textOfFirstEvents(5));
+		assertThat(error.partialResponse().attempts()).isEqualTo(1);
+		assertThat(server.server().requestCount()).isEqualTo(1);
+		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void streamEventsWhenStreamOutlastsTheTotalTimeoutShouldFailWithTotalTimeoutKeepingTheText() {
+		server.server().enqueue(chat().delayBetweenEvents(Duration.ofMillis(100)));
+		StreamingOptions options = FAST_RETRIES.toBuilder().totalTimeout(Duration.ofMillis(700)).build();
+		List<StreamEvent> events = client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		StreamErrorEvent error = Reliability.error(events);
+		assertThat(error.errorType()).isEqualTo(StreamErrorType.TIMEOUT);
+		assertThat(error.isRetryable()).isFalse();
+		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class,
+				(ex) -> assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.TOTAL));
+		assertThat(Reliability.text(events)).isNotEmpty();
+		assertThat(error.partialText()).startsWith(Reliability.text(events));
+		assertThat(CHAT_TEXT).startsWith(error.partialText());
+		assertThat(server.server().requestCount()).isEqualTo(1);
+		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void streamEventsWhenRetriesWouldOutlastTheTotalTimeoutShouldFailWithTotalTimeout() {
+		server.server()
+			.setDefaultResponse(MockResponse.status(503, "{\"error\":{\"message\":\"down\"}}").header("Retry-After", "30"));
+		StreamingOptions options = FAST_RETRIES.toBuilder()
+			.maxRetryDelay(Duration.ofSeconds(60))
+			.totalTimeout(Duration.ofMillis(500))
+			.build();
+		long start = System.nanoTime();
+		StreamErrorEvent error = Reliability.error(client(server.baseUrl(), new StreamingRetryManager())
+			.streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(10)));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class, (ex) -> {
+			assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.TOTAL);
+			// the failure whose retry was waiting
+			assertThat(ex).cause().isInstanceOf(io.steer.llm.error.ProviderHttpException.class);
+		});
+		assertThat(server.server().requestCount()).isEqualTo(1);
+	}
+
+}
