@@ -180,21 +180,36 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 
 	@Override
 	public SteerLLMException httpError(int status, @Nullable String requestId, String body) {
+		return httpError(this.name, this.settings.apiKey(), this.mapper, status, requestId, body);
+	}
+
+	/**
+	 * Reads OpenAI's error body {@code {"error": {"message", "type", "param", "code"}}}, which
+	 * Chat Completions and the Responses API share (and xAI follows); any other body becomes the
+	 * message.
+	 * @param provider the provider name
+	 * @param apiKey the API key to keep out of the message, or {@code null}
+	 * @param mapper JSON mapper
+	 * @param status the HTTP status
+	 * @param requestId the provider's request id, or {@code null}
+	 * @param body the response body
+	 * @return the exception
+	 */
+	static ProviderHttpException httpError(String provider, @Nullable String apiKey, ObjectMapper mapper, int status,
+			@Nullable String requestId, String body) {
 		ChatCompletionChunk.ErrorBody error = null;
 		try {
-			ChatCompletionChunk.ErrorResponse response = this.mapper.readValue(body,
-					ChatCompletionChunk.ErrorResponse.class);
+			ChatCompletionChunk.ErrorResponse response = mapper.readValue(body, ChatCompletionChunk.ErrorResponse.class);
 			error = (response != null) ? response.error() : null;
 		}
 		catch (JacksonException ex) {
 			// not JSON: the raw body becomes the message
 		}
-		String apiKey = this.settings.apiKey();
 		if (error == null) {
-			return new ProviderHttpException(this.name, status, null, null,
+			return new ProviderHttpException(provider, status, null, null,
 					Secrets.redact(body.isBlank() ? null : body.strip(), apiKey), requestId);
 		}
-		return new ProviderHttpException(this.name, status, error.type(),
+		return new ProviderHttpException(provider, status, error.type(),
 				(error.code() != null) ? String.valueOf(error.code()) : null, Secrets.redact(error.message(), apiKey),
 				requestId);
 	}

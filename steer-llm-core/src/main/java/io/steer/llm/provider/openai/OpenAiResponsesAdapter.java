@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
@@ -20,12 +19,10 @@ import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderSettings;
-import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import io.steer.llm.provider.StreamProgress;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
 
@@ -289,22 +286,8 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 	 */
 	@Override
 	public SteerLLMException httpError(int status, @Nullable String requestId, String body) {
-		ResponsesEvent.ErrorBody error = null;
-		try {
-			ResponsesEvent response = this.eventReader.readValue(body);
-			error = (response != null) ? response.error() : null;
-		}
-		catch (JacksonException ex) {
-			// not JSON: the raw body becomes the message
-		}
-		String apiKey = this.settings.apiKey();
-		if (error == null) {
-			return new ProviderHttpException(this.name, status, null, null,
-					Secrets.redact(body.isBlank() ? null : body.strip(), apiKey), requestId);
-		}
-		return new ProviderHttpException(this.name, status, error.type(),
-				(error.code() != null) ? String.valueOf(error.code()) : null, Secrets.redact(error.message(), apiKey),
-				requestId);
+		return OpenAiChatCompletionsAdapter.httpError(this.name, this.settings.apiKey(), this.mapper, status,
+				requestId, body);
 	}
 
 }
