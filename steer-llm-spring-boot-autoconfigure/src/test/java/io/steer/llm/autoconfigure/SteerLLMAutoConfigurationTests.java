@@ -58,8 +58,8 @@ class SteerLLMAutoConfigurationTests {
 			assertThat(context.getBean(StreamingOptions.class)).isEqualTo(StreamingOptions.DEFAULTS);
 			assertThat(context.getBean(SteerLLMClient.class).defaultOptions()).isEqualTo(StreamingOptions.DEFAULTS);
 			SteerProvidersProperties providers = context.getBean(SteerProvidersProperties.class);
-			assertThat(providers.getOpenai().getBaseUrl()).isEqualTo("https://api.openai.com/v1");
-			assertThat(providers.getXai().getBaseUrl()).isEqualTo("https://api.x.ai/v1");
+			assertThat(providers.getOpenai().getBaseUrl()).isEqualTo(SteerProvidersProperties.OPENAI_BASE_URL);
+			assertThat(providers.getXai().getBaseUrl()).isEqualTo(SteerProvidersProperties.XAI_BASE_URL);
 			assertThat(providers.getOpenai().getApiKey()).isNull();
 			assertThat(providers.getOpenai().getHeaders()).isEmpty();
 			assertThat(context.getBean(SteerStreamingProperties.class).getStateTtl())
@@ -314,7 +314,7 @@ class SteerLLMAutoConfigurationTests {
 				SteerProvidersProperties providers = context.getBean(SteerProvidersProperties.class);
 				assertThat(providers.getOpenai().getApi()).isEqualTo(io.steer.llm.model.ProviderApi.RESPONSES);
 				assertThat(providers.getXai().getApi()).isEqualTo(io.steer.llm.model.ProviderApi.CHAT_COMPLETIONS);
-				assertThat(providers.getAnthropic().getBaseUrl()).isEqualTo("https://api.anthropic.com");
+				assertThat(providers.getAnthropic().getBaseUrl()).isEqualTo(SteerProvidersProperties.ANTHROPIC_BASE_URL);
 				assertThat(providers.getAnthropic().getVersion()).isEqualTo("2024-01-01");
 				assertThat(providers.getAnthropic().getDefaultMaxTokens()).isEqualTo(1024);
 				assertThat(providers.toString()).doesNotContain("sk-ant-secret");

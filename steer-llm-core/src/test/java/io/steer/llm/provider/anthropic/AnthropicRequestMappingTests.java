@@ -233,7 +233,7 @@ class AnthropicRequestMappingTests {
 				ProviderSettings.of(AnthropicMessagesAdapter.BASE_URL, API_KEY), AnthropicMessagesAdapter.DEFAULT_VERSION,
 				AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS, MAPPER);
 		ProviderRequest request = adapter.createRequest(ChatRequest.of("Hello", MODEL), MODEL, StreamingOptions.DEFAULTS);
-		assertThat(request.uri()).isEqualTo("https://api.anthropic.com/v1/messages");
+		assertThat(request.uri()).isEqualTo(AnthropicMessagesAdapter.BASE_URL + "/v1/messages");
 		assertThat(request.toString()).doesNotContain(API_KEY);
 		assertThat(adapter.name()).isEqualTo("anthropic");
 	}
