@@ -1,6 +1,5 @@
 package io.steer.llm.client;
 
-import java.net.ConnectException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -9,15 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.steer.llm.error.ProviderHttpException;
-import io.steer.llm.error.StreamConnectionException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
-import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
@@ -32,7 +27,6 @@ import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Choice;
 import io.steer.llm.model.StreamingMetrics;
 import io.steer.llm.model.StreamingResponse;
-import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.Usage;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.Cost;
@@ -50,7 +44,6 @@ import io.steer.llm.usage.UsageAggregators;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -478,48 +471,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	private SteerLLMException translate(Throwable error) {
-		if (error instanceof SteerLLMException ex) {
-			return ex;
-		}
-		String provider = this.adapter.name();
-		if (hasCause(error, ReadTimeoutException.class) || hasCause(error, java.util.concurrent.TimeoutException.class)) {
-			return new StreamTimeoutException(provider, StreamTimeoutException.Limit.READ, this.options.readTimeout(),
-					error);
-		}
-		if (hasCause(error, PrematureCloseException.class) || (this.attemptStarted && isIoError(error))) {
-			return new StreamInterruptedException(provider,
-					provider + " connection closed before the stream completed", error);
-		}
-		if (hasCause(error, ConnectException.class) || isIoError(error)) {
-			return new StreamConnectionException(provider, "could not connect to " + provider + " at "
-					+ this.adapter.settings().baseUrl() + ": " + rootMessage(error), error);
-		}
-		if (error instanceof JacksonException) {
-			return new StreamParseException(provider, "could not read the " + provider + " stream", error);
-		}
-		return new StreamInterruptedException(provider, provider + " stream failed: " + rootMessage(error), error);
-	}
-
-	private static boolean isIoError(Throwable error) {
-		return hasCause(error, java.io.IOException.class)
-				|| error instanceof org.springframework.web.reactive.function.client.WebClientRequestException;
-	}
-
-	private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (type.isInstance(t)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static String rootMessage(Throwable error) {
-		Throwable root = error;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+		return Failures.translate(error, this.adapter, this.options, this.attemptStarted);
 	}
 
 	/** A failure while reading the body: recorded, and the attempt's events end. */
@@ -660,7 +612,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		if (this.replayed) {
 			return;
 		}
-		ToolCallState call = choice(choice).toolCalls.computeIfAbsent(index, ToolCallState::new);
+		ChoiceState.ToolCallState call = choice(choice).toolCalls.computeIfAbsent(index,
+				ChoiceState.ToolCallState::new);
 		if (call.id == null && id != null) {
 			call.id = id;
 		}
@@ -842,67 +795,6 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		catch (JacksonException ex) {
 			return null;
 		}
-	}
-
-	private static final class ChoiceState {
-
-		private final int index;
-
-		private final StringBuilder text = new StringBuilder();
-
-		private final StringBuilder reasoning = new StringBuilder(0);
-
-		private @Nullable StringBuilder refusal;
-
-		private @Nullable String finishReason;
-
-		private final TreeMap<Integer, ToolCallState> toolCalls = new TreeMap<>();
-
-		ChoiceState(int index) {
-			this.index = index;
-		}
-
-		void countInto(UsageAggregator aggregator) {
-			aggregator.addReasoning(this.index, this.reasoning.toString());
-			aggregator.addCompletion(this.index, this.text.toString());
-			if (this.refusal != null) {
-				aggregator.addCompletion(this.index, this.refusal.toString());
-			}
-			for (ToolCallState call : this.toolCalls.values()) {
-				if (call.name != null) {
-					aggregator.addToolCall(call.name);
-				}
-				aggregator.addCompletion(this.index, call.arguments.toString());
-			}
-		}
-
-		Choice toChoice() {
-			List<ToolCall> calls = new ArrayList<>(this.toolCalls.size());
-			for (ToolCallState call : this.toolCalls.values()) {
-				calls.add(new ToolCall(call.index, call.id, (call.name != null) ? call.name : "",
-						call.arguments.toString()));
-			}
-			return new Choice(this.index, this.text.toString(),
-					(this.refusal != null) ? this.refusal.toString() : null, this.reasoning.toString(),
-					this.finishReason, calls);
-		}
-
-	}
-
-	private static final class ToolCallState {
-
-		private final int index;
-
-		private @Nullable String id;
-
-		private @Nullable String name;
-
-		private final StringBuilder arguments = new StringBuilder();
-
-		ToolCallState(int index) {
-			this.index = index;
-		}
-
 	}
 
 }

@@ -1,0 +1,80 @@
+package io.steer.llm.client;
+
+import java.net.ConnectException;
+
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.steer.llm.error.StreamConnectionException;
+import io.steer.llm.error.StreamInterruptedException;
+import io.steer.llm.error.StreamParseException;
+import io.steer.llm.error.StreamTimeoutException;
+import io.steer.llm.error.SteerLLMException;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.ProviderAdapter;
+import reactor.netty.http.client.PrematureCloseException;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Turns what a failed exchange threw into the typed {@link SteerLLMException} a stream ends
+ * with: read timeouts, connections that closed early or could not be opened, unreadable data.
+ */
+final class Failures {
+
+	private Failures() {
+	}
+
+	/**
+	 * The typed failure of an exchange.
+	 * @param error what was thrown
+	 * @param adapter the provider's adapter
+	 * @param options the stream's options, for the read timeout
+	 * @param attemptStarted whether the provider had answered, so that an I/O error means a
+	 * broken stream rather than a failed connection
+	 * @return the exception, {@code error} itself when it is one already
+	 */
+	static SteerLLMException translate(Throwable error, ProviderAdapter adapter, StreamingOptions options,
+			boolean attemptStarted) {
+		if (error instanceof SteerLLMException ex) {
+			return ex;
+		}
+		String provider = adapter.name();
+		if (hasCause(error, ReadTimeoutException.class) || hasCause(error, java.util.concurrent.TimeoutException.class)) {
+			return new StreamTimeoutException(provider, StreamTimeoutException.Limit.READ, options.readTimeout(),
+					error);
+		}
+		if (hasCause(error, PrematureCloseException.class) || (attemptStarted && isIoError(error))) {
+			return new StreamInterruptedException(provider,
+					provider + " connection closed before the stream completed", error);
+		}
+		if (hasCause(error, ConnectException.class) || isIoError(error)) {
+			return new StreamConnectionException(provider, "could not connect to " + provider + " at "
+					+ adapter.settings().baseUrl() + ": " + rootMessage(error), error);
+		}
+		if (error instanceof JacksonException) {
+			return new StreamParseException(provider, "could not read the " + provider + " stream", error);
+		}
+		return new StreamInterruptedException(provider, provider + " stream failed: " + rootMessage(error), error);
+	}
+
+	private static boolean isIoError(Throwable error) {
+		return hasCause(error, java.io.IOException.class)
+				|| error instanceof org.springframework.web.reactive.function.client.WebClientRequestException;
+	}
+
+	private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (type.isInstance(t)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable error) {
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
+	}
+
+}
