@@ -12,6 +12,7 @@ import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import io.steer.llm.provider.UsageMaps;
 import io.steer.llm.sse.SseEvent;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
@@ -94,7 +95,13 @@ final class ChatCompletionsStreamParser implements StreamParser {
 				isRetryable(error.type()) || isRetryable(code));
 	}
 
-	private static boolean isRetryable(String value) {
+	/**
+	 * Whether an OpenAI-style error type or code names a passing failure (server error, rate
+	 * limit, overload, timeout, unavailability). Shared with the Responses API parser.
+	 * @param value the type or code, may be {@code null}
+	 * @return {@code true} when retrying may succeed
+	 */
+	static boolean isRetryable(@Nullable String value) {
 		if (value == null) {
 			return false;
 		}

@@ -161,7 +161,8 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 		return Map.of("type", "function", "function", function);
 	}
 
-	private static void putIfNotNull(Map<String, Object> map, String key, @Nullable Object value) {
+	/** Puts a value unless it is {@code null}; shared with the Responses API adapter. */
+	static void putIfNotNull(Map<String, Object> map, String key, @Nullable Object value) {
 		if (value != null) {
 			map.put(key, value);
 		}

@@ -146,8 +146,8 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 		}
 		body.put("input", input);
 		body.put("stream", true);
-		putIfNotNull(body, "temperature", request.temperature());
-		putIfNotNull(body, "max_output_tokens", request.maxTokens());
+		OpenAiChatCompletionsAdapter.putIfNotNull(body, "temperature", request.temperature());
+		OpenAiChatCompletionsAdapter.putIfNotNull(body, "max_output_tokens", request.maxTokens());
 		if (request.responseFormat() != null) {
 			body.put("text", Map.of("format", textFormat(request.responseFormat())));
 		}
@@ -205,16 +205,10 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 		Map<String, Object> map = new LinkedHashMap<>();
 		map.put("type", "function");
 		map.put("name", tool.name());
-		putIfNotNull(map, "description", tool.description());
+		OpenAiChatCompletionsAdapter.putIfNotNull(map, "description", tool.description());
 		map.put("parameters", tool.parameters());
 		map.put("strict", tool.strict());
 		return map;
-	}
-
-	private static void putIfNotNull(Map<String, Object> map, String key, @Nullable Object value) {
-		if (value != null) {
-			map.put(key, value);
-		}
 	}
 
 	/**

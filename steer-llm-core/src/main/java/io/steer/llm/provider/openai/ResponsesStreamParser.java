@@ -1,7 +1,6 @@
 package io.steer.llm.provider.openai;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import io.steer.llm.error.ProviderStreamException;
@@ -319,16 +318,8 @@ final class ResponsesStreamParser implements StreamParser {
 			@Nullable String message) {
 		String codeText = (code != null) ? String.valueOf(code) : null;
 		return new ProviderStreamException(this.provider, type, codeText, message,
-				isRetryable(type) || isRetryable(codeText));
-	}
-
-	private static boolean isRetryable(@Nullable String value) {
-		if (value == null) {
-			return false;
-		}
-		String v = value.toLowerCase(Locale.ROOT);
-		return v.contains("server_error") || v.contains("rate_limit") || v.contains("overloaded")
-				|| v.contains("timeout") || v.contains("unavailable");
+				ChatCompletionsStreamParser.isRetryable(type)
+						|| ChatCompletionsStreamParser.isRetryable(codeText));
 	}
 
 	/**
