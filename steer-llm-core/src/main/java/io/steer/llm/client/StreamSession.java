@@ -25,6 +25,8 @@ import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.event.ToolCallDelta;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Choice;
+import io.steer.llm.model.Citation;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.StreamingMetrics;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.Usage;
@@ -74,7 +76,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	 */
 	static final StreamEvent ATTEMPT_FAILED = new StreamErrorEvent("",
 			new StreamInterruptedException(null, "attempt failed", null), StreamErrorType.INTERRUPTED, true,
-			new StreamingResponse(null, "", "", "", null, "", null, List.of(), List.of(), null, false, null, null,
+			new StreamingResponse(null, "", "", "", null, "", null, null, List.of(), List.of(), List.of(), List.of(),
+					null, false, null, null,
 					new StreamingMetrics(0, 0, 0, null, 0, 0), Map.of()),
 			Instant.EPOCH);
 
@@ -169,6 +172,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** SSE lines ignored by the decoders of earlier attempts. */
 	private int ignoredLines;
 
+	/** Parts of the stream the parser skipped, by description; logged once at DEBUG. */
+	private final Map<String, Integer> unrecognized = new LinkedHashMap<>();
+
 	/** In a resumed attempt, the sequence number it resumes after; else -1. */
 	private long resumedAfter = -1;
 
@@ -239,6 +245,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.pendingStart = null;
 		this.choices.clear();
 		this.metadata.clear();
+		this.unrecognized.clear();
 		this.responseId = null;
 		this.responseModel = null;
 		this.usage = null;
@@ -485,7 +492,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	private StreamErrorEvent errorEvent(SteerLLMException error) {
 		this.terminated = true;
 		estimateUsageIfMissing(false);
-		StreamingResponse partial = response(this.options.preservePartialResponse());
+		StreamingResponse partial = response(this.options.preservePartialResponse(), true);
 		error.attachPartialResponse(partial);
 		warnIgnoredLines();
 		if (logger.isDebugEnabled()) {
@@ -625,11 +632,64 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	@Override
-	public void finishReason(int choice, String reason) {
+	public void serverToolCall(int choice, int index, @Nullable String id, @Nullable String name, String input) {
 		if (this.replayed) {
 			return;
 		}
-		choice(choice).finishReason = reason;
+		ChoiceState.ServerToolState call = choice(choice).serverToolCall(index, id);
+		if (call.id == null && id != null) {
+			call.id = id;
+		}
+		if (call.name == null && name != null) {
+			call.name = name;
+		}
+		call.input.append(input);
+		delta(DeltaKind.TOOL_CALL, input, choice, true, new ToolCallDelta(call.index, id, name, true));
+	}
+
+	@Override
+	public void serverToolResult(int choice, int index, @Nullable String toolUseId, String type,
+			@Nullable JsonNode content) {
+		if (this.replayed) {
+			return;
+		}
+		ChoiceState.ServerToolState call = choice(choice).serverToolCall(index, toolUseId);
+		if (call.name == null) {
+			call.name = type;
+		}
+		call.resultType = type;
+		call.result = content;
+	}
+
+	@Override
+	public void citation(int choice, Citation citation) {
+		if (this.replayed) {
+			return;
+		}
+		choice(choice).citations.add(citation);
+	}
+
+	@Override
+	public void finishReason(int choice, String reason, FinishReason normalized) {
+		if (this.replayed) {
+			return;
+		}
+		ChoiceState state = choice(choice);
+		state.finishReason = reason;
+		state.normalizedFinishReason = normalized;
+	}
+
+	@Override
+	public void unrecognized(String what) {
+		if (this.replayed) {
+			return;
+		}
+		if (this.unrecognized.isEmpty() && logger.isDebugEnabled()) {
+			logger.debug("Stream " + this.streamId + " from " + this.adapter.name() + ": skipped a part it does not"
+					+ " understand (" + what + "); further ones are only counted, in the response metadata"
+					+ " 'stream.unrecognized'");
+		}
+		this.unrecognized.merge(what, 1, Integer::sum);
 	}
 
 	@Override
@@ -739,6 +799,10 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	 * {@link StreamingOptions#preservePartialResponse()} is off)
 	 */
 	private StreamingResponse response(boolean withContent) {
+		return response(withContent, false);
+	}
+
+	private StreamingResponse response(boolean withContent, boolean failed) {
 		long now = System.nanoTime();
 		double durationMs = (now - this.startNanos) / 1_000_000.0;
 		Double ttft = (this.firstDeltaNanos >= 0) ? (this.firstDeltaNanos - this.startNanos) / 1_000_000.0 : null;
@@ -749,13 +813,15 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		List<Choice> assembled = new ArrayList<>(this.choices.size());
 		if (withContent) {
 			for (ChoiceState state : this.choices) {
-				assembled.add(state.toChoice());
+				assembled.add(state.toChoice(failed));
 			}
 		}
-		Choice first = assembled.isEmpty() ? new Choice(0, "", null, "", null, List.of()) : assembled.get(0);
+		Choice first = assembled.isEmpty()
+				? new Choice(0, "", null, "", null, failed ? FinishReason.ERROR : null, List.of(), List.of(), List.of())
+				: assembled.get(0);
 		Map<String, Object> meta = this.metadata;
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
-		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0) {
+		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || !this.unrecognized.isEmpty()) {
 			meta = new LinkedHashMap<>(this.metadata);
 			if (this.sequenceNumber >= 0) {
 				meta.put("sequence_number", this.sequenceNumber);
@@ -766,10 +832,15 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			if (ignored > 0) {
 				meta.put("sse.ignored_lines", ignored);
 			}
+			if (!this.unrecognized.isEmpty()) {
+				meta.put("stream.unrecognized", Map.copyOf(this.unrecognized));
+			}
 		}
 		String model = (this.responseModel != null) ? this.responseModel : this.model;
 		return new StreamingResponse(this.responseId, this.adapter.name(), model, first.text(), first.refusal(),
-				first.reasoning(), (withContent) ? first.finishReason() : null, first.toolCalls(), assembled,
+				first.reasoning(), (withContent) ? first.finishReason() : null,
+				(withContent || failed) ? first.normalizedFinishReason() : null, first.toolCalls(),
+				first.serverToolCalls(), first.citations(), assembled,
 				this.usage, this.usageEstimated, cost(model), parseJson(first.text()), metrics, meta);
 	}
 

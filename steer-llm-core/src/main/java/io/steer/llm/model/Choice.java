@@ -13,13 +13,24 @@ import org.jspecify.annotations.Nullable;
  * @param reasoning concatenated reasoning deltas, empty when none
  * @param finishReason the provider's finish reason ({@code stop}, {@code length},
  * {@code tool_calls}, {@code end_turn}, …), {@code null} when the stream ended without one
- * @param toolCalls tool calls of this choice, by index
+ * @param normalizedFinishReason {@code finishReason} mapped to the same values for every
+ * provider; {@link FinishReason#ERROR} for a stream that failed before one; {@code null} when
+ * the stream ended without one
+ * @param toolCalls tool calls of this choice that the caller must run, by index
+ * @param serverToolCalls tools the provider ran itself, by index; never in {@code toolCalls}
+ * @param citations sources the model cited, in the order they arrived
  */
 public record Choice(int index, String text, @Nullable String refusal, String reasoning,
-		@Nullable String finishReason, List<ToolCall> toolCalls) {
+		@Nullable String finishReason, @Nullable FinishReason normalizedFinishReason, List<ToolCall> toolCalls,
+		List<ServerToolCall> serverToolCalls, List<Citation> citations) {
 
+	/**
+	 * Creates a choice, copying the lists.
+	 */
 	public Choice {
 		toolCalls = List.copyOf(toolCalls);
+		serverToolCalls = List.copyOf(serverToolCalls);
+		citations = List.copyOf(citations);
 	}
 
 }

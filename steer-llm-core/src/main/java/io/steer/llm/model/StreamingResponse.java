@@ -23,7 +23,13 @@ import tools.jackson.databind.JsonNode;
  * @param reasoning concatenated reasoning deltas of choice 0, empty when none
  * @param finishReason the provider's finish reason of choice 0, {@code null} when the stream
  * ended without one
- * @param toolCalls tool calls of choice 0, by index
+ * @param normalizedFinishReason {@code finishReason} mapped to the same values for every
+ * provider; {@link FinishReason#ERROR} for a stream that failed before one; {@code null} when
+ * the stream ended without one
+ * @param toolCalls tool calls of choice 0 that the caller must run, by index
+ * @param serverToolCalls tools the provider ran itself for choice 0 (web search, code
+ * execution, …), by index; never in {@code toolCalls}
+ * @param citations sources choice 0 cited, in the order they arrived
  * @param choices every choice, by index
  * @param usage token usage, {@code null} when the provider sent none and none was estimated
  * @param usageEstimated whether {@code usage} is an estimate rather than the provider's count
@@ -36,12 +42,18 @@ import tools.jackson.databind.JsonNode;
  * {@code service_tier}, Anthropic signatures)
  */
 public record StreamingResponse(@Nullable String id, String provider, String model, String text,
-		@Nullable String refusal, String reasoning, @Nullable String finishReason, List<ToolCall> toolCalls,
-		List<Choice> choices, @Nullable Usage usage, boolean usageEstimated, @Nullable BigDecimal costUsd,
+		@Nullable String refusal, String reasoning, @Nullable String finishReason,
+		@Nullable FinishReason normalizedFinishReason, List<ToolCall> toolCalls, List<ServerToolCall> serverToolCalls,
+		List<Citation> citations, List<Choice> choices, @Nullable Usage usage, boolean usageEstimated, @Nullable BigDecimal costUsd,
 		@Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata) {
 
+	/**
+	 * Creates a response, copying the lists and the metadata.
+	 */
 	public StreamingResponse {
 		toolCalls = List.copyOf(toolCalls);
+		serverToolCalls = List.copyOf(serverToolCalls);
+		citations = List.copyOf(citations);
 		choices = List.copyOf(choices);
 		metadata = Map.copyOf(metadata);
 	}

@@ -1,7 +1,10 @@
 package io.steer.llm.provider;
 
+import io.steer.llm.model.Citation;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Receives what a {@link StreamParser} reads from a provider's stream, normalised. Calls come
@@ -48,11 +51,52 @@ public interface StreamDeltaListener {
 	void toolCall(int choice, int index, @Nullable String id, @Nullable String name, String arguments);
 
 	/**
+	 * A fragment of a tool call that the provider runs itself (Anthropic
+	 * {@code server_tool_use}, a Responses API built-in tool item): never a call for the
+	 * caller to run. The first fragment of a call carries its id and name.
+	 * @param choice choice index
+	 * @param index index of the call among the output (content block or output item index)
+	 * @param id call id, {@code null} after the first fragment
+	 * @param name tool name, {@code null} after the first fragment
+	 * @param input fragment of the JSON input, may be empty
+	 */
+	void serverToolCall(int choice, int index, @Nullable String id, @Nullable String name, String input);
+
+	/**
+	 * The result of a tool the provider ran, as the stream carries it (an Anthropic
+	 * {@code *_tool_result} block, a finished Responses API built-in tool item).
+	 * @param choice choice index
+	 * @param index index of the call the result belongs to, as given to
+	 * {@link #serverToolCall}, or -1 when only {@code toolUseId} identifies it
+	 * @param toolUseId id of the call the result belongs to, or {@code null}
+	 * @param type type of the result block, or the item's status
+	 * @param content the result as sent, or {@code null}
+	 */
+	void serverToolResult(int choice, int index, @Nullable String toolUseId, String type, @Nullable JsonNode content);
+
+	/**
+	 * A source the model cited.
+	 * @param choice choice index
+	 * @param citation the citation
+	 */
+	void citation(int choice, Citation citation);
+
+	/**
 	 * The finish reason of a choice.
 	 * @param choice choice index
-	 * @param reason the provider's reason
+	 * @param reason the provider's reason, as sent
+	 * @param normalized the reason mapped to {@link FinishReason}
 	 */
-	void finishReason(int choice, String reason);
+	void finishReason(int choice, String reason, FinishReason normalized);
+
+	/**
+	 * Something of the stream that the parser does not understand and skipped: an unknown
+	 * event, item, block or delta type, or a field of an unexpected JSON type. Never fatal:
+	 * counted in the response metadata {@code stream.unrecognized} (by {@code what}) and
+	 * logged once per stream at DEBUG.
+	 * @param what a short, low-cardinality description, e.g. {@code output_item:compaction}
+	 */
+	void unrecognized(String what);
 
 	/**
 	 * Usage as the provider reports it. A later call replaces an earlier one.

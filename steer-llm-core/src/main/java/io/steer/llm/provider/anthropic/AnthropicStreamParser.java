@@ -10,6 +10,7 @@ import java.util.Set;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
 import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
@@ -181,7 +182,7 @@ final class AnthropicStreamParser implements StreamParser {
 		AnthropicEvent.Delta delta = event.delta();
 		if (delta != null) {
 			if (delta.stopReason() != null) {
-				this.listener.finishReason(0, delta.stopReason());
+				this.listener.finishReason(0, delta.stopReason(), FinishReason.fromAnthropic(delta.stopReason()));
 			}
 			if (delta.stopSequence() != null) {
 				this.listener.metadata("stop_sequence", delta.stopSequence());

@@ -7,7 +7,9 @@ import java.util.Map;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import io.steer.llm.provider.UsageMaps;
@@ -32,16 +34,20 @@ final class ChatCompletionsStreamParser implements StreamParser {
 
 	private final StreamDeltaListener listener;
 
+	private final @Nullable String apiKey;
+
 	private boolean done;
 
 	private boolean finished;
 
 	private boolean metadataSeen;
 
-	ChatCompletionsStreamParser(String provider, ObjectMapper mapper, StreamDeltaListener listener) {
+	ChatCompletionsStreamParser(String provider, ObjectMapper mapper, StreamDeltaListener listener,
+			@Nullable String apiKey) {
 		this.provider = provider;
 		this.mapper = mapper;
 		this.listener = listener;
+		this.apiKey = apiKey;
 	}
 
 	@Override
@@ -91,7 +97,7 @@ final class ChatCompletionsStreamParser implements StreamParser {
 
 	private ProviderStreamException streamError(ChatCompletionChunk.ErrorBody error) {
 		String code = (error.code() != null) ? String.valueOf(error.code()) : null;
-		return new ProviderStreamException(this.provider, error.type(), code, error.message(),
+		return new ProviderStreamException(this.provider, error.type(), code, Secrets.redact(error.message(), this.apiKey),
 				isRetryable(error.type()) || isRetryable(code));
 	}
 
@@ -157,7 +163,8 @@ final class ChatCompletionsStreamParser implements StreamParser {
 		}
 		if (choice.finishReason() != null) {
 			this.finished = true;
-			this.listener.finishReason(index, choice.finishReason());
+			this.listener.finishReason(index, choice.finishReason(),
+					FinishReason.fromChatCompletions(choice.finishReason()));
 		}
 	}
 

@@ -176,7 +176,7 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
-		return new ChatCompletionsStreamParser(this.name, this.mapper, listener);
+		return new ChatCompletionsStreamParser(this.name, this.mapper, listener, this.settings.apiKey());
 	}
 
 	@Override

@@ -271,7 +271,7 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 
 	@Override
 	public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
-		return new ResponsesStreamParser(this.name, this.eventReader, listener);
+		return new ResponsesStreamParser(this.name, this.eventReader, listener, this.settings.apiKey());
 	}
 
 	/**

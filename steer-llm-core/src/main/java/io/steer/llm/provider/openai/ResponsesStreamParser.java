@@ -6,7 +6,9 @@ import java.util.Map;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.provider.StreamParser;
 import io.steer.llm.provider.UsageMaps;
@@ -76,16 +78,19 @@ final class ResponsesStreamParser implements StreamParser {
 
 	private final Map<Integer, ToolState> toolsByOutputIndex = new HashMap<>(4);
 
+	private final @Nullable String apiKey;
+
 	private int toolCount;
 
 	private @Nullable String responseId;
 
 	private boolean done;
 
-	ResponsesStreamParser(String provider, ObjectReader reader, StreamDeltaListener listener) {
+	ResponsesStreamParser(String provider, ObjectReader reader, StreamDeltaListener listener, @Nullable String apiKey) {
 		this.provider = provider;
 		this.reader = reader;
 		this.listener = listener;
+		this.apiKey = apiKey;
 	}
 
 	@Override
@@ -265,15 +270,15 @@ final class ResponsesStreamParser implements StreamParser {
 	private void onCompleted(ResponsesEvent.@Nullable Response response) {
 		this.done = true;
 		String status = (response != null && response.status() != null) ? response.status() : "completed";
-		end(response, status);
+		end(response, status, null);
 	}
 
 	private void onIncomplete(ResponsesEvent.@Nullable Response response) {
 		this.done = true;
 		String status = (response != null && response.status() != null) ? response.status() : "incomplete";
-		end(response, status);
 		ResponsesEvent.IncompleteDetails details = (response != null) ? response.incompleteDetails() : null;
 		String reason = (details != null) ? details.reason() : null;
+		end(response, status, reason);
 		if (reason != null) {
 			this.listener.metadata("incomplete_reason", reason);
 		}
@@ -283,7 +288,7 @@ final class ResponsesStreamParser implements StreamParser {
 	private void onFailed(ResponsesEvent.@Nullable Response response) {
 		this.done = true;
 		String status = (response != null && response.status() != null) ? response.status() : "failed";
-		end(response, status);
+		end(response, status, null);
 		ResponsesEvent.ErrorBody error = (response != null) ? response.error() : null;
 		if (error == null) {
 			throw streamError(null, null, "response failed");
@@ -301,7 +306,7 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	/** Reports what a terminal response carries: usage, status, service tier. */
-	private void end(ResponsesEvent.@Nullable Response response, String status) {
+	private void end(ResponsesEvent.@Nullable Response response, String status, @Nullable String incompleteReason) {
 		if (response != null) {
 			if (response.usage() != null) {
 				this.listener.usage(usage(response.usage()));
@@ -311,13 +316,14 @@ final class ResponsesStreamParser implements StreamParser {
 			}
 		}
 		this.listener.metadata("status", status);
-		this.listener.finishReason(0, status);
+		FinishReason normalized = FinishReason.fromResponses(status, incompleteReason, this.toolCount > 0);
+		this.listener.finishReason(0, status, (normalized != null) ? normalized : FinishReason.OTHER);
 	}
 
 	private ProviderStreamException streamError(@Nullable String type, @Nullable Object code,
 			@Nullable String message) {
 		String codeText = (code != null) ? String.valueOf(code) : null;
-		return new ProviderStreamException(this.provider, type, codeText, message,
+		return new ProviderStreamException(this.provider, type, codeText, Secrets.redact(message, this.apiKey),
 				ChatCompletionsStreamParser.isRetryable(type)
 						|| ChatCompletionsStreamParser.isRetryable(codeText));
 	}

@@ -8,10 +8,13 @@ import java.util.Map;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
+import io.steer.llm.model.Citation;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
 import io.steer.llm.provider.StreamDeltaListener;
 import io.steer.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -178,6 +181,16 @@ class AnthropicStreamParserTests {
 
 		private final List<String> finishReasons = new ArrayList<>();
 
+		private final List<FinishReason> normalizedFinishReasons = new ArrayList<>();
+
+		private final List<String> serverToolCalls = new ArrayList<>();
+
+		private final List<String> serverToolResults = new ArrayList<>();
+
+		private final List<Citation> citations = new ArrayList<>();
+
+		private final List<String> unrecognized = new ArrayList<>();
+
 		private final List<Usage> usages = new ArrayList<>();
 
 		private final Map<String, Object> metadata = new LinkedHashMap<>();
@@ -206,8 +219,30 @@ class AnthropicStreamParserTests {
 		}
 
 		@Override
-		public void finishReason(int choice, String reason) {
+		public void serverToolCall(int choice, int index, @Nullable String id, @Nullable String name, String input) {
+			this.serverToolCalls.add(index + "|" + id + "|" + name + "|" + input);
+		}
+
+		@Override
+		public void serverToolResult(int choice, int index, @Nullable String toolUseId, String type,
+				@Nullable JsonNode content) {
+			this.serverToolResults.add(index + "|" + toolUseId + "|" + type + "|" + content);
+		}
+
+		@Override
+		public void citation(int choice, Citation citation) {
+			this.citations.add(citation);
+		}
+
+		@Override
+		public void finishReason(int choice, String reason, FinishReason normalized) {
 			this.finishReasons.add(reason);
+			this.normalizedFinishReasons.add(normalized);
+		}
+
+		@Override
+		public void unrecognized(String what) {
+			this.unrecognized.add(what);
 		}
 
 		@Override
