@@ -321,7 +321,10 @@ class AnthropicMessagesContractTests {
 		assertThat(usage.totalTokens()).as(what + " total tokens").isEqualTo(input + cacheRead + cacheCreation + output);
 		assertThat(usage.cachedPromptTokens()).as(what + " cached prompt tokens").isEqualTo(cacheRead);
 		assertThat(usage.cacheCreationTokens()).as(what + " cache creation tokens").isEqualTo(cacheCreation);
-		assertThat(usage.reasoningTokens()).as(what + " reasoning tokens").isZero();
+		// output_tokens_details.thinking_tokens, which no recording has
+		assertThat(usage.reasoningTokens()).as(what + " reasoning tokens")
+			.isEqualTo(merged.path("output_tokens_details").path("thinking_tokens").asInt(0))
+			.isZero();
 	}
 
 }

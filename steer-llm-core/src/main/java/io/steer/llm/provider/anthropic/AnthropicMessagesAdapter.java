@@ -65,8 +65,9 @@ import org.springframework.http.HttpMethod;
  * {@code message_start} usage overlaid with the cumulative {@code message_delta} usage, and is
  * normalised so that, as for OpenAI, prompt tokens include cached ones:
  * {@code promptTokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens},
- * {@code completionTokens = output_tokens}, {@code reasoningTokens = 0} (Anthropic counts
- * thinking in {@code output_tokens} and does not report it apart). HTTP errors are read from
+ * {@code completionTokens = output_tokens} (thinking included),
+ * {@code reasoningTokens = output_tokens_details.thinking_tokens} (the thinking part of
+ * {@code output_tokens}, 0 when not sent). HTTP errors are read from
  * {@code {"type": "error", "error": {"type", "message"}}} bodies and the request id from the
  * {@code request-id} header. A stream that breaks after text was delivered is continued with
  * a prefill (see {@link #continuation}).

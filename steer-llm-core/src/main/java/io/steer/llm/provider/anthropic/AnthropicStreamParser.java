@@ -252,14 +252,20 @@ final class AnthropicStreamParser implements StreamParser {
 	 * @return the usage: prompt = {@code input_tokens + cache_read_input_tokens +
 	 * cache_creation_input_tokens}, completion = {@code output_tokens}, total = their sum,
 	 * cached prompt = {@code cache_read_input_tokens}, cache creation =
-	 * {@code cache_creation_input_tokens}, reasoning = 0 (not reported apart by Anthropic)
+	 * {@code cache_creation_input_tokens}, reasoning =
+	 * {@code output_tokens_details.thinking_tokens} (the part of {@code output_tokens} that was
+	 * extended thinking; Anthropic sends it on the final {@code message_delta} only), 0 when
+	 * not sent
+	 * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
+	 * Extended thinking</a>
 	 */
 	static Usage usage(Map<String, Object> raw) {
 		int cacheRead = UsageMaps.intAt(raw, "cache_read_input_tokens");
 		int cacheCreation = UsageMaps.intAt(raw, "cache_creation_input_tokens");
 		int prompt = UsageMaps.intAt(raw, "input_tokens") + cacheRead + cacheCreation;
 		int completion = UsageMaps.intAt(raw, "output_tokens");
-		return new Usage(prompt, completion, prompt + completion, cacheRead, cacheCreation, 0, raw);
+		int thinking = UsageMaps.intAt(raw, "output_tokens_details", "thinking_tokens");
+		return new Usage(prompt, completion, prompt + completion, cacheRead, cacheCreation, thinking, raw);
 	}
 
 	@Override

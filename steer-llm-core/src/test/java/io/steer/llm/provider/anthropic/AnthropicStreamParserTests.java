@@ -139,6 +139,22 @@ class AnthropicStreamParserTests {
 	}
 
 	@Test
+	void thinkingTokensOfTheFinalMessageDeltaShouldBeTheReasoningTokens() {
+		messageStart("{\"input_tokens\":50,\"output_tokens\":1}");
+		// the extended thinking page: the breakdown comes on the final message_delta only
+		send("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+				+ "\"stop_sequence\":null},\"usage\":{\"output_tokens\":120,"
+				+ "\"output_tokens_details\":{\"thinking_tokens\":80}}}");
+		send("message_stop", "{\"type\":\"message_stop\"}");
+		assertThat(this.listener.usages).singleElement().satisfies((usage) -> {
+			assertThat(usage.completionTokens()).isEqualTo(120);
+			assertThat(usage.reasoningTokens()).isEqualTo(80);
+			assertThat(usage.totalTokens()).isEqualTo(170);
+			assertThat(usage.raw()).containsEntry("output_tokens_details", Map.of("thinking_tokens", 80));
+		});
+	}
+
+	@Test
 	void deltaWithoutIndexShouldFailToParse() {
 		messageStart(null);
 		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send("content_block_delta",
