@@ -1,15 +1,15 @@
 package io.steer.llm.provider.anthropic;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
+import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
 import io.steer.llm.provider.Secrets;
@@ -19,6 +19,7 @@ import io.steer.llm.provider.UsageMaps;
 import io.steer.llm.sse.SseEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -27,25 +28,54 @@ import tools.jackson.databind.ObjectMapper;
  * <ul>
  * <li>{@code text_delta} becomes text and {@code thinking_delta} reasoning of choice 0;
  * {@code signature_delta} signatures are kept, in order, as the metadata
- * {@code thinking_signatures} ({@code List<String>}).</li>
- * <li>A {@code tool_use} or {@code server_tool_use} block becomes a tool call whose index is
- * the block's {@code index}; it is reported at {@code content_block_start}, so that a call
+ * {@code thinking_signatures} ({@code List<String>}), and the opaque {@code data} of
+ * {@code redacted_thinking} blocks, in order, as the metadata {@code redacted_thinking}
+ * ({@code List<String>}), so that a caller can send thinking back to Anthropic.</li>
+ * <li>A {@code tool_use} block becomes a tool call, for the caller to run, whose index is the
+ * block's {@code index}; it is reported at {@code content_block_start}, so that a call
  * without input exists too, and its {@code input_json_delta} fragments follow.</li>
- * <li>{@code message_delta} gives the stop reason (the finish reason), the stop sequence
- * (metadata {@code stop_sequence}, when not {@code null}) and the usage so far. Its usage
- * counts are cumulative: they replace those of {@code message_start} and of earlier
- * {@code message_delta} events, they are never added. The raw usage is the
- * {@code message_start} usage overlaid with the {@code message_delta} ones. Usage is reported
- * at each {@code message_delta} that carries it (normally one per stream), else once at
- * {@code message_stop} when only {@code message_start} carried it, else not at all.</li>
- * <li>{@code message_stop} completes the stream; {@code ping} and event types this parser
- * does not know are ignored; an {@code error} event ends the stream with a
+ * <li>A {@code server_tool_use} block (web search, web fetch, code execution and its
+ * {@code bash_code_execution} and {@code text_editor_code_execution} parts, tool search, …)
+ * or an {@code mcp_tool_use} block (MCP connector) is a tool that Anthropic runs itself: it
+ * becomes a {@linkplain StreamDeltaListener#serverToolCall server tool call} the same way,
+ * never a tool call. A {@code *_tool_result} block ({@code web_search_tool_result},
+ * {@code web_fetch_tool_result}, {@code code_execution_tool_result}, {@code mcp_tool_result},
+ * …) is that tool's {@linkplain StreamDeltaListener#serverToolResult result}: its
+ * {@code content} as sent, matched to the call by {@code tool_use_id}.</li>
+ * <li>When a tool block's {@code content_block_start} already carries a non-empty
+ * {@code input} object, that input (as JSON text) is the first fragment, and
+ * {@code input_json_delta} events of the block are skipped.</li>
+ * <li>{@code citations_delta} citations, and those of a {@code text} block's {@code citations}
+ * at {@code content_block_start}, become {@linkplain StreamDeltaListener#citation citations}:
+ * {@code url}, {@code title} (else {@code document_title}) and {@code cited_text}; their
+ * start and end indexes stay {@code null}, as Anthropic's {@code start_char_index},
+ * {@code start_page_number}, … are positions in the cited document, not in the answer (they
+ * are in the citation's raw JSON).</li>
+ * <li>{@code message_delta} gives the stop reason (the finish reason, normalised with
+ * {@link FinishReason#fromAnthropic}), the stop sequence (metadata {@code stop_sequence}, when
+ * not {@code null}) and the usage so far. Its usage counts are cumulative: they replace those
+ * of {@code message_start} and of earlier {@code message_delta} events, they are never added.
+ * The raw usage is the {@code message_start} usage overlaid with the {@code message_delta}
+ * ones. Usage is reported at each {@code message_delta} that carries it (normally one per
+ * stream), else once at {@code message_stop} when only {@code message_start} carried it, else
+ * not at all.</li>
+ * <li>{@code message_stop} completes the stream; {@code ping}, {@code content_block_stop}, and
+ * event, block and delta types this parser does not know, are ignored; an {@code error}
+ * event ends the stream with a
  * {@link ProviderStreamException}, retryable for {@code overloaded_error} and
  * {@code api_error}.</li>
  * </ul>
  *
  * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
  * Streaming Messages</a>
+ * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/citations">Anthropic,
+ * Citations</a>
+ * @see <a href="https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool">Anthropic,
+ * Web search tool</a>
+ * @see <a href="https://docs.anthropic.com/en/docs/agents-and-tools/mcp-connector">Anthropic, MCP
+ * connector</a>
+ * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
+ * Extended thinking</a>
  */
 final class AnthropicStreamParser implements StreamParser {
 
@@ -57,9 +87,12 @@ final class AnthropicStreamParser implements StreamParser {
 
 	private final @Nullable String apiKey;
 
-	private final Set<Integer> toolBlocks = new HashSet<>(4);
+	/** Tool blocks by content block index. */
+	private final Map<Integer, ToolBlock> toolBlocks = new HashMap<>(4);
 
 	private @Nullable List<String> signatures;
+
+	private @Nullable List<String> redactedThinking;
 
 	private @Nullable Map<String, Object> usage;
 
@@ -131,14 +164,77 @@ final class AnthropicStreamParser implements StreamParser {
 
 	private void onContentBlockStart(AnthropicEvent event) {
 		AnthropicEvent.ContentBlock block = event.contentBlock();
-		if (block == null) {
+		if (block == null || block.type() == null) {
 			return;
 		}
-		if ("tool_use".equals(block.type()) || "server_tool_use".equals(block.type())) {
-			int index = index(event);
-			this.toolBlocks.add(index);
-			this.listener.toolCall(0, index, block.id(), block.name(), "");
+		String type = block.type();
+		switch (type) {
+			case "text" -> blockCitations(block.citations());
+			case "thinking" -> {
+				// thinking_delta and signature_delta follow
+			}
+			case "redacted_thinking" -> onRedactedThinking(block);
+			case "tool_use" -> onToolBlock(event, block, false);
+			case "server_tool_use", "mcp_tool_use" -> onToolBlock(event, block, true);
+			default -> {
+				if (type.endsWith("_tool_result")) {
+					JsonNode content = present(block.content());
+					this.listener.serverToolResult(0, -1, block.toolUseId(), type, content);
+				}
+				// other block types: nothing to read
+			}
 		}
+	}
+
+	private void onToolBlock(AnthropicEvent event, AnthropicEvent.ContentBlock block, boolean server) {
+		int index = index(event);
+		String input = "";
+		JsonNode given = present(block.input());
+		if (given != null) {
+			if (given.isObject() && !given.isEmpty()) {
+				input = given.toString();
+			}
+		}
+		this.toolBlocks.put(index, new ToolBlock(server, !input.isEmpty()));
+		if (server) {
+			this.listener.serverToolCall(0, index, block.id(), block.name(), input);
+		}
+		else {
+			this.listener.toolCall(0, index, block.id(), block.name(), input);
+		}
+	}
+
+	private void onRedactedThinking(AnthropicEvent.ContentBlock block) {
+		String data = block.data();
+		if (data == null || data.isEmpty()) {
+			return;
+		}
+		if (this.redactedThinking == null) {
+			this.redactedThinking = new ArrayList<>(2);
+		}
+		this.redactedThinking.add(data);
+		this.listener.metadata("redacted_thinking", List.copyOf(this.redactedThinking));
+	}
+
+	private void blockCitations(@Nullable JsonNode citations) {
+		JsonNode given = present(citations);
+		if (given == null || !given.isArray()) {
+			return;
+		}
+		for (JsonNode citation : given) {
+			citation(citation);
+		}
+	}
+
+	private void citation(@Nullable JsonNode citation) {
+		String type = (citation != null && citation.isObject()) ? string(citation, "type") : null;
+		if (type == null) {
+			return;
+		}
+		String title = string(citation, "title");
+		this.listener.citation(0, new Citation(type, string(citation, "url"),
+				(title != null) ? title : string(citation, "document_title"), string(citation, "cited_text"), null,
+				null, citation));
 	}
 
 	private void onContentBlockDelta(AnthropicEvent event) {
@@ -166,15 +262,30 @@ final class AnthropicStreamParser implements StreamParser {
 					this.listener.metadata("thinking_signatures", List.copyOf(this.signatures));
 				}
 			}
-			case "input_json_delta" -> {
-				int index = index(event);
-				if (delta.partialJson() != null && !delta.partialJson().isEmpty() && this.toolBlocks.contains(index)) {
-					this.listener.toolCall(0, index, null, null, delta.partialJson());
-				}
-			}
+			case "input_json_delta" -> onInputJsonDelta(event, delta);
+			case "citations_delta" -> citation(present(delta.citation()));
 			default -> {
-				// citations_delta and delta types added after this parser
+				// delta types added after this parser
 			}
+		}
+	}
+
+	private void onInputJsonDelta(AnthropicEvent event, AnthropicEvent.Delta delta) {
+		int index = index(event);
+		ToolBlock block = this.toolBlocks.get(index);
+		String json = delta.partialJson();
+		if (block == null || json == null || json.isEmpty()) {
+			return;
+		}
+		if (block.inputGiven()) {
+			// the input came whole with content_block_start: a fragment would make it invalid
+			return;
+		}
+		if (block.server()) {
+			this.listener.serverToolCall(0, index, null, null, json);
+		}
+		else {
+			this.listener.toolCall(0, index, null, null, json);
 		}
 	}
 
@@ -228,6 +339,17 @@ final class AnthropicStreamParser implements StreamParser {
 		return index;
 	}
 
+	/** The node, or {@code null} when it is absent or JSON {@code null}. */
+	private static @Nullable JsonNode present(@Nullable JsonNode node) {
+		return (node == null || node.isNull() || node.isMissingNode()) ? null : node;
+	}
+
+	/** A string field of a JSON object, {@code null} when absent or not a string. */
+	private static @Nullable String string(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		return (value != null && value.isString()) ? value.stringValue() : null;
+	}
+
 	private ProviderStreamException streamError(AnthropicEvent.@Nullable ErrorBody error, String data) {
 		String type = (error != null) ? error.type() : null;
 		String message = (error != null) ? error.message() : data;
@@ -266,6 +388,16 @@ final class AnthropicStreamParser implements StreamParser {
 		int completion = UsageMaps.intAt(raw, "output_tokens");
 		int thinking = UsageMaps.intAt(raw, "output_tokens_details", "thinking_tokens");
 		return new Usage(prompt, completion, prompt + completion, cacheRead, cacheCreation, thinking, raw);
+	}
+
+	/**
+	 * A tool block of the message.
+	 * @param server whether Anthropic runs the tool ({@code server_tool_use},
+	 * {@code mcp_tool_use})
+	 * @param inputGiven whether {@code content_block_start} carried the whole input
+	 */
+	private record ToolBlock(boolean server, boolean inputGiven) {
+
 	}
 
 	@Override

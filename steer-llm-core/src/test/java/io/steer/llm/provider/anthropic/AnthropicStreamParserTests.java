@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * {@link AnthropicStreamParser} alone, on hand-written events for the cases the recordings do
  * not hold: several {@code message_delta} events, usage only in {@code message_start},
- * {@code null} counts, events after {@code message_stop}.
+ * {@code null} counts, events after {@code message_stop}; server tools, citations, redacted
+ * thinking and thinking tokens, in the shapes Anthropic's documentation gives (each test
+ * naming its page).
  */
 class AnthropicStreamParserTests {
 
@@ -124,8 +126,13 @@ class AnthropicStreamParserTests {
 		assertThat(this.listener.metadata.get("thinking_signatures")).isEqualTo(List.of("S1", "S2"));
 	}
 
+	/**
+	 * Follows the web search example of Anthropic's streaming page ("Streaming request with web
+	 * search tool use"): a {@code server_tool_use} block with {@code input: {}} and
+	 * {@code input_json_delta} fragments, then a {@code web_search_tool_result} block.
+	 */
 	@Test
-	void serverToolUseBlocksShouldBecomeToolCallsAndOtherBlocksShouldNot() {
+	void serverToolUseBlocksShouldBecomeServerToolCallsNotToolCalls() {
 		messageStart(null);
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
 				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}}");
@@ -135,7 +142,165 @@ class AnthropicStreamParserTests {
 				+ "{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":[]}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
 				+ "{\"type\":\"input_json_delta\",\"partial_json\":\"{}\"}}");
-		assertThat(this.listener.toolCalls).containsExactly("0|srvtoolu_1|web_search|", "0|null|null|{\"query\": \"weather\"}");
+		assertThat(this.listener.toolCalls).isEmpty();
+		assertThat(this.listener.serverToolCalls).containsExactly("0|srvtoolu_1|web_search|",
+				"0|null|null|{\"query\": \"weather\"}");
+		assertThat(this.listener.serverToolResults).containsExactly("-1|srvtoolu_1|web_search_tool_result|[]");
+	}
+
+	/**
+	 * Follows the MCP connector page: an {@code mcp_tool_use} block ({@code server_name},
+	 * {@code input} streamed as {@code input_json_delta}) and an {@code mcp_tool_result} block
+	 * ({@code is_error}, {@code content} of text blocks); a {@code tool_use} block beside them
+	 * stays a tool call.
+	 */
+	@Test
+	void mcpToolUseShouldBeAServerToolCallAndToolUseAToolCall() {
+		messageStart(null);
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+				+ "{\"type\":\"mcp_tool_use\",\"id\":\"mcptoolu_1\",\"name\":\"echo\",\"server_name\":\"example-mcp\","
+				+ "\"input\":{}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"param1\\\": \\\"value1\\\"}\"}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+				+ "{\"type\":\"mcp_tool_result\",\"tool_use_id\":\"mcptoolu_1\",\"is_error\":false,"
+				+ "\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
+				+ "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
+				+ "{\"type\":\"input_json_delta\",\"partial_json\":\"{}\"}}");
+		assertThat(this.listener.serverToolCalls).containsExactly("0|mcptoolu_1|echo|",
+				"0|null|null|{\"param1\": \"value1\"}");
+		assertThat(this.listener.serverToolResults)
+			.containsExactly("-1|mcptoolu_1|mcp_tool_result|[{\"type\":\"text\",\"text\":\"Hello\"}]");
+		assertThat(this.listener.toolCalls).containsExactly("2|toolu_1|get_weather|", "2|null|null|{}");
+	}
+
+	/**
+	 * Follows the code execution and web fetch pages: {@code server_tool_use} blocks named
+	 * {@code bash_code_execution}, {@code text_editor_code_execution} and {@code web_fetch},
+	 * and their {@code bash_code_execution_tool_result},
+	 * {@code text_editor_code_execution_tool_result}, {@code code_execution_tool_result} and
+	 * {@code web_fetch_tool_result} blocks. One call comes with its whole input at
+	 * {@code content_block_start}, which is then its input.
+	 */
+	@Test
+	void codeExecutionAndWebFetchBlocksShouldBeServerToolCallsWithTheirResults() {
+		messageStart(null);
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_b\",\"name\":\"bash_code_execution\","
+				+ "\"input\":{\"command\":\"ls -la\"}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"command\\\": \\\"ls -la\\\"}\"}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+				+ "{\"type\":\"bash_code_execution_tool_result\",\"tool_use_id\":\"srvtoolu_b\",\"content\":"
+				+ "{\"type\":\"bash_code_execution_result\",\"stdout\":\"total 0\",\"stderr\":\"\",\"return_code\":0}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
+				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_t\",\"name\":\"text_editor_code_execution\","
+				+ "\"input\":{}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":3,\"content_block\":"
+				+ "{\"type\":\"text_editor_code_execution_tool_result\",\"tool_use_id\":\"srvtoolu_t\",\"content\":"
+				+ "{\"type\":\"text_editor_code_execution_result\",\"file_type\":\"text\",\"content\":\"x\"}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":4,\"content_block\":"
+				+ "{\"type\":\"code_execution_tool_result\",\"tool_use_id\":\"srvtoolu_c\",\"content\":"
+				+ "{\"type\":\"code_execution_result\",\"stdout\":\"4\\n\",\"stderr\":\"\",\"return_code\":0}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":5,\"content_block\":"
+				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_f\",\"name\":\"web_fetch\",\"input\":{}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":6,\"content_block\":"
+				+ "{\"type\":\"web_fetch_tool_result\",\"tool_use_id\":\"srvtoolu_f\",\"content\":"
+				+ "{\"type\":\"web_fetch_tool_result_error\",\"error_code\":\"url_not_accessible\"}}}");
+		assertThat(this.listener.serverToolCalls).containsExactly("0|srvtoolu_b|bash_code_execution|{\"command\":\"ls -la\"}",
+				"2|srvtoolu_t|text_editor_code_execution|", "5|srvtoolu_f|web_fetch|");
+		assertThat(this.listener.serverToolResults).containsExactly(
+				"-1|srvtoolu_b|bash_code_execution_tool_result|{\"type\":\"bash_code_execution_result\","
+						+ "\"stdout\":\"total 0\",\"stderr\":\"\",\"return_code\":0}",
+				"-1|srvtoolu_t|text_editor_code_execution_tool_result|{\"type\":\"text_editor_code_execution_result\","
+						+ "\"file_type\":\"text\",\"content\":\"x\"}",
+				"-1|srvtoolu_c|code_execution_tool_result|{\"type\":\"code_execution_result\",\"stdout\":\"4\\n\","
+						+ "\"stderr\":\"\",\"return_code\":0}",
+				"-1|srvtoolu_f|web_fetch_tool_result|{\"type\":\"web_fetch_tool_result_error\","
+						+ "\"error_code\":\"url_not_accessible\"}");
+		assertThat(this.listener.toolCalls).isEmpty();
+	}
+
+	/**
+	 * Citations as the citations page shows them: a {@code citations_delta} per citation on the
+	 * current text block ({@code char_location}, {@code page_location},
+	 * {@code content_block_location}), the web search tool's
+	 * {@code web_search_result_location}, the search results page's
+	 * {@code search_result_location}, and a text block whose {@code content_block_start}
+	 * already lists one.
+	 */
+	@Test
+	void citationsShouldBeReportedWithTheirRawJson() {
+		messageStart(null);
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+				+ "{\"type\":\"text\",\"text\":\"\",\"citations\":[]}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"web_search_result_location\","
+				+ "\"cited_text\":\"Sunny, 21 C\",\"url\":\"https://example.com/w\",\"title\":\"Weather\","
+				+ "\"encrypted_index\":\"Eo8BCioIAhgB\"}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"text_delta\",\"text\":\"It is sunny.\"}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"char_location\","
+				+ "\"cited_text\":\"The grass is green.\",\"document_index\":0,\"document_title\":\"Doc\","
+				+ "\"start_char_index\":0,\"end_char_index\":20}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"page_location\","
+				+ "\"cited_text\":\"Water is essential.\",\"document_index\":1,\"document_title\":null,"
+				+ "\"start_page_number\":5,\"end_page_number\":6}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"content_block_location\","
+				+ "\"cited_text\":\"First chunk\",\"document_index\":2,\"start_block_index\":0,\"end_block_index\":1}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"search_result_location\","
+				+ "\"source\":\"https://docs.example.com/api\",\"title\":\"API Reference\",\"cited_text\":\"Use keys.\","
+				+ "\"search_result_index\":0,\"start_block_index\":0,\"end_block_index\":0}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+				+ "{\"type\":\"text\",\"text\":\"\",\"citations\":[{\"type\":\"char_location\","
+				+ "\"cited_text\":\"The sky is blue.\",\"document_index\":0,\"document_title\":\"Doc\","
+				+ "\"start_char_index\":20,\"end_char_index\":36}]}}");
+		assertThat(this.listener.text).hasToString("It is sunny.");
+		assertThat(this.listener.citations).extracting(Citation::type)
+			.containsExactly("web_search_result_location", "char_location", "page_location", "content_block_location",
+					"search_result_location", "char_location");
+		assertThat(this.listener.citations).extracting(Citation::url)
+			.containsExactly("https://example.com/w", null, null, null, null, null);
+		assertThat(this.listener.citations).extracting(Citation::title)
+			.containsExactly("Weather", "Doc", null, null, "API Reference", "Doc");
+		assertThat(this.listener.citations).extracting(Citation::citedText)
+			.containsExactly("Sunny, 21 C", "The grass is green.", "Water is essential.", "First chunk", "Use keys.",
+					"The sky is blue.");
+		// document positions are not positions in the answer: they stay in the raw JSON
+		assertThat(this.listener.citations).allSatisfy((citation) -> {
+			assertThat(citation.startIndex()).isNull();
+			assertThat(citation.endIndex()).isNull();
+		});
+		assertThat(this.listener.citations.get(0).raw().get("encrypted_index").asString()).isEqualTo("Eo8BCioIAhgB");
+		assertThat(this.listener.citations.get(1).raw().get("end_char_index").asInt()).isEqualTo(20);
+		assertThat(this.listener.citations.get(4).raw().get("source").asString()).isEqualTo("https://docs.example.com/api");
+	}
+
+	/**
+	 * A {@code redacted_thinking} block, as the extended thinking page shows it, arrives whole
+	 * at {@code content_block_start} with its opaque {@code data}.
+	 */
+	@Test
+	void redactedThinkingShouldBeKeptInOrderForSendingBack() {
+		messageStart(null);
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+				+ "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}}");
+		send("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+				+ "{\"type\":\"thinking\",\"thinking\":\"\"}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
+				+ "{\"type\":\"signature_delta\",\"signature\":\"S1\"}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
+				+ "{\"type\":\"redacted_thinking\",\"data\":\"EuoBCoYBGAIiQJ\"}}");
+		assertThat(this.listener.metadata.get("redacted_thinking")).isEqualTo(List.of("EmwKAhgBEgy3va3pzix", "EuoBCoYBGAIiQJ"));
+		assertThat(this.listener.metadata.get("thinking_signatures")).isEqualTo(List.of("S1"));
+		assertThat(this.listener.reasoning).isEmpty();
 	}
 
 	@Test
