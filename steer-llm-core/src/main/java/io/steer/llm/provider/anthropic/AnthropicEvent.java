@@ -1,11 +1,14 @@
 package io.steer.llm.provider.anthropic;
 
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * One event of an Anthropic Messages stream (the {@code data:} JSON), with only the fields the
@@ -21,6 +24,10 @@ import tools.jackson.databind.JsonNode;
  * <li>{@code message_stop}, {@code ping}: nothing</li>
  * <li>{@code error}: {@code error}; an HTTP error response body has the same shape</li>
  * </ul>
+ * Events are bound to these records with the adapter's mapper; when that fails on valid JSON
+ * (a field of an unexpected JSON type, such as a {@code text} object or an {@code index} that
+ * is not a number), {@link #lenient} reads the same fields from the tree instead, field by
+ * field.
  *
  * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
  * Streaming Messages</a>
@@ -30,6 +37,50 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 		@JsonProperty("content_block") @Nullable ContentBlock contentBlock, @Nullable Delta delta,
 		@Nullable Map<String, Object> usage, @Nullable ErrorBody error,
 		@JsonProperty("request_id") @Nullable String requestId) {
+
+	private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+	};
+
+	/**
+	 * Reads an event from its JSON tree, keeping each field only when it has the JSON type the
+	 * records expect, as binding does: strings from strings (and, like Jackson's scalar
+	 * coercion, from numbers and booleans), the index from an integral number or a string of
+	 * one, objects from objects; any JSON for the {@link JsonNode} fields.
+	 * @param root the event, a JSON object
+	 * @param mapper mapper that turns usage objects into maps
+	 * @param mistyped told, once per field left out, {@code field:<path>} (e.g.
+	 * {@code field:delta.text}, {@code field:content_block})
+	 * @return the event, with {@code null} for every field that is missing, {@code null} or of
+	 * another JSON type
+	 */
+	static AnthropicEvent lenient(JsonNode root, ObjectMapper mapper, Consumer<String> mistyped) {
+		Lenient read = new Lenient(mapper, mistyped);
+		JsonNode message = read.object(root, "message", "message");
+		JsonNode block = read.object(root, "content_block", "content_block");
+		JsonNode delta = read.object(root, "delta", "delta");
+		JsonNode error = read.object(root, "error", "error");
+		return new AnthropicEvent(read.string(root, "type", "type"),
+				(message != null) ? new MessageInfo(read.string(message, "id", "message.id"),
+						read.string(message, "model", "message.model"), read.map(message, "usage", "message.usage"))
+						: null,
+				read.integer(root, "index", "index"),
+				(block != null) ? new ContentBlock(read.string(block, "type", "content_block.type"),
+						read.string(block, "id", "content_block.id"), read.string(block, "name", "content_block.name"),
+						block.get("input"), read.string(block, "tool_use_id", "content_block.tool_use_id"),
+						block.get("content"), block.get("citations"), read.string(block, "data", "content_block.data"))
+						: null,
+				(delta != null) ? new Delta(read.string(delta, "type", "delta.type"),
+						read.string(delta, "text", "delta.text"), read.string(delta, "thinking", "delta.thinking"),
+						read.string(delta, "signature", "delta.signature"),
+						read.string(delta, "partial_json", "delta.partial_json"), delta.get("citation"),
+						read.string(delta, "stop_reason", "delta.stop_reason"),
+						read.string(delta, "stop_sequence", "delta.stop_sequence"))
+						: null,
+				read.map(root, "usage", "usage"),
+				(error != null) ? new ErrorBody(read.string(error, "type", "error.type"),
+						read.string(error, "message", "error.message")) : null,
+				read.string(root, "request_id", "request_id"));
+	}
 
 	/**
 	 * The message of {@code message_start}.
@@ -98,6 +149,60 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record ErrorBody(@Nullable String type, @Nullable String message) {
+
+	}
+
+	/** Field-by-field reads of a JSON tree that leave out, and report, mistyped fields. */
+	private record Lenient(ObjectMapper mapper, Consumer<String> mistyped) {
+
+		@Nullable String string(JsonNode node, String field, String path) {
+			JsonNode value = node.get(field);
+			if (value == null || value.isNull()) {
+				return null;
+			}
+			if (value.isValueNode()) {
+				return value.asString();
+			}
+			this.mistyped.accept("field:" + path);
+			return null;
+		}
+
+		@Nullable Integer integer(JsonNode node, String field, String path) {
+			JsonNode value = node.get(field);
+			if (value == null || value.isNull()) {
+				return null;
+			}
+			if (value.isIntegralNumber() && value.canConvertToInt()) {
+				return value.intValue();
+			}
+			if (value.isString()) {
+				try {
+					return Integer.valueOf(value.stringValue().strip());
+				}
+				catch (NumberFormatException ex) {
+					// not a number: mistyped
+				}
+			}
+			this.mistyped.accept("field:" + path);
+			return null;
+		}
+
+		@Nullable JsonNode object(JsonNode node, String field, String path) {
+			JsonNode value = node.get(field);
+			if (value == null || value.isNull()) {
+				return null;
+			}
+			if (value.isObject()) {
+				return value;
+			}
+			this.mistyped.accept("field:" + path);
+			return null;
+		}
+
+		@Nullable Map<String, Object> map(JsonNode node, String field, String path) {
+			JsonNode value = object(node, field, path);
+			return (value != null) ? this.mapper.convertValue(value, MAP) : null;
+		}
 
 	}
 

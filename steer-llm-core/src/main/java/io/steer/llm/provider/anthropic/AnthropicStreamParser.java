@@ -59,12 +59,20 @@ import tools.jackson.databind.ObjectMapper;
  * ones. Usage is reported at each {@code message_delta} that carries it (normally one per
  * stream), else once at {@code message_stop} when only {@code message_start} carried it, else
  * not at all.</li>
- * <li>{@code message_stop} completes the stream; {@code ping}, {@code content_block_stop}, and
- * event, block and delta types this parser does not know, are ignored; an {@code error}
- * event ends the stream with a
+ * <li>{@code message_stop} completes the stream; {@code ping} and {@code content_block_stop}
+ * carry nothing to read; an {@code error} event ends the stream with a
  * {@link ProviderStreamException}, retryable for {@code overloaded_error} and
  * {@code api_error}.</li>
  * </ul>
+ * What the parser does not know never ends the stream, as Anthropic's versioning policy asks:
+ * an unknown event type, content block type (e.g. {@code compaction}) or delta type is
+ * skipped and reported as {@linkplain StreamDeltaListener#unrecognized unrecognized}
+ * ({@code event:<type>}, {@code content_block:<type>}, {@code delta:<type>}). An event whose
+ * JSON does not bind to {@link AnthropicEvent} (a field of an unexpected JSON type) is read
+ * again field by field, each mistyped field left out and reported as {@code field:<path>}.
+ * Only data that is not JSON, or JSON that is not an object, fails the stream with a
+ * {@link StreamParseException}, as do a tool block or {@code input_json_delta} without a
+ * valid {@code index}, whose input could not be placed.
  *
  * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
  * Streaming Messages</a>
@@ -76,8 +84,12 @@ import tools.jackson.databind.ObjectMapper;
  * connector</a>
  * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
  * Extended thinking</a>
+ * @see <a href="https://docs.anthropic.com/en/api/versioning">Anthropic, Versions</a>
  */
 final class AnthropicStreamParser implements StreamParser {
+
+	/** Longest type name kept in an {@code unrecognized} description. */
+	private static final int MAX_TYPE_LENGTH = 64;
 
 	private final String provider;
 
@@ -116,6 +128,7 @@ final class AnthropicStreamParser implements StreamParser {
 		AnthropicEvent event = read(sse);
 		String type = (event.type() != null) ? event.type() : sse.event();
 		if (type == null) {
+			this.listener.unrecognized("event:untyped");
 			return;
 		}
 		switch (type) {
@@ -125,30 +138,63 @@ final class AnthropicStreamParser implements StreamParser {
 			case "message_delta" -> onMessageDelta(event);
 			case "message_stop" -> onMessageStop();
 			case "error" -> throw streamError(event.error(), sse.data());
-			default -> {
-				// ping, content_block_stop and event types added after this parser: nothing to read
+			case "ping", "content_block_stop" -> {
+				// nothing to read
 			}
+			default -> unrecognized("event", type);
 		}
 	}
 
+	/**
+	 * Binds the event to {@link AnthropicEvent}; when binding fails, reads it field by field
+	 * from the tree if it is a JSON object.
+	 */
 	private AnthropicEvent read(SseEvent sse) {
 		AnthropicEvent event;
 		try {
 			event = this.mapper.readValue(sse.data(), AnthropicEvent.class);
 		}
 		catch (JacksonException ex) {
-			if ("error".equals(sse.event())) {
-				// an error event that is not JSON: its data is the message
-				throw streamError(null, sse.data());
-			}
-			throw new StreamParseException(this.provider, this.provider + " sent a "
-					+ ((sse.event() != null) ? sse.event() + " " : "") + "event that is not valid JSON: "
-					+ ex.getOriginalMessage(), ex);
+			event = readLeniently(sse);
 		}
 		if (event == null) {
 			throw new StreamParseException(this.provider, this.provider + " sent a null event", null);
 		}
 		return event;
+	}
+
+	private @Nullable AnthropicEvent readLeniently(SseEvent sse) {
+		JsonNode tree;
+		try {
+			tree = this.mapper.readTree(sse.data());
+		}
+		catch (JacksonException ex) {
+			throw notJson(sse, ex.getOriginalMessage(), ex);
+		}
+		if (tree == null || tree.isMissingNode()) {
+			throw notJson(sse, "no content", null);
+		}
+		if (tree.isNull()) {
+			return null;
+		}
+		if (!tree.isObject()) {
+			if ("error".equals(sse.event())) {
+				throw streamError(null, sse.data());
+			}
+			throw new StreamParseException(this.provider, this.provider + " sent a "
+					+ ((sse.event() != null) ? sse.event() + " " : "") + "event that is not a JSON object", null);
+		}
+		return AnthropicEvent.lenient(tree, this.mapper, this.listener::unrecognized);
+	}
+
+	private RuntimeException notJson(SseEvent sse, @Nullable String reason, @Nullable Exception cause) {
+		if ("error".equals(sse.event())) {
+			// an error event that is not JSON: its data is the message
+			return streamError(null, sse.data());
+		}
+		return new StreamParseException(this.provider, this.provider + " sent a "
+				+ ((sse.event() != null) ? sse.event() + " " : "") + "event that is not valid JSON: "
+				+ Secrets.redact(reason, this.apiKey), cause);
 	}
 
 	private void onMessageStart(AnthropicEvent event) {
@@ -164,10 +210,15 @@ final class AnthropicStreamParser implements StreamParser {
 
 	private void onContentBlockStart(AnthropicEvent event) {
 		AnthropicEvent.ContentBlock block = event.contentBlock();
-		if (block == null || block.type() == null) {
+		if (block == null) {
+			this.listener.unrecognized("content_block:missing");
 			return;
 		}
 		String type = block.type();
+		if (type == null) {
+			this.listener.unrecognized("content_block:untyped");
+			return;
+		}
 		switch (type) {
 			case "text" -> blockCitations(block.citations());
 			case "thinking" -> {
@@ -181,7 +232,9 @@ final class AnthropicStreamParser implements StreamParser {
 					JsonNode content = present(block.content());
 					this.listener.serverToolResult(0, -1, block.toolUseId(), type, content);
 				}
-				// other block types: nothing to read
+				else {
+					unrecognized("content_block", type);
+				}
 			}
 		}
 	}
@@ -191,7 +244,10 @@ final class AnthropicStreamParser implements StreamParser {
 		String input = "";
 		JsonNode given = present(block.input());
 		if (given != null) {
-			if (given.isObject() && !given.isEmpty()) {
+			if (!given.isObject()) {
+				this.listener.unrecognized("field:content_block.input");
+			}
+			else if (!given.isEmpty()) {
 				input = given.toString();
 			}
 		}
@@ -207,6 +263,7 @@ final class AnthropicStreamParser implements StreamParser {
 	private void onRedactedThinking(AnthropicEvent.ContentBlock block) {
 		String data = block.data();
 		if (data == null || data.isEmpty()) {
+			this.listener.unrecognized("field:content_block.data");
 			return;
 		}
 		if (this.redactedThinking == null) {
@@ -218,17 +275,22 @@ final class AnthropicStreamParser implements StreamParser {
 
 	private void blockCitations(@Nullable JsonNode citations) {
 		JsonNode given = present(citations);
-		if (given == null || !given.isArray()) {
+		if (given == null) {
+			return;
+		}
+		if (!given.isArray()) {
+			this.listener.unrecognized("field:content_block.citations");
 			return;
 		}
 		for (JsonNode citation : given) {
-			citation(citation);
+			citation(citation, "content_block.citations");
 		}
 	}
 
-	private void citation(@Nullable JsonNode citation) {
+	private void citation(@Nullable JsonNode citation, String path) {
 		String type = (citation != null && citation.isObject()) ? string(citation, "type") : null;
 		if (type == null) {
+			this.listener.unrecognized("field:" + path);
 			return;
 		}
 		String title = string(citation, "title");
@@ -239,7 +301,12 @@ final class AnthropicStreamParser implements StreamParser {
 
 	private void onContentBlockDelta(AnthropicEvent event) {
 		AnthropicEvent.Delta delta = event.delta();
-		if (delta == null || delta.type() == null) {
+		if (delta == null) {
+			this.listener.unrecognized("delta:missing");
+			return;
+		}
+		if (delta.type() == null) {
+			this.listener.unrecognized("delta:untyped");
 			return;
 		}
 		switch (delta.type()) {
@@ -263,22 +330,25 @@ final class AnthropicStreamParser implements StreamParser {
 				}
 			}
 			case "input_json_delta" -> onInputJsonDelta(event, delta);
-			case "citations_delta" -> citation(present(delta.citation()));
-			default -> {
-				// delta types added after this parser
-			}
+			case "citations_delta" -> citation(present(delta.citation()), "delta.citation");
+			default -> unrecognized("delta", delta.type());
 		}
 	}
 
 	private void onInputJsonDelta(AnthropicEvent event, AnthropicEvent.Delta delta) {
 		int index = index(event);
 		ToolBlock block = this.toolBlocks.get(index);
+		if (block == null) {
+			this.listener.unrecognized("input_json_delta:not_a_tool_block");
+			return;
+		}
 		String json = delta.partialJson();
-		if (block == null || json == null || json.isEmpty()) {
+		if (json == null || json.isEmpty()) {
 			return;
 		}
 		if (block.inputGiven()) {
 			// the input came whole with content_block_start: a fragment would make it invalid
+			this.listener.unrecognized("input_json_delta:after_whole_input");
 			return;
 		}
 		if (block.server()) {
@@ -337,6 +407,11 @@ final class AnthropicStreamParser implements StreamParser {
 					this.provider + " sent a " + event.type() + " event without a valid content block index", null);
 		}
 		return index;
+	}
+
+	private void unrecognized(String kind, String type) {
+		this.listener.unrecognized(kind + ":"
+				+ ((type.length() > MAX_TYPE_LENGTH) ? type.substring(0, MAX_TYPE_LENGTH) : type));
 	}
 
 	/** The node, or {@code null} when it is absent or JSON {@code null}. */

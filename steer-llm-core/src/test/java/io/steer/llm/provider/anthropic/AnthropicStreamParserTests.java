@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * {@link AnthropicStreamParser} alone, on hand-written events for the cases the recordings do
  * not hold: several {@code message_delta} events, usage only in {@code message_start},
  * {@code null} counts, events after {@code message_stop}; server tools, citations, redacted
- * thinking and thinking tokens, in the shapes Anthropic's documentation gives (each test
- * naming its page).
+ * thinking and thinking tokens (in the shapes Anthropic's documentation gives, each test
+ * naming its page); unknown and mistyped parts.
  */
 class AnthropicStreamParserTests {
 
@@ -146,6 +146,8 @@ class AnthropicStreamParserTests {
 		assertThat(this.listener.serverToolCalls).containsExactly("0|srvtoolu_1|web_search|",
 				"0|null|null|{\"query\": \"weather\"}");
 		assertThat(this.listener.serverToolResults).containsExactly("-1|srvtoolu_1|web_search_tool_result|[]");
+		// the delta of the result block belongs to no tool call
+		assertThat(this.listener.unrecognized).containsExactly("input_json_delta:not_a_tool_block");
 	}
 
 	/**
@@ -174,6 +176,7 @@ class AnthropicStreamParserTests {
 		assertThat(this.listener.serverToolResults)
 			.containsExactly("-1|mcptoolu_1|mcp_tool_result|[{\"type\":\"text\",\"text\":\"Hello\"}]");
 		assertThat(this.listener.toolCalls).containsExactly("2|toolu_1|get_weather|", "2|null|null|{}");
+		assertThat(this.listener.unrecognized).isEmpty();
 	}
 
 	/**
@@ -221,6 +224,8 @@ class AnthropicStreamParserTests {
 				"-1|srvtoolu_f|web_fetch_tool_result|{\"type\":\"web_fetch_tool_result_error\","
 						+ "\"error_code\":\"url_not_accessible\"}");
 		assertThat(this.listener.toolCalls).isEmpty();
+		// the fragment would have repeated the input that came whole
+		assertThat(this.listener.unrecognized).containsExactly("input_json_delta:after_whole_input");
 	}
 
 	/**
@@ -280,6 +285,7 @@ class AnthropicStreamParserTests {
 		assertThat(this.listener.citations.get(0).raw().get("encrypted_index").asString()).isEqualTo("Eo8BCioIAhgB");
 		assertThat(this.listener.citations.get(1).raw().get("end_char_index").asInt()).isEqualTo(20);
 		assertThat(this.listener.citations.get(4).raw().get("source").asString()).isEqualTo("https://docs.example.com/api");
+		assertThat(this.listener.unrecognized).isEmpty();
 	}
 
 	/**
@@ -301,6 +307,7 @@ class AnthropicStreamParserTests {
 		assertThat(this.listener.metadata.get("redacted_thinking")).isEqualTo(List.of("EmwKAhgBEgy3va3pzix", "EuoBCoYBGAIiQJ"));
 		assertThat(this.listener.metadata.get("thinking_signatures")).isEqualTo(List.of("S1"));
 		assertThat(this.listener.reasoning).isEmpty();
+		assertThat(this.listener.unrecognized).isEmpty();
 	}
 
 	@Test
@@ -319,6 +326,86 @@ class AnthropicStreamParserTests {
 		});
 	}
 
+	/**
+	 * Blocks, deltas and events this parser does not know (a {@code compaction} block and its
+	 * {@code compaction_delta}, as the context management beta sends them, and made-up future
+	 * types) are skipped and reported, and the stream goes on.
+	 */
+	@Test
+	void unknownBlocksDeltasAndEventsShouldBeSkippedAndReported() {
+		messageStart(null);
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+				+ "{\"type\":\"compaction\",\"content\":null}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+				+ "{\"type\":\"compaction_delta\",\"content\":\"Summary\",\"encrypted_content\":\"x\"}}");
+		send("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+		send("message_annotation", "{\"type\":\"message_annotation\",\"index\":\"not a number\",\"x\":[1]}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"content_block\":{\"type\":\"hologram\"}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+				+ "{\"type\":\"text\",\"text\":\"\"}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
+				+ "{\"type\":\"sparkle_delta\",\"sparkle\":{}}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":"
+				+ "{\"type\":\"text_delta\",\"text\":\"Hi\"}}");
+		send(null, "{\"no_type\":true}");
+		send("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"}}");
+		send("message_stop", "{\"type\":\"message_stop\"}");
+		assertThat(this.parser.isComplete()).isTrue();
+		assertThat(this.listener.text).hasToString("Hi");
+		assertThat(this.listener.unrecognized).containsExactly("content_block:compaction", "delta:compaction_delta",
+				"field:index", "event:message_annotation", "content_block:hologram", "delta:sparkle_delta",
+				"event:untyped");
+		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.STOP);
+		this.parser.onEndOfBody();
+	}
+
+	@Test
+	void unrecognizedTypeNamesShouldBeCut() {
+		messageStart(null);
+		send(null, "{\"type\":\"" + "e".repeat(100) + "\"}");
+		assertThat(this.listener.unrecognized).containsExactly("event:" + "e".repeat(64));
+	}
+
+	/**
+	 * Fields of an unexpected JSON type make binding fail; the event is then read field by
+	 * field and only the mistyped fields are left out.
+	 */
+	@Test
+	void fieldsOfUnexpectedJsonTypesShouldBeLeftOutNotFailTheStream() {
+		messageStart(null);
+		send("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"model\":[\"x\"],"
+				+ "\"usage\":[]}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+				+ "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":{\"n\":1},\"input\":{}}}");
+		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+				+ "{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":null,\"input\":\"not an object\"}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
+				+ "{\"type\":\"text_delta\",\"text\":{\"a\":1}}}");
+		// a number where text is expected is taken as its text, as Jackson coerces scalars
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
+				+ "{\"type\":\"text_delta\",\"text\":5}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":\"text\"}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
+				+ "{\"type\":\"citations_delta\",\"citation\":\"not an object\"}}");
+		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":99999999999,\"delta\":"
+				+ "{\"type\":\"text_delta\",\"text\":\"!\"}}");
+		send("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+				+ "\"usage\":{\"output_tokens\":3,\"output_tokens_details\":[]}}");
+		assertThatExceptionOfType(ProviderStreamException.class)
+			.isThrownBy(() -> send("error", "{\"type\":\"error\",\"error\":\"Overloaded\"}"))
+			.satisfies((ex) -> assertThat(ex.getProviderMessage()).isEqualTo("{\"type\":\"error\",\"error\":\"Overloaded\"}"));
+		assertThat(this.listener.toolCalls).containsExactly("0|toolu_1|null|", "1|toolu_2|null|");
+		assertThat(this.listener.text).hasToString("5!");
+		assertThat(this.listener.finishReasons).containsExactly("end_turn");
+		assertThat(this.listener.usages).singleElement().satisfies((usage) -> {
+			assertThat(usage.completionTokens()).isEqualTo(3);
+			assertThat(usage.reasoningTokens()).isZero();
+		});
+		assertThat(this.listener.unrecognized).containsExactly("field:message.model", "field:message.usage",
+				"field:content_block.name", "field:content_block.input", "field:delta.text", "field:delta",
+				"delta:missing", "field:delta.citation", "field:index", "field:error");
+	}
+
 	@Test
 	void deltaWithoutIndexShouldFailToParse() {
 		messageStart(null);
@@ -331,6 +418,12 @@ class AnthropicStreamParserTests {
 		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send("ping", "null"));
 		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send("ping", "[1]"));
 		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send(null, "{\"type\":"));
+		// not JSON stays fatal when binding fails first, and for events of every type
+		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":{}}} {"));
+		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send("future_event", "not json"));
+		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> send("ping", "\"a string\""));
+		assertThat(this.listener.unrecognized).isEmpty();
 	}
 
 	@Test
