@@ -1,5 +1,6 @@
 package io.steer.llm.contract;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.Usage;
@@ -38,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Every recorded Anthropic Messages stream, replayed by the loopback server through the real
  * client, yields exactly its expected values; the error example ends with a provider error.
+ * Hand-made streams in the shapes of Anthropic's documentation cover what no recording holds:
+ * server tools with citations, redacted thinking with thinking tokens, unknown blocks.
  */
 class AnthropicMessagesContractTests {
 
@@ -139,7 +143,7 @@ class AnthropicMessagesContractTests {
 				if (delta.kind() == DeltaKind.REASONING) {
 					reasoning.append(delta.getText());
 				}
-				if (delta.kind() == DeltaKind.TOOL_CALL) {
+				if (delta.kind() == DeltaKind.TOOL_CALL && !delta.toolCall().providerExecuted()) {
 					arguments.computeIfAbsent(delta.toolCall().index(), (i) -> new StringBuilder())
 						.append(delta.getText());
 				}
@@ -209,6 +213,163 @@ class AnthropicMessagesContractTests {
 			});
 	}
 
+	/**
+	 * A turn in which Claude only searched the web and answered: the shape of the "Streaming
+	 * request with web search tool use" example of Anthropic's streaming page (whose elided
+	 * parts are filled in), with a {@code citations_delta} as the web search tool page shows it.
+	 * Anthropic ran the tool, so the turn ends with {@code end_turn} and there is no tool call
+	 * for the caller.
+	 */
+	static final String SERVER_TOOLS_ONLY = """
+			event: message_start
+			data: {"type":"message_start","message":{"id":"msg_01G","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":2679,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":3}}}
+
+			event: content_block_start
+			data: {"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_014h","name":"web_search","input":{}}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":""}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"query"}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"\\": \\"weather NYC today\\"}"}}
+
+			event: content_block_stop
+			data: {"type":"content_block_stop","index":0 }
+
+			event: content_block_start
+			data: {"type":"content_block_start","index":1,"content_block":{"type":"web_search_tool_result","tool_use_id":"srvtoolu_014h","content":[{"type":"web_search_result","title":"Weather in New York City","url":"https://example.com/nyc","encrypted_content":"Ev0DCioIAxgCIiQ3","page_age":null}]}}
+
+			event: content_block_stop
+			data: {"type":"content_block_stop","index":1}
+
+			event: content_block_start
+			data: {"type":"content_block_start","index":2,"content_block":{"citations":[],"type":"text","text":""}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":2,"delta":{"type":"citations_delta","citation":{"type":"web_search_result_location","cited_text":"Sunny, high of 21 C","url":"https://example.com/nyc","title":"Weather in New York City","encrypted_index":"Eo8BCioIAhgB"}}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"It is sunny in New York City."}}
+
+			event: content_block_stop
+			data: {"type":"content_block_stop","index":2}
+
+			event: message_delta
+			data: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":10682,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":510,"server_tool_use":{"web_search_requests":1}}}
+
+			event: message_stop
+			data: {"type":"message_stop"}
+
+			""";
+
+	@Test
+	void streamOfOnlyServerToolsEndingEndTurnShouldStopWithoutToolCalls() {
+		SseFixture fixture = SseFixture.of("server-tools-only", SERVER_TOOLS_ONLY.getBytes(StandardCharsets.UTF_8));
+		server.server().enqueue(MockResponse.replay(fixture));
+		List<StreamEvent> events = client(server.server()).streamEvents(ChatRequest.builder()
+			.prompt("What is the weather like in New York City today?")
+			.model(FALLBACK_MODEL)
+			.build()).collectList().block();
+		assertThat(events).last().isInstanceOf(StreamCompleteEvent.class);
+		StreamingResponse response = ((StreamCompleteEvent) events.get(events.size() - 1)).response();
+		assertThat(response.finishReason()).isEqualTo("end_turn");
+		assertThat(response.normalizedFinishReason()).isEqualTo(FinishReason.STOP);
+		assertThat(response.toolCalls()).isEmpty();
+		assertThat(response.serverToolCalls()).singleElement().satisfies((call) -> {
+			assertThat(call.index()).isZero();
+			assertThat(call.id()).isEqualTo("srvtoolu_014h");
+			assertThat(call.name()).isEqualTo("web_search");
+			assertThat(call.input()).isEqualTo("{\"query\": \"weather NYC today\"}");
+			assertThat(call.resultType()).isEqualTo("web_search_tool_result");
+			assertThat(call.result().get(0).get("url").asString()).isEqualTo("https://example.com/nyc");
+		});
+		assertThat(response.citations()).singleElement().satisfies((citation) -> {
+			assertThat(citation.type()).isEqualTo("web_search_result_location");
+			assertThat(citation.url()).isEqualTo("https://example.com/nyc");
+			assertThat(citation.title()).isEqualTo("Weather in New York City");
+			assertThat(citation.citedText()).isEqualTo("Sunny, high of 21 C");
+		});
+		assertThat(response.text()).isEqualTo("It is sunny in New York City.");
+		assertThat(response.metadata()).doesNotContainKey("stream.unrecognized");
+		// the search's input is streamed too, marked as run by the provider
+		List<StreamDeltaEvent> toolDeltas = events.stream()
+			.filter(StreamDeltaEvent.class::isInstance)
+			.map(StreamDeltaEvent.class::cast)
+			.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
+			.toList();
+		assertThat(toolDeltas).isNotEmpty().allSatisfy((delta) -> {
+			assertThat(delta.toolCall().providerExecuted()).isTrue();
+			assertThat(delta.toolCall().index()).isZero();
+		});
+		assertThat(String.join("", toolDeltas.stream().map(StreamDeltaEvent::getText).toList()))
+			.isEqualTo(response.serverToolCalls().get(0).input());
+	}
+
+	/**
+	 * Extended thinking with a {@code redacted_thinking} block (as the extended thinking page
+	 * shows it) and the thinking tokens of the final {@code message_delta}, and a block type
+	 * this client does not know ({@code compaction}, with its delta): the stream completes, the
+	 * redacted thinking is kept for sending back, the unknown parts are counted.
+	 */
+	static final String REDACTED_THINKING_AND_UNKNOWN_BLOCK = """
+			event: message_start
+			data: {"type":"message_start","message":{"id":"msg_02","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":40,"output_tokens":1}}}
+
+			event: content_block_start
+			data: {"type":"content_block_start","index":0,"content_block":{"type":"compaction","content":null}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":0,"delta":{"type":"compaction_delta","content":"Earlier turns, summarised."}}
+
+			event: content_block_stop
+			data: {"type":"content_block_stop","index":0}
+
+			event: content_block_start
+			data: {"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"EmwKAhgBEgy3va3pzix"}}
+
+			event: content_block_stop
+			data: {"type":"content_block_stop","index":1}
+
+			event: content_block_start
+			data: {"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}}
+
+			event: content_block_delta
+			data: {"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"12,231"}}
+
+			event: content_block_stop
+			data: {"type":"content_block_stop","index":2}
+
+			event: message_delta
+			data: {"type":"message_delta","delta":{"stop_reason":"max_tokens","stop_sequence":null},"usage":{"output_tokens":300,"output_tokens_details":{"thinking_tokens":280}}}
+
+			event: message_stop
+			data: {"type":"message_stop"}
+
+			""";
+
+	@Test
+	void redactedThinkingThinkingTokensAndUnknownBlocksShouldReachTheResponse() {
+		SseFixture fixture = SseFixture.of("redacted-thinking",
+				REDACTED_THINKING_AND_UNKNOWN_BLOCK.getBytes(StandardCharsets.UTF_8));
+		server.server().enqueue(MockResponse.replay(fixture));
+		StreamingResponse response = client(server.server())
+			.streamWithUsage(ChatRequest.builder().prompt("What is 27 * 453?").model(FALLBACK_MODEL).build())
+			.block();
+		assertThat(response.text()).isEqualTo("12,231");
+		assertThat(response.normalizedFinishReason()).isEqualTo(FinishReason.LENGTH);
+		assertThat(response.metadata().get("redacted_thinking")).isEqualTo(List.of("EmwKAhgBEgy3va3pzix"));
+		assertThat(response.metadata().get("stream.unrecognized"))
+			.isEqualTo(Map.of("content_block:compaction", 1, "delta:compaction_delta", 1));
+		assertThat(response.usageEstimated()).isFalse();
+		assertThat(response.usage().completionTokens()).isEqualTo(300);
+		assertThat(response.usage().reasoningTokens()).isEqualTo(280);
+		assertThat(response.serverToolCalls()).isEmpty();
+		assertThat(response.toolCalls()).isEmpty();
+	}
+
 	/** Asserts a stream that ended with an {@code error} event matches the expected errors. */
 	static void assertAnthropicError(SseFixture fixture, StreamErrorEvent event) {
 		JsonNode expected = FixtureExpectations.expected(fixture);
@@ -232,6 +393,9 @@ class AnthropicMessagesContractTests {
 		assertThat(partial.text()).as(what + " text").isEqualTo(FixtureExpectations.text(expected, "text"));
 		assertThat(partial.finishReason()).as(what + " stop reason")
 			.isEqualTo(FixtureExpectations.text(expected, "stop_reason"));
+		// no stop reason arrived before the error
+		assertThat(partial.normalizedFinishReason()).as(what + " normalised finish reason")
+			.isEqualTo(FinishReason.ERROR);
 		assertThat(partial.toolCalls()).as(what + " tool calls").isEmpty();
 		assertNoProviderUsage(what, partial);
 	}
@@ -269,6 +433,15 @@ class AnthropicMessagesContractTests {
 		}
 		assertThat(response.finishReason()).as(what + " stop reason")
 			.isEqualTo(FixtureExpectations.text(expected, "stop_reason"));
+		assertThat(response.normalizedFinishReason()).as(what + " normalised finish reason")
+			.isEqualTo(normalized(FixtureExpectations.text(expected, "stop_reason")));
+		assertThat(response.choices().get(0).normalizedFinishReason()).as(what + " choice normalised finish reason")
+			.isEqualTo(response.normalizedFinishReason());
+		// the recordings hold no server tool, citation or redacted thinking, and nothing unknown
+		assertThat(response.serverToolCalls()).as(what + " server tool calls").isEmpty();
+		assertThat(response.citations()).as(what + " citations").isEmpty();
+		assertThat(response.metadata()).as(what + " metadata").doesNotContainKeys("redacted_thinking",
+				"stream.unrecognized");
 		String stopSequence = FixtureExpectations.text(expected, "stop_sequence");
 		if (stopSequence == null) {
 			assertThat(response.metadata()).as(what + " stop sequence").doesNotContainKey("stop_sequence");
@@ -279,6 +452,19 @@ class AnthropicMessagesContractTests {
 		assertToolCalls(what, expected.get("tool_calls"), response.toolCalls());
 		assertUsage(what, expected.get("usage").get("merged"), response);
 		assertThat(response.choices()).as(what + " choices").hasSize(1);
+	}
+
+	/**
+	 * The normalised finish reason of an Anthropic stop reason, written out here rather than
+	 * taken from {@link FinishReason#fromAnthropic}, so that the mapping itself is checked.
+	 */
+	private static FinishReason normalized(String stopReason) {
+		return switch (stopReason) {
+			case "end_turn", "stop_sequence" -> FinishReason.STOP;
+			case "max_tokens" -> FinishReason.LENGTH;
+			case "tool_use" -> FinishReason.TOOL_CALLS;
+			default -> throw new IllegalArgumentException("no recording ends with " + stopReason);
+		};
 	}
 
 	private static void assertToolCalls(String what, JsonNode expectedCalls, List<ToolCall> actual) {
