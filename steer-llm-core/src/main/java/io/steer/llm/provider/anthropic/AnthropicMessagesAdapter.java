@@ -58,10 +58,14 @@ import org.springframework.http.HttpMethod;
  * (use provider options, e.g. {@code output_format}).
  * <p>
  * The stream's {@code text_delta} become text, {@code thinking_delta} reasoning,
- * {@code tool_use} blocks tool calls indexed by their content block index, the stop reason the
- * finish reason; {@code signature_delta} signatures and a non-null stop sequence are kept as
- * the metadata {@code thinking_signatures} ({@code List<String>}) and {@code stop_sequence};
- * {@code message_stop} completes the stream and an {@code error} event fails it. Usage is the
+ * {@code tool_use} blocks tool calls indexed by their content block index, the tools Anthropic
+ * runs itself ({@code server_tool_use}, {@code mcp_tool_use}) and their {@code *_tool_result}
+ * blocks server tool calls, {@code citations_delta} citations, the stop reason the finish
+ * reason; {@code signature_delta} signatures, the {@code data} of {@code redacted_thinking}
+ * blocks and a non-null stop sequence are kept as the metadata {@code thinking_signatures},
+ * {@code redacted_thinking} (both {@code List<String>}) and {@code stop_sequence};
+ * {@code message_stop} completes the stream and an {@code error} event fails it; unknown
+ * events, blocks and deltas are skipped (see {@code AnthropicStreamParser}). Usage is the
  * {@code message_start} usage overlaid with the cumulative {@code message_delta} usage, and is
  * normalised so that, as for OpenAI, prompt tokens include cached ones:
  * {@code promptTokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens},
