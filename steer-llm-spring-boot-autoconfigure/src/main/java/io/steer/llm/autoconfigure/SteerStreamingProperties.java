@@ -47,13 +47,14 @@ public class SteerStreamingProperties {
 	private boolean preferTiktoken = true;
 
 	/**
-	 * Whether JSON answers are parsed incrementally as they stream.
+	 * Whether JSON answers are parsed incrementally as they stream. Not acted on yet: stored
+	 * for the JSON stream handler.
 	 */
 	private boolean enableJsonStreamHandler = false;
 
 	/**
 	 * Whether the JSON stream handler rejects invalid JSON as soon as it streams rather
-	 * than at the end.
+	 * than at the end. Not acted on yet: stored for the JSON stream handler.
 	 */
 	private boolean validateJsonIncrementally = false;
 
@@ -103,7 +104,8 @@ public class SteerStreamingProperties {
 	private Duration maxRetryDelay = Duration.ofSeconds(60);
 
 	/**
-	 * Characters per chunk released by output buffers. 0 to release text as received.
+	 * Characters per chunk released by output buffers. 0 to release text as received. Not
+	 * acted on yet: stored for output shaping.
 	 */
 	private int chunkSize = 0;
 
@@ -118,17 +120,20 @@ public class SteerStreamingProperties {
 	private int maxEventSize = 1048576;
 
 	/**
-	 * How output buffers group text before they release it.
+	 * How output buffers group text before they release it. Not acted on yet: stored for
+	 * output shaping.
 	 */
 	private BufferType bufferType = BufferType.WORD;
 
 	/**
-	 * Shortest time between two progress reports.
+	 * Shortest time between two progress reports. Not acted on yet: stored for output
+	 * shaping.
 	 */
 	private Duration progressInterval = Duration.ofMillis(100);
 
 	/**
-	 * Most tokens per second released to the subscriber. 0 for unlimited.
+	 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted on yet:
+	 * stored for output shaping.
 	 */
 	private double rateLimit = 0;
 
@@ -160,8 +165,11 @@ public class SteerStreamingProperties {
 	/**
 	 * Named option sets, each exposed as a StreamingOptions bean named '<name>Options'
 	 * (kebab-case names become camelCase: 'fast-ui' gives 'fastUiOptions'). Unset fields
-	 * inherit from 'steer.streaming'. The names of the built-in presets (json-mode, debug,
-	 * high-performance, high-throughput, low-latency) are reserved.
+	 * inherit from 'steer.streaming'. Each entry, 'steer.streaming.presets.<name>.*', takes
+	 * the keys of 'steer.streaming' except state-ttl, max-states and state-cleanup-interval,
+	 * e.g. 'steer.streaming.presets.fast-ui.read-timeout=10s'. The names of the built-in
+	 * presets (json-mode, debug, high-performance, high-throughput, low-latency) are
+	 * reserved.
 	 */
 	private final Map<String, Preset> presets = new LinkedHashMap<>();
 
@@ -600,12 +608,14 @@ public class SteerStreamingProperties {
 		private @Nullable Boolean preferTiktoken;
 
 		/**
-		 * Whether JSON answers are parsed incrementally as they stream.
+		 * Whether JSON answers are parsed incrementally as they stream. Not acted on yet:
+		 * stored for the JSON stream handler.
 		 */
 		private @Nullable Boolean enableJsonStreamHandler;
 
 		/**
-		 * Whether the JSON stream handler rejects invalid JSON as soon as it streams.
+		 * Whether the JSON stream handler rejects invalid JSON as soon as it streams. Not
+		 * acted on yet: stored for the JSON stream handler.
 		 */
 		private @Nullable Boolean validateJsonIncrementally;
 
@@ -657,6 +667,7 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Characters per chunk released by output buffers. 0 to release text as received.
+		 * Not acted on yet: stored for output shaping.
 		 */
 		private @Nullable Integer chunkSize;
 
@@ -671,17 +682,20 @@ public class SteerStreamingProperties {
 		private @Nullable Integer maxEventSize;
 
 		/**
-		 * How output buffers group text before they release it.
+		 * How output buffers group text before they release it. Not acted on yet: stored for
+		 * output shaping.
 		 */
 		private @Nullable BufferType bufferType;
 
 		/**
-		 * Shortest time between two progress reports.
+		 * Shortest time between two progress reports. Not acted on yet: stored for output
+		 * shaping.
 		 */
 		private @Nullable Duration progressInterval;
 
 		/**
-		 * Most tokens per second released to the subscriber. 0 for unlimited.
+		 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted on
+		 * yet: stored for output shaping.
 		 */
 		private @Nullable Double rateLimit;
 
