@@ -8,10 +8,13 @@ import org.jspecify.annotations.Nullable;
  */
 public class InvalidStreamingOptionException extends IllegalArgumentException {
 
+	/** Name of the {@link StreamingOptions} component. */
 	private final String field;
 
+	/** The rejected value, may be {@code null}. */
 	private final @Nullable Object value;
 
+	/** What is wrong with the value. */
 	private final String reason;
 
 	/**

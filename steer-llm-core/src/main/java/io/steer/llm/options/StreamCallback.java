@@ -13,10 +13,25 @@ import org.reactivestreams.Publisher;
  */
 public sealed interface StreamCallback<E> permits StreamCallback.Plain, StreamCallback.Async {
 
+	/**
+	 * A plain callback, run on the thread that delivers the event.
+	 * @param consumer the function
+	 * @param <E> the event type
+	 * @return the callback
+	 * @throws NullPointerException if {@code consumer} is {@code null}
+	 */
 	static <E> StreamCallback<E> of(Consumer<? super E> consumer) {
 		return new Plain<>(consumer);
 	}
 
+	/**
+	 * An asynchronous callback: the stream waits for the returned publisher to complete (or
+	 * fail) before it delivers the event onwards.
+	 * @param function the function, returning a publisher that completes when the callback is done
+	 * @param <E> the event type
+	 * @return the callback
+	 * @throws NullPointerException if {@code function} is {@code null}
+	 */
 	static <E> StreamCallback<E> async(Function<? super E, ? extends Publisher<Void>> function) {
 		return new Async<>(function);
 	}
@@ -28,6 +43,11 @@ public sealed interface StreamCallback<E> permits StreamCallback.Plain, StreamCa
 	 */
 	record Plain<E>(Consumer<? super E> consumer) implements StreamCallback<E> {
 
+		/**
+		 * Creates a plain callback.
+		 * @param consumer the function
+		 * @throws NullPointerException if {@code consumer} is {@code null}
+		 */
 		public Plain {
 			Objects.requireNonNull(consumer, "consumer must not be null");
 		}
@@ -41,6 +61,11 @@ public sealed interface StreamCallback<E> permits StreamCallback.Plain, StreamCa
 	 */
 	record Async<E>(Function<? super E, ? extends Publisher<Void>> function) implements StreamCallback<E> {
 
+		/**
+		 * Creates an asynchronous callback.
+		 * @param function the function, returning a publisher that completes when the callback is done
+		 * @throws NullPointerException if {@code function} is {@code null}
+		 */
 		public Async {
 			Objects.requireNonNull(function, "function must not be null");
 		}

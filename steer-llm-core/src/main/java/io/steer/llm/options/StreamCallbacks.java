@@ -32,6 +32,10 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 	/** No callbacks. */
 	public static final StreamCallbacks NONE = new StreamCallbacks(null, null, null, null, null);
 
+	/**
+	 * Starts a set of callbacks with none set.
+	 * @return a new builder
+	 */
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -73,56 +77,120 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		private Builder() {
 		}
 
+		/**
+		 * Sets the function called with the start event, on the thread that delivers it; replaces
+		 * any {@code onStart} callback set before.
+		 * @param callback the function
+		 * @return this builder
+		 */
 		public Builder onStart(Consumer<? super StreamStartEvent> callback) {
 			this.onStart = StreamCallback.of(callback);
 			return this;
 		}
 
+		/**
+		 * Sets an asynchronous function called with the start event: the stream waits for its
+		 * publisher before it delivers the event onwards. Replaces any {@code onStart} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is done
+		 * @return this builder
+		 */
 		public Builder onStartAsync(Function<? super StreamStartEvent, ? extends Publisher<Void>> callback) {
 			this.onStart = StreamCallback.async(callback);
 			return this;
 		}
 
+		/**
+		 * Sets the function called with each delta event, on the thread that delivers it; replaces
+		 * any {@code onDelta} callback set before.
+		 * @param callback the function
+		 * @return this builder
+		 */
 		public Builder onDelta(Consumer<? super StreamDeltaEvent> callback) {
 			this.onDelta = StreamCallback.of(callback);
 			return this;
 		}
 
+		/**
+		 * Sets an asynchronous function called with each delta event: the stream waits for its
+		 * publisher before it delivers the event onwards. Replaces any {@code onDelta} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is done
+		 * @return this builder
+		 */
 		public Builder onDeltaAsync(Function<? super StreamDeltaEvent, ? extends Publisher<Void>> callback) {
 			this.onDelta = StreamCallback.async(callback);
 			return this;
 		}
 
+		/**
+		 * Sets the function called with each usage event, on the thread that delivers it; replaces
+		 * any {@code onUsage} callback set before.
+		 * @param callback the function
+		 * @return this builder
+		 */
 		public Builder onUsage(Consumer<? super StreamUsageEvent> callback) {
 			this.onUsage = StreamCallback.of(callback);
 			return this;
 		}
 
+		/**
+		 * Sets an asynchronous function called with each usage event: the stream waits for its
+		 * publisher before it delivers the event onwards. Replaces any {@code onUsage} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is done
+		 * @return this builder
+		 */
 		public Builder onUsageAsync(Function<? super StreamUsageEvent, ? extends Publisher<Void>> callback) {
 			this.onUsage = StreamCallback.async(callback);
 			return this;
 		}
 
+		/**
+		 * Sets the function called with the complete event, on the thread that delivers it; replaces
+		 * any {@code onComplete} callback set before.
+		 * @param callback the function
+		 * @return this builder
+		 */
 		public Builder onComplete(Consumer<? super StreamCompleteEvent> callback) {
 			this.onComplete = StreamCallback.of(callback);
 			return this;
 		}
 
+		/**
+		 * Sets an asynchronous function called with the complete event: the stream waits for its
+		 * publisher before it delivers the event onwards. Replaces any {@code onComplete} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is done
+		 * @return this builder
+		 */
 		public Builder onCompleteAsync(Function<? super StreamCompleteEvent, ? extends Publisher<Void>> callback) {
 			this.onComplete = StreamCallback.async(callback);
 			return this;
 		}
 
+		/**
+		 * Sets the function called with the error event, on the thread that delivers it; replaces
+		 * any {@code onError} callback set before.
+		 * @param callback the function
+		 * @return this builder
+		 */
 		public Builder onError(Consumer<? super StreamErrorEvent> callback) {
 			this.onError = StreamCallback.of(callback);
 			return this;
 		}
 
+		/**
+		 * Sets an asynchronous function called with the error event: the stream waits for its
+		 * publisher before it delivers the event onwards. Replaces any {@code onError} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is done
+		 * @return this builder
+		 */
 		public Builder onErrorAsync(Function<? super StreamErrorEvent, ? extends Publisher<Void>> callback) {
 			this.onError = StreamCallback.async(callback);
 			return this;
 		}
 
+		/**
+		 * Builds the callbacks.
+		 * @return the callbacks set so far; unset ones are {@code null}
+		 */
 		public StreamCallbacks build() {
 			return new StreamCallbacks(this.onStart, this.onDelta, this.onUsage, this.onComplete, this.onError);
 		}

@@ -97,6 +97,33 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		.bufferType(BufferType.NONE)
 		.build();
 
+	/**
+	 * Creates options, checking every value.
+	 * @param enableUsageAggregation whether to estimate usage when the provider does not send it
+	 * @param aggregatorType how usage is estimated, not {@code null}
+	 * @param preferTiktoken whether {@link AggregatorType#AUTO} prefers tiktoken
+	 * @param enableJsonStreamHandler whether JSON answers are parsed incrementally
+	 * @param validateJsonIncrementally whether the JSON handler validates as it streams
+	 * @param eventProcessor stage applied to the event flux, or {@code null}
+	 * @param connectionTimeout longest wait to open the TCP connection, positive
+	 * @param readTimeout longest gap between two received events, positive
+	 * @param totalTimeout longest time for the whole stream, positive
+	 * @param retryOnConnectionError whether to retry, resume or continue a failed stream
+	 * @param maxReconnectAttempts most retries or reconnections of one stream, not negative
+	 * @param reconnectDelay first backoff delay before a retry, not negative
+	 * @param preservePartialResponse whether a broken stream's error carries what arrived
+	 * @param maxRetryDelay longest wait before a retry, not negative
+	 * @param chunkSize characters per chunk released by output buffers, not negative
+	 * @param bufferSize most events held for a slow subscriber, at least 1
+	 * @param maxEventSize largest SSE event accepted in bytes, at least 1
+	 * @param bufferType how output buffers group text, not {@code null}
+	 * @param progressInterval shortest time between two progress reports, not negative
+	 * @param rateLimit most tokens per second released, finite and not negative (0: unlimited)
+	 * @param logStreamingMetrics whether to log each stream's metrics at INFO when it ends
+	 * @param callbacks functions called as events pass, not {@code null}
+	 * @throws InvalidStreamingOptionException when a value is out of range
+	 * @throws NullPointerException when a required value is {@code null}
+	 */
 	public StreamingOptions {
 		Objects.requireNonNull(aggregatorType, "aggregatorType must not be null");
 		Objects.requireNonNull(bufferType, "bufferType must not be null");
@@ -140,6 +167,10 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 	}
 
+	/**
+	 * A builder that starts from the {@link #DEFAULTS}.
+	 * @return a new builder
+	 */
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -248,11 +279,21 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 			this.callbacks = o.callbacks;
 		}
 
+		/**
+		 * Sets whether to estimate usage when the provider does not send it (default {@code true}).
+		 * @param enableUsageAggregation whether to estimate usage
+		 * @return this builder
+		 */
 		public Builder enableUsageAggregation(boolean enableUsageAggregation) {
 			this.enableUsageAggregation = enableUsageAggregation;
 			return this;
 		}
 
+		/**
+		 * Sets how usage is estimated (default {@link AggregatorType#AUTO}).
+		 * @param aggregatorType the aggregator type, not {@code null}
+		 * @return this builder
+		 */
 		public Builder aggregatorType(AggregatorType aggregatorType) {
 			this.aggregatorType = aggregatorType;
 			return this;
@@ -269,101 +310,213 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 			return this;
 		}
 
+		/**
+		 * Sets whether {@link AggregatorType#AUTO} counts OpenAI-family models with tiktoken rather
+		 * than characters (default {@code true}).
+		 * @param preferTiktoken whether to prefer tiktoken
+		 * @return this builder
+		 */
 		public Builder preferTiktoken(boolean preferTiktoken) {
 			this.preferTiktoken = preferTiktoken;
 			return this;
 		}
 
+		/**
+		 * Sets whether JSON answers are parsed incrementally as they stream (default {@code false}).
+		 * Stored; not acted on yet.
+		 * @param enableJsonStreamHandler whether to enable the JSON stream handler
+		 * @return this builder
+		 */
 		public Builder enableJsonStreamHandler(boolean enableJsonStreamHandler) {
 			this.enableJsonStreamHandler = enableJsonStreamHandler;
 			return this;
 		}
 
+		/**
+		 * Sets whether the JSON handler rejects invalid JSON as soon as it streams (default {@code
+		 * false}). Stored; not acted on yet.
+		 * @param validateJsonIncrementally whether to validate incrementally
+		 * @return this builder
+		 */
 		public Builder validateJsonIncrementally(boolean validateJsonIncrementally) {
 			this.validateJsonIncrementally = validateJsonIncrementally;
 			return this;
 		}
 
+		/**
+		 * Sets the stage applied to the event flux of every stream (default none).
+		 * @param eventProcessor the processor, or {@code null} for none
+		 * @return this builder
+		 */
 		public Builder eventProcessor(@Nullable EventProcessor eventProcessor) {
 			this.eventProcessor = eventProcessor;
 			return this;
 		}
 
+		/**
+		 * Sets the longest wait to open the TCP connection (default 5 s).
+		 * @param connectionTimeout the timeout, positive
+		 * @return this builder
+		 */
 		public Builder connectionTimeout(Duration connectionTimeout) {
 			this.connectionTimeout = connectionTimeout;
 			return this;
 		}
 
+		/**
+		 * Sets the longest gap between two received events, including before the first byte (default
+		 * 30 s).
+		 * @param readTimeout the timeout, positive
+		 * @return this builder
+		 */
 		public Builder readTimeout(Duration readTimeout) {
 			this.readTimeout = readTimeout;
 			return this;
 		}
 
+		/**
+		 * Sets the longest time for a whole stream (default 5 min).
+		 * @param totalTimeout the timeout, positive
+		 * @return this builder
+		 */
 		public Builder totalTimeout(Duration totalTimeout) {
 			this.totalTimeout = totalTimeout;
 			return this;
 		}
 
+		/**
+		 * Sets whether to retry a failure before the first delta, and to resume or continue a stream
+		 * that breaks after it (default {@code true}).
+		 * @param retryOnConnectionError whether to retry
+		 * @return this builder
+		 */
 		public Builder retryOnConnectionError(boolean retryOnConnectionError) {
 			this.retryOnConnectionError = retryOnConnectionError;
 			return this;
 		}
 
+		/**
+		 * Sets the most retries or reconnections of one stream (default 3).
+		 * @param maxReconnectAttempts the number of attempts, 0 for none
+		 * @return this builder
+		 */
 		public Builder maxReconnectAttempts(int maxReconnectAttempts) {
 			this.maxReconnectAttempts = maxReconnectAttempts;
 			return this;
 		}
 
+		/**
+		 * Sets the first backoff delay before a retry; later ones grow exponentially (default 500 ms).
+		 * @param reconnectDelay the delay, not negative
+		 * @return this builder
+		 */
 		public Builder reconnectDelay(Duration reconnectDelay) {
 			this.reconnectDelay = reconnectDelay;
 			return this;
 		}
 
+		/**
+		 * Sets whether the error of a broken stream carries the partial response that arrived (default
+		 * {@code true}).
+		 * @param preservePartialResponse whether to keep the partial response
+		 * @return this builder
+		 */
 		public Builder preservePartialResponse(boolean preservePartialResponse) {
 			this.preservePartialResponse = preservePartialResponse;
 			return this;
 		}
 
+		/**
+		 * Sets the longest wait before a retry, also when a provider's {@code Retry-After} asks for
+		 * more (default 60 s).
+		 * @param maxRetryDelay the delay, not negative
+		 * @return this builder
+		 */
 		public Builder maxRetryDelay(Duration maxRetryDelay) {
 			this.maxRetryDelay = maxRetryDelay;
 			return this;
 		}
 
+		/**
+		 * Sets the largest server-sent event accepted; a larger one fails the stream (default 1 MiB).
+		 * @param maxEventSize the size in bytes, at least 1
+		 * @return this builder
+		 */
 		public Builder maxEventSize(int maxEventSize) {
 			this.maxEventSize = maxEventSize;
 			return this;
 		}
 
+		/**
+		 * Sets the characters per chunk released by output buffers (default 0: text as received).
+		 * Stored; not acted on yet.
+		 * @param chunkSize the chunk size in characters, not negative
+		 * @return this builder
+		 */
 		public Builder chunkSize(int chunkSize) {
 			this.chunkSize = chunkSize;
 			return this;
 		}
 
+		/**
+		 * Sets the most events held between the connection and a slow subscriber (default 256).
+		 * @param bufferSize the number of events, at least 1
+		 * @return this builder
+		 */
 		public Builder bufferSize(int bufferSize) {
 			this.bufferSize = bufferSize;
 			return this;
 		}
 
+		/**
+		 * Sets how output buffers group text (default {@link BufferType#WORD}). Stored; not acted on
+		 * yet.
+		 * @param bufferType the buffer type, not {@code null}
+		 * @return this builder
+		 */
 		public Builder bufferType(BufferType bufferType) {
 			this.bufferType = bufferType;
 			return this;
 		}
 
+		/**
+		 * Sets the shortest time between two progress reports (default 100 ms). Stored; not acted on
+		 * yet.
+		 * @param progressInterval the interval, not negative
+		 * @return this builder
+		 */
 		public Builder progressInterval(Duration progressInterval) {
 			this.progressInterval = progressInterval;
 			return this;
 		}
 
+		/**
+		 * Sets the most tokens per second released to the subscriber (default 0: unlimited). Stored;
+		 * not acted on yet.
+		 * @param rateLimit tokens per second, finite, 0 for unlimited
+		 * @return this builder
+		 */
 		public Builder rateLimit(double rateLimit) {
 			this.rateLimit = rateLimit;
 			return this;
 		}
 
+		/**
+		 * Sets whether to log the metrics of each stream at INFO level when it ends (default {@code
+		 * false}).
+		 * @param logStreamingMetrics whether to log metrics
+		 * @return this builder
+		 */
 		public Builder logStreamingMetrics(boolean logStreamingMetrics) {
 			this.logStreamingMetrics = logStreamingMetrics;
 			return this;
 		}
 
+		/**
+		 * Sets the functions called as events pass (default {@link StreamCallbacks#NONE}).
+		 * @param callbacks the callbacks, not {@code null}
+		 * @return this builder
+		 */
 		public Builder callbacks(StreamCallbacks callbacks) {
 			this.callbacks = callbacks;
 			return this;

@@ -15,6 +15,8 @@ public record Cost(BigDecimal usd, boolean estimated) {
 
 	/**
 	 * Creates a cost.
+	 * @param usd the cost in USD, exact and unrounded
+	 * @param estimated whether the cost rests on estimated usage
 	 * @throws NullPointerException if {@code usd} is {@code null}
 	 */
 	public Cost {

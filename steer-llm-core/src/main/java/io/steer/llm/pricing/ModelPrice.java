@@ -26,7 +26,13 @@ public record ModelPrice(BigDecimal inputPerMillion, BigDecimal outputPerMillion
 		@Nullable BigDecimal cachedInputPerMillion, @Nullable BigDecimal cacheWritePerMillion) {
 
 	/**
-	 * Creates a price.
+	 * Creates a price, in canonical form.
+	 * @param inputPerMillion price of uncached input tokens (USD per million tokens)
+	 * @param outputPerMillion price of output tokens (USD per million tokens)
+	 * @param cachedInputPerMillion price of cached input tokens (USD per million tokens), or
+	 * {@code null} to price them as input
+	 * @param cacheWritePerMillion price of cache writes (USD per million tokens), or
+	 * {@code null} to price them as input
 	 * @throws NullPointerException if the input or output price is {@code null}
 	 * @throws IllegalArgumentException if a price is negative
 	 */

@@ -14,6 +14,13 @@ import java.util.Objects;
  */
 public record Continuation(Kind kind, ProviderRequest request, String overlap) {
 
+	/**
+	 * Creates a continuation.
+	 * @param kind how the continuation relates to the broken stream
+	 * @param request the HTTP request that opens the continuation's stream
+	 * @param overlap text the continuation may repeat at its start, empty for none
+	 * @throws NullPointerException if an argument is {@code null}
+	 */
 	public Continuation {
 		Objects.requireNonNull(kind, "kind must not be null");
 		Objects.requireNonNull(request, "request must not be null");

@@ -15,6 +15,15 @@ import org.springframework.http.HttpMethod;
  */
 public record ProviderRequest(HttpMethod method, String uri, Map<String, String> headers, byte[] body) {
 
+	/**
+	 * Creates a request; the headers are copied.
+	 * @param method HTTP method
+	 * @param uri absolute URI
+	 * @param headers headers to send, including authentication
+	 * @param body request body, UTF-8 JSON
+	 * @throws NullPointerException if {@code headers} is {@code null} or holds a {@code null}
+	 * key or value
+	 */
 	public ProviderRequest {
 		headers = Map.copyOf(headers);
 	}

@@ -18,6 +18,14 @@ import org.jspecify.annotations.Nullable;
 public record ProviderSettings(String baseUrl, @Nullable String apiKey, @Nullable String defaultModel,
 		Map<String, String> headers) {
 
+	/**
+	 * Creates settings; a trailing slash of the base URL is removed and the headers are copied.
+	 * @param baseUrl base URL of the provider's API
+	 * @param apiKey the API key, {@code null} or empty to send none
+	 * @param defaultModel model used when a request names none, or {@code null}
+	 * @param headers extra headers sent with every request
+	 * @throws NullPointerException if {@code baseUrl} or {@code headers} is {@code null}
+	 */
 	public ProviderSettings {
 		Objects.requireNonNull(baseUrl, "baseUrl must not be null");
 		baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;

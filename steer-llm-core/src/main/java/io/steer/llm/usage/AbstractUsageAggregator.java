@@ -22,10 +22,16 @@ abstract class AbstractUsageAggregator implements UsageAggregator {
 		this.promptTokens = promptTokens;
 	}
 
-	/** Tokens of the answer: text, refusal, tool calls. */
+	/**
+	 * Tokens of the answer counted so far.
+	 * @return tokens of the text, refusals and tool calls (names, framing and arguments)
+	 */
 	protected abstract int outputTokens();
 
-	/** Tokens of the streamed reasoning. */
+	/**
+	 * Tokens of the streamed reasoning counted so far.
+	 * @return reasoning tokens
+	 */
 	protected abstract int reasoningTokens();
 
 	@Override

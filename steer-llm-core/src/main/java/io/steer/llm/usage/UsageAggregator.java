@@ -26,7 +26,7 @@ public interface UsageAggregator {
 
 	/**
 	 * Counts the framing of a tool call the model made (its name and the provider's wrapping),
-	 * once per call. Its arguments arrive through {@link #addCompletion(String)}.
+	 * once per call. Its arguments arrive through {@link #addCompletion(int, String)}.
 	 * @param name the function name
 	 */
 	void addToolCall(String name);

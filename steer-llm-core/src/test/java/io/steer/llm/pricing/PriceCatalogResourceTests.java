@@ -131,7 +131,8 @@ class PriceCatalogResourceTests {
 		Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath().normalize();
 		Path folder = module.getParent().resolveSibling("shared").resolve("fixtures").resolve("pricing");
 		assumeTrue(Files.isRegularFile(folder.resolve("litellm-prices-subset.json")),
-				() -> "no LiteLLM price subset at " + folder);
+				() -> "needs ../shared/fixtures/pricing/litellm-prices-subset.json beside the checkout (the team's"
+						+ " shared folder, looked for at " + folder + "); skipped without it");
 		return folder;
 	}
 

@@ -42,6 +42,10 @@ public class SteerPricingProperties {
 	 */
 	private final Map<String, Price> models = new LinkedHashMap<>();
 
+	/**
+	 * Returns the model prices, {@code steer.pricing.models.<model>.*}.
+	 * @return the prices by model name, in USD per million tokens, modifiable
+	 */
 	public Map<String, Price> getModels() {
 		return this.models;
 	}
@@ -127,34 +131,75 @@ public class SteerPricingProperties {
 		 */
 		private @Nullable BigDecimal cacheWrite;
 
+		/**
+		 * Returns {@code steer.pricing.models.<model>.input}.
+		 * @return price of uncached input (prompt) tokens, in USD per million tokens
+		 */
 		public @Nullable BigDecimal getInput() {
 			return this.input;
 		}
 
+		/**
+		 * Sets {@code steer.pricing.models.<model>.input}.
+		 * @param input price of uncached input (prompt) tokens, in USD per million tokens
+		 */
 		public void setInput(@Nullable BigDecimal input) {
 			this.input = input;
 		}
 
+		/**
+		 * Returns {@code steer.pricing.models.<model>.output}.
+		 * @return price of output (completion) tokens, reasoning tokens included, in USD per
+		 * million tokens
+		 */
 		public @Nullable BigDecimal getOutput() {
 			return this.output;
 		}
 
+		/**
+		 * Sets {@code steer.pricing.models.<model>.output}.
+		 * @param output price of output (completion) tokens, reasoning tokens included, in
+		 * USD per million tokens
+		 */
 		public void setOutput(@Nullable BigDecimal output) {
 			this.output = output;
 		}
 
+		/**
+		 * Returns {@code steer.pricing.models.<model>.cached-input}.
+		 * @return price of input tokens read from the provider's prompt cache, in USD per
+		 * million tokens. When neither set nor bundled, cached tokens cost the input price
+		 */
 		public @Nullable BigDecimal getCachedInput() {
 			return this.cachedInput;
 		}
 
+		/**
+		 * Sets {@code steer.pricing.models.<model>.cached-input}.
+		 * @param cachedInput price of input tokens read from the provider's prompt cache, in
+		 * USD per million tokens. When neither set nor bundled, cached tokens cost the input
+		 * price
+		 */
 		public void setCachedInput(@Nullable BigDecimal cachedInput) {
 			this.cachedInput = cachedInput;
 		}
 
+		/**
+		 * Returns {@code steer.pricing.models.<model>.cache-write}.
+		 * @return price of input tokens written to the prompt cache (Anthropic cache
+		 * creation), in USD per million tokens. When neither set nor bundled, they cost the
+		 * input price
+		 */
 		public @Nullable BigDecimal getCacheWrite() {
 			return this.cacheWrite;
 		}
 
+		/**
+		 * Sets {@code steer.pricing.models.<model>.cache-write}.
+		 * @param cacheWrite price of input tokens written to the prompt cache (Anthropic
+		 * cache creation), in USD per million tokens. When neither set nor bundled, they
+		 * cost the input price
+		 */
 		public void setCacheWrite(@Nullable BigDecimal cacheWrite) {
 			this.cacheWrite = cacheWrite;
 		}

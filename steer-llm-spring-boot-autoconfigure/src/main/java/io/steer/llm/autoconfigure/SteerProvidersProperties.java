@@ -47,22 +47,45 @@ public class SteerProvidersProperties {
 	 */
 	private final Anthropic anthropic = new Anthropic();
 
+	/**
+	 * Returns {@code steer.providers.default-provider}.
+	 * @return provider of requests that name no model: 'openai', 'xai' or 'anthropic'. When
+	 * unset, the only one with a default model if exactly one has one, else 'openai'
+	 */
 	public @Nullable String getDefaultProvider() {
 		return this.defaultProvider;
 	}
 
+	/**
+	 * Sets {@code steer.providers.default-provider}.
+	 * @param defaultProvider provider of requests that name no model: 'openai', 'xai' or
+	 * 'anthropic'. When unset, the only one with a default model if exactly one has one,
+	 * else 'openai'
+	 */
 	public void setDefaultProvider(@Nullable String defaultProvider) {
 		this.defaultProvider = defaultProvider;
 	}
 
+	/**
+	 * Returns the settings under {@code steer.providers.openai}.
+	 * @return the settings of OpenAI (Chat Completions or the Responses API)
+	 */
 	public OpenAiCompatible getOpenai() {
 		return this.openai;
 	}
 
+	/**
+	 * Returns the settings under {@code steer.providers.xai}.
+	 * @return the settings of xAI (Chat Completions or the Responses API)
+	 */
 	public OpenAiCompatible getXai() {
 		return this.xai;
 	}
 
+	/**
+	 * Returns the settings under {@code steer.providers.anthropic}.
+	 * @return the settings of Anthropic (Messages)
+	 */
 	public Anthropic getAnthropic() {
 		return this.anthropic;
 	}
@@ -116,34 +139,73 @@ public class SteerProvidersProperties {
 			this.baseUrl = baseUrl;
 		}
 
+		/**
+		 * Returns {@code steer.providers.<provider>.api-key}.
+		 * @return API key (a bearer token; Anthropic's x-api-key header). Leave empty to
+		 * send none, e.g. to a local gateway
+		 */
 		public @Nullable String getApiKey() {
 			return this.apiKey;
 		}
 
+		/**
+		 * Sets {@code steer.providers.<provider>.api-key}.
+		 * @param apiKey API key (a bearer token; Anthropic's x-api-key header). Leave empty
+		 * to send none, e.g. to a local gateway
+		 */
 		public void setApiKey(@Nullable String apiKey) {
 			this.apiKey = apiKey;
 		}
 
+		/**
+		 * Returns {@code steer.providers.<provider>.base-url}.
+		 * @return base URL of the provider's API, without a trailing slash. Defaults to
+		 * https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI and
+		 * https://api.anthropic.com for Anthropic
+		 */
 		public String getBaseUrl() {
 			return this.baseUrl;
 		}
 
+		/**
+		 * Sets {@code steer.providers.<provider>.base-url}.
+		 * @param baseUrl base URL of the provider's API, without a trailing slash. Defaults
+		 * to https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI and
+		 * https://api.anthropic.com for Anthropic
+		 */
 		public void setBaseUrl(String baseUrl) {
 			this.baseUrl = baseUrl;
 		}
 
+		/**
+		 * Returns {@code steer.providers.<provider>.default-model}.
+		 * @return model used when a request names none
+		 */
 		public @Nullable String getDefaultModel() {
 			return this.defaultModel;
 		}
 
+		/**
+		 * Sets {@code steer.providers.<provider>.default-model}.
+		 * @param defaultModel model used when a request names none
+		 */
 		public void setDefaultModel(@Nullable String defaultModel) {
 			this.defaultModel = defaultModel;
 		}
 
+		/**
+		 * Returns {@code steer.providers.<provider>.headers}.
+		 * @return extra HTTP headers sent with every request, e.g. OpenAI-Organization
+		 */
 		public Map<String, String> getHeaders() {
 			return this.headers;
 		}
 
+		/**
+		 * Sets {@code steer.providers.<provider>.headers}.
+		 * @param headers extra HTTP headers sent with every request, e.g.
+		 * OpenAI-Organization
+		 */
 		public void setHeaders(Map<String, String> headers) {
 			this.headers = headers;
 		}
@@ -189,10 +251,18 @@ public class SteerProvidersProperties {
 			super(baseUrl);
 		}
 
+		/**
+		 * Returns {@code steer.providers.openai.api} or {@code steer.providers.xai.api}.
+		 * @return API of requests that name none: 'chat-completions' or 'responses'
+		 */
 		public ProviderApi getApi() {
 			return this.api;
 		}
 
+		/**
+		 * Sets {@code steer.providers.openai.api} or {@code steer.providers.xai.api}.
+		 * @param api API of requests that name none: 'chat-completions' or 'responses'
+		 */
 		public void setApi(ProviderApi api) {
 			this.api = api;
 		}
@@ -227,18 +297,36 @@ public class SteerProvidersProperties {
 			super(ANTHROPIC_BASE_URL);
 		}
 
+		/**
+		 * Returns {@code steer.providers.anthropic.version}.
+		 * @return value of the anthropic-version header
+		 */
 		public String getVersion() {
 			return this.version;
 		}
 
+		/**
+		 * Sets {@code steer.providers.anthropic.version}.
+		 * @param version value of the anthropic-version header
+		 */
 		public void setVersion(String version) {
 			this.version = version;
 		}
 
+		/**
+		 * Returns {@code steer.providers.anthropic.default-max-tokens}.
+		 * @return output token limit (max_tokens) sent when a request gives none; Anthropic
+		 * requires one
+		 */
 		public int getDefaultMaxTokens() {
 			return this.defaultMaxTokens;
 		}
 
+		/**
+		 * Sets {@code steer.providers.anthropic.default-max-tokens}.
+		 * @param defaultMaxTokens output token limit (max_tokens) sent when a request gives
+		 * none; Anthropic requires one
+		 */
 		public void setDefaultMaxTokens(int defaultMaxTokens) {
 			this.defaultMaxTokens = defaultMaxTokens;
 		}

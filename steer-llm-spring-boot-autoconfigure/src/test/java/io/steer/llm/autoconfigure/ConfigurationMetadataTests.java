@@ -11,9 +11,14 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import io.steer.llm.autoconfigure.SteerPricingProperties.Price;
 import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
+import io.steer.llm.model.ProviderApi;
+import io.steer.llm.options.AggregatorType;
+import io.steer.llm.options.BufferType;
 import io.steer.llm.options.StreamingOptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -45,6 +50,16 @@ class ConfigurationMetadataTests {
 	 */
 	private static final List<String> CLIENT_LEVEL_PROPERTIES = List.of("steer.streaming.state-ttl",
 			"steer.streaming.max-states", "steer.streaming.state-cleanup-interval");
+
+	/**
+	 * Keys that are bound and stored but do not act yet (README, "Which of these fields
+	 * already act"). When one starts to act, drop the "Not acted on yet" sentence from its
+	 * field comment and its name from here.
+	 */
+	private static final List<String> NOT_ACTING_YET = List.of("enable-json-stream-handler",
+			"validate-json-incrementally", "chunk-size", "buffer-type", "progress-interval", "rate-limit");
+
+	private static final String NOT_ACTED_ON_YET = "Not acted on yet";
 
 	@Test
 	void metadataWhenGeneratedShouldDescribeEveryStreamingOptionAndRetryStateKeysAndPresets() throws IOException {
@@ -134,6 +149,76 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void metadataWhenGeneratedShouldHintEveryValueOfEnumPropertiesWithADescription() throws IOException {
+		Map<String, Class<? extends Enum<?>>> enums = new LinkedHashMap<>();
+		enums.put("steer.streaming.aggregator-type", AggregatorType.class);
+		enums.put("steer.streaming.buffer-type", BufferType.class);
+		enums.put("steer.providers.openai.api", ProviderApi.class);
+		enums.put("steer.providers.xai.api", ProviderApi.class);
+		Map<String, JsonNode> properties = properties();
+		Map<String, JsonNode> hints = hints();
+		ConversionService conversion = ApplicationConversionService.getSharedInstance();
+		enums.forEach((name, type) -> {
+			assertThat(properties.get(name).path("type").asString()).as(name).isEqualTo(type.getName());
+			assertThat(hints).as(name).containsKey(name);
+			List<String> expected = Arrays.stream(type.getEnumConstants())
+				.map((constant) -> constant.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.toList();
+			JsonNode values = hints.get(name).path("values");
+			assertThat(values.valueStream().map((value) -> value.path("value").asString()))
+				.as(name)
+				.containsExactlyElementsOf(expected);
+			values.forEach((value) -> {
+				String hinted = value.path("value").asString();
+				Enum<?> bound = (Enum<?>) conversion.convert(hinted, type);
+				assertThat(bound).as(name + "=" + hinted).isNotNull();
+				assertThat(bound.name()).as(name + "=" + hinted)
+					.isEqualTo(hinted.toUpperCase(Locale.ROOT).replace('-', '_'));
+				assertThat(value.path("description").asString()).as(name + "=" + hinted).isNotBlank().endsWith(".");
+			});
+		});
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldSayWhichKeysDoNotActYet() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		List<String> notActing = NOT_ACTING_YET.stream().map((key) -> "steer.streaming." + key).toList();
+		for (String name : notActing) {
+			assertThat(properties.get(name).path("description").asString()).as(name)
+				.contains(NOT_ACTED_ON_YET + ": stored for");
+		}
+		properties.forEach((name, property) -> {
+			if (!notActing.contains(name)) {
+				assertThat(property.path("description").asString()).as(name).doesNotContain(NOT_ACTED_ON_YET);
+			}
+		});
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeTheEntriesOfPresetsAndPricingModels() throws IOException {
+		// The configuration processor stops at maps (spring-boot#9945): a Map<String, Pojo>
+		// property is one entry whose type names the value class, from which IDEs complete
+		// '<key>.<field>'; its description says what an entry takes.
+		Map<String, JsonNode> properties = properties();
+		JsonNode presets = properties.get("steer.streaming.presets");
+		assertThat(presets.path("type").asString())
+			.isEqualTo("java.util.Map<java.lang.String," + Preset.class.getName() + ">");
+		assertThat(presets.path("description").asString()).contains("'steer.streaming.presets.<name>.*'")
+			.contains(CLIENT_LEVEL_PROPERTIES.stream().map((name) -> name.substring("steer.streaming.".length())).toList());
+		JsonNode models = properties.get("steer.pricing.models");
+		assertThat(models.path("type").asString())
+			.isEqualTo("java.util.Map<java.lang.String," + Price.class.getName() + ">");
+		List<String> priceFields = Arrays.stream(Price.class.getDeclaredFields())
+			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
+			.map((field) -> "'" + DataObjectPropertyName.toDashedForm(field.getName()) + "'")
+			.toList();
+		assertThat(priceFields).hasSize(4);
+		assertThat(models.path("description").asString()).contains(priceFields);
+		assertThat(properties.keySet()).noneMatch((name) -> name.startsWith("steer.streaming.presets.")
+				|| name.startsWith("steer.pricing.models."));
+	}
+
+	@Test
 	void presetWhenDeclaredShouldHaveOneOptionalFieldPerStreamingOption() {
 		List<Field> fields = Arrays.stream(Preset.class.getDeclaredFields())
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
@@ -155,6 +240,12 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		metadata.path("properties").forEach((property) -> properties.put(property.path("name").asString(), property));
 		return properties;
+	}
+
+	private static Map<String, JsonNode> hints() throws IOException {
+		Map<String, JsonNode> hints = new LinkedHashMap<>();
+		metadata().path("hints").forEach((hint) -> hints.put(hint.path("name").asString(), hint));
+		return hints;
 	}
 
 	/** The metadata of this module: the one file on the class path with the steer groups. */

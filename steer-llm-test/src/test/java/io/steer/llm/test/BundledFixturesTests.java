@@ -43,7 +43,8 @@ class BundledFixturesTests {
 
 	@Test
 	void bundledFixturesAreByteIdenticalToSharedFixtures() throws IOException {
-		assumeTrue(Files.isDirectory(SHARED), () -> "Shared fixtures not found at " + SHARED);
+		assumeTrue(Files.isDirectory(SHARED), () -> "needs ../shared/fixtures/sse beside the checkout (the team's"
+				+ " shared folder, looked for at " + SHARED + "); skipped without it");
 		Set<String> shared = files(SHARED);
 		Set<String> bundled = files(BUNDLED);
 		bundled.remove(INDEX);
