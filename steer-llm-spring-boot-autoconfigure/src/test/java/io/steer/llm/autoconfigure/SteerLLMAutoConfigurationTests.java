@@ -242,6 +242,34 @@ class SteerLLMAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenEventProcessorBeanIsMissingShouldListTheEventProcessorBeans() {
+		this.contextRunner.withUserConfiguration(EventProcessorConfiguration.class)
+			.withPropertyValues("steer.streaming.event-processor=auditProcesor")
+			.run((context) -> assertThat(rootCause(context)).hasMessage(
+					"Property steer.streaming.event-processor with value 'auditProcesor' is invalid: No "
+							+ "io.steer.llm.options.EventProcessor bean named 'auditProcesor' is defined; "
+							+ "EventProcessor beans: auditProcessor."));
+	}
+
+	@Test
+	void runWhenEventProcessorBeanIsMissingAndThereIsNoneShouldSaySo() {
+		this.contextRunner.withPropertyValues("steer.streaming.presets.audited.event-processor=nowhere")
+			.run((context) -> assertThat(rootCause(context))
+				.hasMessageContaining("steer.streaming.presets.audited.event-processor")
+				.hasMessageEndingWith("no EventProcessor bean is defined: define one, or remove the property."));
+	}
+
+	@Test
+	void runWhenEventProcessorBeanIsOfAnotherTypeShouldListTheEventProcessorBeans() {
+		this.contextRunner.withUserConfiguration(EventProcessorConfiguration.class)
+			.withBean("notAProcessor", String.class, () -> "text")
+			.withPropertyValues("steer.streaming.event-processor=notAProcessor")
+			.run((context) -> assertThat(rootCause(context)).hasMessageContaining("steer.streaming.event-processor")
+				.hasMessageContaining("Bean 'notAProcessor' is a java.lang.String")
+				.hasMessageEndingWith("EventProcessor beans: auditProcessor."));
+	}
+
+	@Test
 	void runWhenAggregatorTypeIsUnknownShouldFailNamingProperty() {
 		this.contextRunner.withPropertyValues("steer.streaming.aggregator-type=fancy")
 			.run((context) -> assertThat(cause(context, BindException.class))
@@ -480,6 +508,15 @@ class SteerLLMAutoConfigurationTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private static Throwable rootCause(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable root = context.getStartupFailure();
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root;
 	}
 
 	private static InvalidConfigurationPropertyValueException invalidProperty(AssertableApplicationContext context) {
