@@ -19,6 +19,8 @@ import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -267,6 +269,18 @@ class SteerLLMAutoConfigurationTests {
 			.run((context) -> assertThat(rootCause(context)).hasMessageContaining("steer.streaming.event-processor")
 				.hasMessageContaining("Bean 'notAProcessor' is a java.lang.String")
 				.hasMessageEndingWith("EventProcessor beans: auditProcessor."));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "openai, api.openai.com/v1", "openai, localhost:8080/v1", "xai, ftp://api.x.ai/v1",
+			"anthropic, https://", "anthropic, http//localhost:8080", "xai, 'https://api.x.ai/v1 beta'" })
+	void runWhenBaseUrlIsNotAnAbsoluteHttpUrlShouldFailAtStartUpNamingPropertyAndValue(String provider,
+			String value) {
+		String property = "steer.providers." + provider + ".base-url";
+		this.contextRunner.withPropertyValues(property + "=" + value)
+			.run((context) -> assertThat(rootCause(context))
+				.hasMessageStartingWith("Property " + property + " with value '" + value + "' is invalid: ")
+				.hasMessageContaining("Must be an absolute http or https URL with a host, such as https://"));
 	}
 
 	@Test
