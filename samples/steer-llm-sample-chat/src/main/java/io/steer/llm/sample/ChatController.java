@@ -3,6 +3,7 @@ package io.steer.llm.sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.InvalidRequestException;
@@ -45,8 +46,11 @@ class ChatController {
 
 	private final SteerLLMClient client;
 
-	ChatController(SteerLLMClient client) {
+	private final ReplayMetadata replayMetadata;
+
+	ChatController(SteerLLMClient client, ReplayMetadata replayMetadata) {
 		this.client = client;
+		this.replayMetadata = replayMetadata;
 	}
 
 	/**
@@ -84,7 +88,8 @@ class ChatController {
 
 	private Flux<ServerSentEvent<Object>> stream(ChatRequest request) {
 		this.client.validate(request);
-		return this.client.streamEvents(request).map(ChatController::toServerSentEvent);
+		return this.client.streamEvents(request)
+			.map((event) -> toServerSentEvent(this.replayMetadata.annotate(event, request)));
 	}
 
 	/**
@@ -152,7 +157,8 @@ class ChatController {
 					delta.chunkIndex()));
 		}
 		if (event instanceof StreamStartEvent start) {
-			return sse("start", new Start(start.provider(), start.model(), start.requestId(), start.streamId()));
+			return sse("start", new Start(start.provider(), start.model(), start.requestId(), start.streamId(),
+					start.metadata()));
 		}
 		if (event instanceof StreamUsageEvent usage) {
 			return sse("usage", new UsageView(usage.usage(), usage.isEstimated(), usage.confidence()));
@@ -193,7 +199,8 @@ class ChatController {
 	record MessageBody(@Nullable String role, @Nullable String content) {
 	}
 
-	record Start(String provider, String model, @Nullable String requestId, String streamId) {
+	record Start(String provider, String model, @Nullable String requestId, String streamId,
+			Map<String, Object> metadata) {
 	}
 
 	record Delta(String kind, String text, int index) {
