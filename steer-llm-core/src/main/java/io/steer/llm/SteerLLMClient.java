@@ -1,6 +1,9 @@
 package io.steer.llm;
 
+import java.util.Objects;
+
 import io.steer.llm.client.DefaultSteerLLMClient;
+import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
@@ -26,8 +29,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * Every method is lazy: nothing is sent until the result is subscribed to, and each
  * subscription streams one answer. Cancelling the subscription closes the connection. Models
  * are routed by name ({@code gpt-*}, {@code o3*}, {@code grok-*}, …) or as
- * {@code provider:model}; an unroutable model fails at call time with
- * {@link IllegalArgumentException}.
+ * {@code provider:model}.
+ * <p>
+ * No method throws for a request that cannot be sent: a model no configured provider serves
+ * ({@code llama-3}), an unknown provider ({@code foo:bar}), no model after the provider
+ * ({@code openai:}), an API the provider does not speak. Such a request is rejected before
+ * anything is sent, when the result is subscribed to: {@link #streamEvents} ends with a
+ * {@link io.steer.llm.event.StreamErrorEvent} of type
+ * {@link io.steer.llm.event.StreamErrorType#REQUEST}, and {@link #stream} and
+ * {@link #streamWithUsage} fail, with an {@link InvalidRequestException} whose message names
+ * what was wrong and what is accepted. {@link #validate(ChatRequest)} makes the same checks up
+ * front. {@code null} arguments throw {@link NullPointerException} at call time.
  * <p>
  * Reliability, as {@link StreamingOptions} configure it: the connection, read and total
  * timeouts each end a stream with a {@link io.steer.llm.error.StreamTimeoutException} naming
@@ -49,7 +61,8 @@ public interface SteerLLMClient {
 	 * each once. Cancelling closes the connection. Fails with a
 	 * {@link io.steer.llm.error.SteerLLMException} (HTTP error, provider error, broken stream,
 	 * timeout, unreadable data) carrying the partial text, once retries are exhausted or not
-	 * allowed. Backpressure is honoured: the connection is read only as fast as deltas are
+	 * allowed, or at once, before sending, with an {@link InvalidRequestException} for a
+	 * request that cannot be sent. Backpressure is honoured: the connection is read only as fast as deltas are
 	 * requested, at most {@code buffer-size} events ahead.
 	 * @param prompt the user prompt
 	 * @param model the model, or {@code null} for the default model
@@ -83,7 +96,8 @@ public interface SteerLLMClient {
 	 * <p>
 	 * Cancelling closes the connection; the usage so far is recorded in the stream's retry
 	 * state. Fails with a {@link io.steer.llm.error.SteerLLMException} whose
-	 * {@code getPartialResponse()} holds what arrived.
+	 * {@code getPartialResponse()} holds what arrived (empty for an
+	 * {@link InvalidRequestException}: the request could not be sent).
 	 * @param prompt the user prompt
 	 * @param model the model, or {@code null} for the default model
 	 * @return the response
@@ -149,7 +163,11 @@ public interface SteerLLMClient {
 	 * <p>
 	 * Failures are not signalled as errors: they arrive as a final
 	 * {@link io.steer.llm.event.StreamErrorEvent} carrying the typed exception and the partial
-	 * response, after which the flux completes. Cancelling closes the connection promptly (or
+	 * response, after which the flux completes. A request that cannot be sent (see
+	 * {@link #validate(ChatRequest)}) is not sent: its stream is that error event alone, of
+	 * type {@link io.steer.llm.event.StreamErrorType#REQUEST}, with an
+	 * {@link InvalidRequestException} and an empty partial response, and the {@code onError}
+	 * callbacks see it. Cancelling closes the connection promptly (or
 	 * stops a retry's wait) and records the usage so far in the stream's
 	 * {@link io.steer.llm.retry.RetryState}. Backpressure is honoured: at most
 	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads
@@ -160,6 +178,27 @@ public interface SteerLLMClient {
 	 * @return the events
 	 */
 	Flux<StreamEvent> streamEvents(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks);
+
+	/**
+	 * Checks, without sending anything, that a request can be sent: the checks
+	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)} makes before it
+	 * sends, for a caller that must answer before it starts streaming (a web layer answering
+	 * 400 rather than an error event inside a 200 stream).
+	 * <p>
+	 * The client built by {@link #builder()} routes the model (a known name, or
+	 * {@code provider:model} with a configured provider and a model after the colon, or no
+	 * model and a default model) and checks that its provider serves the
+	 * {@linkplain ChatRequest#api() API} the request names. This default accepts every
+	 * request.
+	 * @param request the request
+	 * @throws InvalidRequestException when the request cannot be sent; its
+	 * {@link InvalidRequestException#getField() field} is {@code model} or {@code api} and its
+	 * message names what was wrong and what is accepted
+	 * @throws NullPointerException when the request is {@code null}
+	 */
+	default void validate(ChatRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+	}
 
 	/**
 	 * The options used when a call gives none.

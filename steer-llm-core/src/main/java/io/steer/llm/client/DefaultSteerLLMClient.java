@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import io.steer.llm.SteerLLMClient;
+import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
@@ -29,6 +30,8 @@ import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
 import io.steer.llm.provider.openai.OpenAiCompatibleAdapter;
 import io.steer.llm.retry.StreamingRetryManager;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -44,7 +47,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class DefaultSteerLLMClient implements SteerLLMClient {
 
-	/** Clock an HTTP date in a {@code Retry-After} header is compared with. */
+	private static final Log logger = LogFactory.getLog(DefaultSteerLLMClient.class);
+
+	/** Clock an HTTP date in a {@code Retry-After} header is compared with, and of rejections. */
 	private static final Clock CLOCK = Clock.systemUTC();
 
 	private final WebClient webClient;
@@ -140,11 +145,39 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		Objects.requireNonNull(request, "request must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		Objects.requireNonNull(callbacks, "callbacks must not be null");
-		ProviderRouter.Route route = this.router.route(request.model());
-		Flux<StreamEvent> events = Flux.defer(() -> exchange(route, request, options));
+		Flux<StreamEvent> events = Flux.defer(() -> {
+			ProviderRouter.Route route;
+			try {
+				route = this.router.route(request);
+			}
+			catch (InvalidRequestException ex) {
+				return Flux.just(rejected(request, ex));
+			}
+			return exchange(route, request, options);
+		});
 		events = CallbackInvoker.apply(events, options.callbacks(), callbacks);
 		EventProcessor processor = options.eventProcessor();
 		return (processor != null) ? processor.process(events) : events;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Routes the model as {@link ProviderRouter#route(ChatRequest)} does and checks that the
+	 * provider serves the API the request names.
+	 */
+	@Override
+	public void validate(ChatRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+		this.router.route(request);
+	}
+
+	private StreamErrorEvent rejected(ChatRequest request, InvalidRequestException ex) {
+		String streamId = UUID.randomUUID().toString();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Stream " + streamId + " rejected before sending: " + ex.getMessage());
+		}
+		return RejectedRequests.errorEvent(streamId, request, ex, CLOCK.instant());
 	}
 
 	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ChatRequest request, StreamingOptions options) {

@@ -21,6 +21,14 @@ public enum StreamErrorType {
 	TIMEOUT,
 
 	/** The connection ended before the provider's end-of-stream marker. */
-	INTERRUPTED
+	INTERRUPTED,
+
+	/**
+	 * The request was rejected before anything was sent: no configured provider serves its
+	 * model, its {@code provider:} prefix names no configured provider, it has no model after
+	 * the prefix, or it asks for an API its provider does not speak. Never retryable; see
+	 * {@link io.steer.llm.error.InvalidRequestException}.
+	 */
+	REQUEST
 
 }

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param providerOptions extra top-level fields merged into the provider's request body as is
  * (e.g. {@code logprobs}, {@code seed}); they win over the mapped fields
  * @param api which of the provider's APIs to use, {@code null} for the provider's configured
- * one; ignored by providers with a single API
+ * one; a request naming an API its provider does not serve (any API, to Anthropic) is rejected
+ * with an {@link io.steer.llm.error.InvalidRequestException} before anything is sent
  */
 public record ChatRequest(List<Message> messages, @Nullable String model, @Nullable Double temperature,
 		@Nullable Integer maxTokens, @Nullable Integer n, List<String> stop, @Nullable ResponseFormat responseFormat,

@@ -71,7 +71,9 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 	 * before the first delta and each reconnection after it (a resumed OpenAI Responses API
 	 * stream, a continued Anthropic message) adds one. How many were reconnections is in the
 	 * metadata {@code reconnects}, when there were any.
-	 * @return {@code metrics().attempts()}, at least 1
+	 * @return {@code metrics().attempts()}: at least 1, except 0 for the empty partial
+	 * response of a request rejected before it was sent
+	 * ({@link io.steer.llm.error.InvalidRequestException})
 	 */
 	public int attempts() {
 		return this.metrics.attempts();

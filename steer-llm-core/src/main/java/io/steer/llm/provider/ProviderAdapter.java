@@ -1,7 +1,10 @@
 package io.steer.llm.provider;
 
+import java.util.Set;
+
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +26,18 @@ public interface ProviderAdapter {
 	 * @return the settings
 	 */
 	ProviderSettings settings();
+
+	/**
+	 * The APIs this adapter serves when a request names one ({@link ChatRequest#api()}). A
+	 * request naming another is rejected before anything is sent, with an
+	 * {@link io.steer.llm.error.InvalidRequestException}; a request naming none is always
+	 * served, in the adapter's own or configured API.
+	 * @return the APIs, never {@code null}; empty by default, for an adapter whose wire format
+	 * is none of {@link ProviderApi} (as Anthropic's Messages API)
+	 */
+	default Set<ProviderApi> supportedApis() {
+		return Set.of();
+	}
 
 	/**
 	 * Builds the HTTP request that opens the stream.

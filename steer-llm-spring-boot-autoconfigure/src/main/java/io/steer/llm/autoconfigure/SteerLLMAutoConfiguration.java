@@ -1,5 +1,7 @@
 package io.steer.llm.autoconfigure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -94,9 +96,12 @@ public final class SteerLLMAutoConfiguration {
 			ObjectProvider<PriceCatalog> priceCatalog, ObjectProvider<StreamingRetryManager> retryManager) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.webClientBuilder(webClientBuilder.getIfAvailable(WebClient::builder))
-			.openAi(settings("steer.providers.openai", providers.getOpenai()), providers.getOpenai().getApi())
-			.xai(settings("steer.providers.xai", providers.getXai()), providers.getXai().getApi())
-			.anthropic(settings("steer.providers.anthropic", providers.getAnthropic()),
+			.openAi(settings("steer.providers.openai", providers.getOpenai(), SteerProvidersProperties.OPENAI_BASE_URL),
+					providers.getOpenai().getApi())
+			.xai(settings("steer.providers.xai", providers.getXai(), SteerProvidersProperties.XAI_BASE_URL),
+					providers.getXai().getApi())
+			.anthropic(settings("steer.providers.anthropic", providers.getAnthropic(),
+					SteerProvidersProperties.ANTHROPIC_BASE_URL),
 					providers.getAnthropic().getVersion(), defaultMaxTokens(providers.getAnthropic()))
 			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
 		jsonMapper.ifUnique(builder::jsonMapper);
@@ -187,14 +192,30 @@ public final class SteerLLMAutoConfiguration {
 		return StreamingOptions.LOW_LATENCY;
 	}
 
-	private static ProviderSettings settings(String prefix, Provider provider) {
+	private static ProviderSettings settings(String prefix, Provider provider, String defaultBaseUrl) {
 		if (!StringUtils.hasText(provider.getBaseUrl())) {
 			throw new InvalidConfigurationPropertyValueException(prefix + ".base-url", provider.getBaseUrl(),
 					"A base URL is required.");
 		}
+		if (!isAbsoluteHttpUrl(provider.getBaseUrl().strip())) {
+			throw new InvalidConfigurationPropertyValueException(prefix + ".base-url", provider.getBaseUrl(),
+					"Must be an absolute http or https URL with a host, such as " + defaultBaseUrl + ".");
+		}
 		String apiKey = StringUtils.hasText(provider.getApiKey()) ? provider.getApiKey() : null;
 		String defaultModel = StringUtils.hasText(provider.getDefaultModel()) ? provider.getDefaultModel() : null;
 		return new ProviderSettings(provider.getBaseUrl().strip(), apiKey, defaultModel, provider.getHeaders());
+	}
+
+	private static boolean isAbsoluteHttpUrl(String url) {
+		try {
+			URI uri = new URI(url);
+			String scheme = uri.getScheme();
+			return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+					&& StringUtils.hasText(uri.getHost());
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
 	}
 
 	private static int defaultMaxTokens(SteerProvidersProperties.Anthropic anthropic) {

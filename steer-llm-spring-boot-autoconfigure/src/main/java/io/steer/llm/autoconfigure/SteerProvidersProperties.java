@@ -108,7 +108,8 @@ public class SteerProvidersProperties {
 		private @Nullable String apiKey;
 
 		/**
-		 * Base URL of the provider's API, without a trailing slash. Defaults to
+		 * Base URL of the provider's API: an absolute http or https URL, without a trailing
+		 * slash; any other value fails the start-up. Defaults to
 		 * https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI and
 		 * https://api.anthropic.com for Anthropic.
 		 */

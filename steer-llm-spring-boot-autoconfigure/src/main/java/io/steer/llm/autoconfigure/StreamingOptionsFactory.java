@@ -15,7 +15,9 @@ import io.steer.llm.options.StreamingOptions;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -115,6 +117,11 @@ final class StreamingOptionsFactory {
 		}
 	}
 
+	/**
+	 * The event processor bean a property names. A mistake fails with an exception that is the
+	 * root cause of the start-up failure, so that it names the property, the value and the
+	 * beans the property may name.
+	 */
 	private @Nullable EventProcessor eventProcessor(String property, @Nullable String beanName) {
 		if (!StringUtils.hasText(beanName)) {
 			return null;
@@ -123,14 +130,29 @@ final class StreamingOptionsFactory {
 			return this.beanFactory.getBean(beanName, EventProcessor.class);
 		}
 		catch (BeanNotOfRequiredTypeException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, beanName, "Bean '" + beanName
-					+ "' is a " + ex.getActualType().getName() + ", not an " + EventProcessor.class.getName() + ".",
-					ex);
+			throw new InvalidConfigurationPropertyValueException(property, beanName, "Bean '" + beanName + "' is a "
+					+ ex.getActualType().getName() + ", not an " + EventProcessor.class.getName() + "; "
+					+ eventProcessorBeans());
 		}
 		catch (NoSuchBeanDefinitionException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, beanName,
-					"No " + EventProcessor.class.getName() + " bean named '" + beanName + "' is defined.", ex);
+			throw new InvalidConfigurationPropertyValueException(property, beanName, "No "
+					+ EventProcessor.class.getName() + " bean named '" + beanName + "' is defined; "
+					+ eventProcessorBeans());
 		}
+	}
+
+	/**
+	 * The beans a property naming an event processor may name, for a message: found without
+	 * creating any bean.
+	 */
+	private String eventProcessorBeans() {
+		String[] names = (this.beanFactory instanceof ListableBeanFactory listable)
+				? BeanFactoryUtils.beanNamesForTypeIncludingAncestors(listable, EventProcessor.class, true, false)
+				: new String[0];
+		if (names.length == 0) {
+			return "no EventProcessor bean is defined: define one, or remove the property.";
+		}
+		return "EventProcessor beans: " + String.join(", ", names) + ".";
 	}
 
 	/**

@@ -19,6 +19,8 @@ import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -239,6 +241,46 @@ class SteerLLMAutoConfigurationTests {
 			assertThat(ex.getName()).isEqualTo("steer.streaming.event-processor");
 			assertThat(ex).hasMessageContaining("nowhere");
 		});
+	}
+
+	@Test
+	void runWhenEventProcessorBeanIsMissingShouldListTheEventProcessorBeans() {
+		this.contextRunner.withUserConfiguration(EventProcessorConfiguration.class)
+			.withPropertyValues("steer.streaming.event-processor=auditProcesor")
+			.run((context) -> assertThat(rootCause(context)).hasMessage(
+					"Property steer.streaming.event-processor with value 'auditProcesor' is invalid: No "
+							+ "io.steer.llm.options.EventProcessor bean named 'auditProcesor' is defined; "
+							+ "EventProcessor beans: auditProcessor."));
+	}
+
+	@Test
+	void runWhenEventProcessorBeanIsMissingAndThereIsNoneShouldSaySo() {
+		this.contextRunner.withPropertyValues("steer.streaming.presets.audited.event-processor=nowhere")
+			.run((context) -> assertThat(rootCause(context))
+				.hasMessageContaining("steer.streaming.presets.audited.event-processor")
+				.hasMessageEndingWith("no EventProcessor bean is defined: define one, or remove the property."));
+	}
+
+	@Test
+	void runWhenEventProcessorBeanIsOfAnotherTypeShouldListTheEventProcessorBeans() {
+		this.contextRunner.withUserConfiguration(EventProcessorConfiguration.class)
+			.withBean("notAProcessor", String.class, () -> "text")
+			.withPropertyValues("steer.streaming.event-processor=notAProcessor")
+			.run((context) -> assertThat(rootCause(context)).hasMessageContaining("steer.streaming.event-processor")
+				.hasMessageContaining("Bean 'notAProcessor' is a java.lang.String")
+				.hasMessageEndingWith("EventProcessor beans: auditProcessor."));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "openai, api.openai.com/v1", "openai, localhost:8080/v1", "xai, ftp://api.x.ai/v1",
+			"anthropic, https://", "anthropic, http//localhost:8080", "xai, 'https://api.x.ai/v1 beta'" })
+	void runWhenBaseUrlIsNotAnAbsoluteHttpUrlShouldFailAtStartUpNamingPropertyAndValue(String provider,
+			String value) {
+		String property = "steer.providers." + provider + ".base-url";
+		this.contextRunner.withPropertyValues(property + "=" + value)
+			.run((context) -> assertThat(rootCause(context))
+				.hasMessageStartingWith("Property " + property + " with value '" + value + "' is invalid: ")
+				.hasMessageContaining("Must be an absolute http or https URL with a host, such as https://"));
 	}
 
 	@Test
@@ -480,6 +522,15 @@ class SteerLLMAutoConfigurationTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	private static Throwable rootCause(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable root = context.getStartupFailure();
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root;
 	}
 
 	private static InvalidConfigurationPropertyValueException invalidProperty(AssertableApplicationContext context) {

@@ -1,6 +1,12 @@
 package io.steer.llm.sample;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 import io.steer.llm.SteerLLMClient;
+import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
@@ -8,6 +14,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.Message;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.Usage;
 import org.jspecify.annotations.Nullable;
@@ -16,52 +23,142 @@ import reactor.core.publisher.Flux;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Streams answers: typed events as SSE on {@code /chat}, bare text on {@code /chat/text}.
+ * Streams answers: typed events as SSE on {@code GET /chat} and {@code POST /chat} (a JSON
+ * body, for prompts too long for a URL and for conversations), bare text on
+ * {@code /chat/text}.
+ * <p>
+ * A request is checked before its stream starts, so that a bad one (an empty prompt, an
+ * unknown role, model or API) is answered with 400 and a problem body (see
+ * {@link ChatExceptionHandler}) rather than with an {@code error} event in a 200 stream.
  */
 @RestController
 class ChatController {
 
+	private static final String DEFAULT_PROMPT = "Tell me about a holiday";
+
+	private static final List<String> ROLES = List.of("system", "user", "assistant");
+
 	private final SteerLLMClient client;
 
-	ChatController(SteerLLMClient client) {
+	private final ReplayMetadata replayMetadata;
+
+	ChatController(SteerLLMClient client, ReplayMetadata replayMetadata) {
 		this.client = client;
+		this.replayMetadata = replayMetadata;
 	}
 
 	/**
 	 * One SSE event per stream event, named {@code start}, {@code delta}, {@code usage},
-	 * {@code complete} or {@code error}. {@code api=responses} asks OpenAI or xAI for the
-	 * Responses API instead of Chat Completions.
+	 * {@code complete} or {@code error}. Without a {@code prompt}, a default one is sent; an
+	 * empty one is refused. {@code api=responses} asks OpenAI or xAI for the Responses API
+	 * instead of Chat Completions.
 	 */
 	@GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<Object>> chat(@RequestParam(defaultValue = "Tell me about a holiday") String prompt,
+	Flux<ServerSentEvent<Object>> chat(@RequestParam(required = false) @Nullable String prompt,
 			@RequestParam(required = false) @Nullable String model,
 			@RequestParam(required = false) @Nullable String api) {
-		ChatRequest request = ChatRequest.builder()
-			.prompt(prompt)
-			.model(model)
-			.api((api != null) ? ProviderApi.from(api) : null)
-			.build();
-		return this.client.streamEvents(request).map(ChatController::toServerSentEvent);
+		return stream(ChatRequest.builder().messages(List.of(prompt(prompt))).model(model).api(api(api)).build());
+	}
+
+	/**
+	 * The events of {@link #chat(String, String, String)} for a JSON body: a {@code prompt} or
+	 * the {@code messages} of a conversation, and optionally a {@code model} and an
+	 * {@code api}.
+	 */
+	@PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<Object>> chat(@RequestBody ChatBody body) {
+		return stream(ChatRequest.builder().messages(messages(body)).model(body.model()).api(api(body.api())).build());
 	}
 
 	/** The answer text alone, streamed as it arrives. */
 	@GetMapping(path = "/chat/text", produces = MediaType.TEXT_PLAIN_VALUE)
-	Flux<String> text(@RequestParam(defaultValue = "Tell me about a holiday") String prompt,
+	Flux<String> text(@RequestParam(required = false) @Nullable String prompt,
 			@RequestParam(required = false) @Nullable String model) {
-		return this.client.stream(prompt, model);
+		ChatRequest request = ChatRequest.builder().messages(List.of(prompt(prompt))).model(model).build();
+		this.client.validate(request);
+		return this.client.stream(request);
+	}
+
+	private Flux<ServerSentEvent<Object>> stream(ChatRequest request) {
+		this.client.validate(request);
+		return this.client.streamEvents(request)
+			.map((event) -> toServerSentEvent(this.replayMetadata.annotate(event, request)));
+	}
+
+	/**
+	 * The user message of a prompt: {@value #DEFAULT_PROMPT} when there is none, an error when
+	 * it is empty (a {@code prompt=} parameter Spring's {@code defaultValue} would replace).
+	 */
+	private static Message prompt(@Nullable String prompt) {
+		if (prompt == null) {
+			return Message.user(DEFAULT_PROMPT);
+		}
+		if (prompt.isBlank()) {
+			throw new InvalidRequestException("prompt", null, "The prompt is empty: give the text to answer");
+		}
+		return Message.user(prompt);
+	}
+
+	private static @Nullable ProviderApi api(@Nullable String api) {
+		return (api != null) ? ProviderApi.from(api) : null;
+	}
+
+	private static List<Message> messages(ChatBody body) {
+		List<MessageBody> messages = body.messages();
+		if (body.prompt() != null && messages != null) {
+			throw new InvalidRequestException("prompt", null, "Give a prompt or messages, not both");
+		}
+		if (body.prompt() != null) {
+			return List.of(prompt(body.prompt()));
+		}
+		if (messages == null || messages.isEmpty()) {
+			throw new InvalidRequestException("messages", null,
+					"No prompt and no messages: give \"prompt\": \"…\" or \"messages\": [{\"role\": \"user\", "
+							+ "\"content\": \"…\"}]");
+		}
+		List<Message> result = new ArrayList<>(messages.size());
+		for (int i = 0; i < messages.size(); i++) {
+			result.add(message(i, messages.get(i)));
+		}
+		return result;
+	}
+
+	private static Message message(int index, @Nullable MessageBody message) {
+		String field = "messages[" + index + "]";
+		if (message == null) {
+			throw new InvalidRequestException(field, null, field + " is null: give {\"role\": …, \"content\": …}");
+		}
+		String role = (message.role() != null) ? message.role().strip().toLowerCase(Locale.ROOT) : "";
+		if (!ROLES.contains(role)) {
+			throw new InvalidRequestException(field + ".role", null, field + ".role "
+					+ ((message.role() != null) ? "'" + message.role() + "'" : "is missing; it") + " is not one of: "
+					+ String.join(", ", ROLES));
+		}
+		if (message.content() == null || message.content().isBlank()) {
+			throw new InvalidRequestException(field + ".content", null, field + ".content is empty");
+		}
+		return switch (role) {
+			case "system" -> Message.system(message.content());
+			case "assistant" -> Message.assistant(message.content());
+			default -> Message.user(message.content());
+		};
 	}
 
 	static ServerSentEvent<Object> toServerSentEvent(StreamEvent event) {
 		if (event instanceof StreamDeltaEvent delta) {
-			return sse("delta", new Delta(delta.kind().name().toLowerCase(java.util.Locale.ROOT), delta.delta(),
+			return sse("delta", new Delta(delta.kind().name().toLowerCase(Locale.ROOT), delta.delta(),
 					delta.chunkIndex()));
 		}
 		if (event instanceof StreamStartEvent start) {
-			return sse("start", new Start(start.provider(), start.model(), start.requestId(), start.streamId()));
+			return sse("start", new Start(start.provider(), start.model(), start.requestId(), start.streamId(),
+					start.metadata()));
 		}
 		if (event instanceof StreamUsageEvent usage) {
 			return sse("usage", new UsageView(usage.usage(), usage.isEstimated(), usage.confidence()));
@@ -80,7 +177,30 @@ class ChatController {
 		return ServerSentEvent.builder(data).event(name).build();
 	}
 
-	record Start(String provider, String model, @Nullable String requestId, String streamId) {
+	/**
+	 * The body of {@code POST /chat}.
+	 *
+	 * @param prompt a single user prompt, or {@code null} when {@code messages} are given
+	 * @param messages the conversation, or {@code null} when a {@code prompt} is given
+	 * @param model the model or {@code provider:model}, {@code null} for the default model
+	 * @param api {@code chat-completions} or {@code responses}, {@code null} for the provider's
+	 * configured API
+	 */
+	record ChatBody(@Nullable String prompt, @Nullable List<@Nullable MessageBody> messages, @Nullable String model,
+			@Nullable String api) {
+	}
+
+	/**
+	 * One message of {@link ChatBody#messages()}.
+	 *
+	 * @param role {@code system}, {@code user} or {@code assistant}
+	 * @param content the text, not empty
+	 */
+	record MessageBody(@Nullable String role, @Nullable String content) {
+	}
+
+	record Start(String provider, String model, @Nullable String requestId, String streamId,
+			Map<String, Object> metadata) {
 	}
 
 	record Delta(String kind, String text, int index) {

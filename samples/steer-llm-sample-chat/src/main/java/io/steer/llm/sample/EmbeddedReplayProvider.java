@@ -1,15 +1,18 @@
 package io.steer.llm.sample;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import io.steer.llm.sample.ReplayRecordings.Recording;
 import io.steer.llm.test.LoopbackProviderServer;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
-import io.steer.llm.test.SseFixture;
 import org.apache.commons.logging.Log;
-import tools.jackson.databind.JsonNode;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -24,15 +27,21 @@ import org.springframework.util.StringUtils;
 
 /**
  * When a provider has no API key, points it at an embedded replay provider: the test kit's
- * loopback server replaying real recorded streams: {@code claude-*} models a recorded
- * claude-sonnet-4-5 stream with extended thinking; the Responses API a recorded gpt-5.2 stream
- * (OpenAI) or grok-code-fast-1 stream with reasoning summaries (xAI); Chat Completions a
- * recorded grok-3-mini stream with reasoning for {@code grok-*} models and a recorded
- * gpt-4.1-nano text stream for every other model.
+ * loopback server replaying real recorded streams, chosen by provider and API as
+ * {@link ReplayRecordings} says. The prompt and the model asked for do not change the answer;
+ * the start-up log names the recordings, each replayed request is logged with its recording,
+ * and {@link ReplayMetadata} says so in each {@code start} event.
+ * <p>
+ * The replayed providers are listed in the property {@value #REPLAYED_PROVIDERS_PROPERTY}.
  */
 class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 
+	/** Comma-separated providers whose streams come from the embedded replay provider. */
+	static final String REPLAYED_PROVIDERS_PROPERTY = "steer.sample.replayed-providers";
+
 	private static final String[] PROVIDERS = { "openai", "xai", "anthropic" };
+
+	private static final Log requestLogger = LogFactory.getLog(EmbeddedReplayProvider.class);
 
 	private final Log logger;
 
@@ -48,6 +57,7 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> properties = new LinkedHashMap<>();
+		List<String> replayed = new ArrayList<>();
 		LoopbackProviderServer server = null;
 		for (String provider : PROVIDERS) {
 			if (StringUtils.hasText(environment.getProperty("steer.providers." + provider + ".api-key"))) {
@@ -62,39 +72,40 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 			properties.put("steer.providers." + provider + ".base-url",
 					server.baseUrl() + "/" + provider + (provider.equals("anthropic") ? "" : "/v1"));
 			properties.put("steer.providers." + provider + ".api-key", "replay-" + provider);
+			replayed.add(provider);
 			this.logger.warn("No API key for " + provider + ": its streams come from the embedded replay provider at "
-					+ server.baseUrl() + ", which replays real recorded " + provider + " streams");
+					+ server.baseUrl() + ", which answers every request with a real recorded " + provider
+					+ " stream; the prompt is ignored and the answer is the recording's: "
+					+ ReplayRecordings.of(provider).stream().map(Recording::toString).collect(Collectors.joining("; "))
+					+ ". Set steer.providers." + provider + ".api-key for real answers.");
 		}
 		if (server != null) {
+			properties.put(REPLAYED_PROVIDERS_PROPERTY, String.join(",", replayed));
 			environment.getPropertySources().addFirst(new MapPropertySource("steerSampleReplayProvider", properties));
 			LoopbackProviderServer running = server;
 			application.addListeners((ApplicationListener<ContextClosedEvent>) (event) -> running.close());
 		}
 	}
 
-	private static MockResponse replay(String provider, String fixture, Duration delay) {
-		return MockResponse.replay(SseFixture.load(provider, fixture)).delayBetweenEvents(delay);
-	}
-
 	private static LoopbackProviderServer start(Duration delay) {
 		LoopbackProviderServer server = LoopbackProviderServer.start();
 		JsonMapper mapper = JsonMapper.builder().build();
-		MockResponse text = MockResponse.replay(SseFixture.load("openai", "chat-text-usage-details-gpt-4.1-nano"))
-			.delayBetweenEvents(delay);
-		MockResponse grok = MockResponse.replay(SseFixture.load("xai", "chat-reasoning-text")).delayBetweenEvents(delay);
-		MockResponse claude = replay("anthropic", "thinking-signature", delay);
-		MockResponse openAiResponses = replay("openai", "responses-text", delay);
-		MockResponse xaiResponses = replay("xai", "responses-reasoning-summary-text", delay);
+		Map<Recording, MockResponse> responses = new LinkedHashMap<>();
+		for (String provider : PROVIDERS) {
+			for (Recording recording : ReplayRecordings.of(provider)) {
+				responses.put(recording, MockResponse.replay(recording.fixture()).delayBetweenEvents(delay));
+			}
+		}
 		server.setDispatcher((RecordedRequest request) -> {
 			String path = request.path();
-			if (path.startsWith("/anthropic/")) {
-				return claude;
+			String provider = path.substring(1, Math.max(1, path.indexOf('/', 1)));
+			Recording recording = ReplayRecordings.select(provider, path.endsWith("/responses"));
+			if (requestLogger.isInfoEnabled()) {
+				String model = mapper.readTree(request.bodyAsString()).path("model").asString("");
+				requestLogger.info("Replaying " + recording.id() + " (answered by " + recording.recordedModel()
+						+ ") for a request to " + provider + " for model '" + model + "'; the prompt is ignored");
 			}
-			if (path.endsWith("/responses")) {
-				return path.startsWith("/xai/") ? xaiResponses : openAiResponses;
-			}
-			JsonNode model = mapper.readTree(request.bodyAsString()).path("model");
-			return model.asString("").startsWith("grok-") ? grok : text;
+			return responses.get(recording);
 		});
 		return server;
 	}

@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -102,6 +104,38 @@ class SampleChatApplicationTests {
 		List<ServerSentEvent<String>> events = events("?prompt=hi&model=gpt-5.2&api=responses");
 		assertThat(deltaText(events, "text")).isEqualTo(expectedText("openai", "responses-text"));
 		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
+	}
+
+	@Test
+	void chatFromTheReplayProviderShouldSayWhichRecordingAnswersWhateverThePrompt() {
+		List<ServerSentEvent<String>> events = events("?prompt=Invent%20a%20holiday&model=gpt-4o-mini");
+		JsonNode start = MAPPER.readTree(events.get(0).data());
+		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
+		assertThat(start.get("model").asString()).isEqualTo("gpt-4o-mini");
+		JsonNode metadata = start.get("metadata");
+		assertThat(metadata.get("replay.recording").asString()).isEqualTo("openai/chat-text-usage-details-gpt-4.1-nano");
+		assertThat(metadata.get("replay.prompt_ignored").asBoolean()).isTrue();
+		assertThat(metadata.get("replay.recorded_model").asString()).isEqualTo("gpt-4.1-nano-2025-04-14")
+			.isEqualTo(complete.get("model").asString());
+		assertThat(metadata.get("replay.note").asString()).contains("openai/chat-text-usage-details-gpt-4.1-nano",
+				"whatever the prompt", "'gpt-4o-mini'");
+		assertThat(metadata.get("http.status").asInt()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "model=gpt-5.2&api=responses, openai/responses-text, gpt-5.2-2025-12-11",
+			"model=grok-3-mini, xai/chat-reasoning-text, grok-3-mini",
+			"model=grok-code-fast-1&api=responses, xai/responses-reasoning-summary-text, grok-code-fast-1",
+			"model=claude-sonnet-4-5, anthropic/thinking-signature, claude-sonnet-4-5-20250929" })
+	void startMetadataShouldNameTheRecordingThatTheStreamReplays(String query, String recording,
+			String recordedModel) {
+		List<ServerSentEvent<String>> events = events("?prompt=hi&" + query);
+		JsonNode metadata = MAPPER.readTree(events.get(0).data()).get("metadata");
+		assertThat(metadata.get("replay.recording").asString()).isEqualTo(recording);
+		assertThat(metadata.get("replay.recorded_model").asString()).isEqualTo(recordedModel)
+			.isEqualTo(MAPPER.readTree(events.get(events.size() - 1).data()).get("model").asString());
+		String[] parts = recording.split("/");
+		assertThat(deltaText(events, "text")).isEqualTo(expectedText(parts[0], parts[1]));
 	}
 
 	private static String deltaText(List<ServerSentEvent<String>> events, String kind) {

@@ -55,7 +55,9 @@ import org.springframework.http.HttpMethod;
  * </ul>
  * Anthropic answers with a single choice, so {@link ChatRequest#n()} is not sent; it has no
  * JSON response format of its own, so {@link ChatRequest#responseFormat()} is not sent either
- * (use provider options, e.g. {@code output_format}).
+ * (use provider options, e.g. {@code output_format}). It speaks none of the
+ * {@link io.steer.llm.model.ProviderApi} APIs, so a request that names one is rejected before
+ * anything is sent (see {@link #supportedApis()}).
  * <p>
  * The stream's {@code text_delta} become text, {@code thinking_delta} reasoning,
  * {@code tool_use} blocks tool calls indexed by their content block index, the tools Anthropic

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Message;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.ResponseFormat;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.ToolDefinition;
@@ -82,6 +84,15 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 	 */
 	public static OpenAiChatCompletionsAdapter xai(ProviderSettings settings, ObjectMapper mapper) {
 		return new OpenAiChatCompletionsAdapter("xai", settings, mapper, "max_tokens");
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@link ProviderApi#CHAT_COMPLETIONS}
+	 */
+	@Override
+	public Set<ProviderApi> supportedApis() {
+		return Set.of(ProviderApi.CHAT_COMPLETIONS);
 	}
 
 	@Override

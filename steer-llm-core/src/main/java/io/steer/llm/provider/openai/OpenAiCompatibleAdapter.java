@@ -1,6 +1,7 @@
 package io.steer.llm.provider.openai;
 
 import java.util.Objects;
+import java.util.Set;
 
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
@@ -22,6 +23,8 @@ import tools.jackson.databind.ObjectMapper;
  * API.
  */
 public final class OpenAiCompatibleAdapter implements ProviderAdapter {
+
+	private static final Set<ProviderApi> APIS = Set.of(ProviderApi.values());
 
 	private final OpenAiChatCompletionsAdapter chatCompletions;
 
@@ -71,6 +74,15 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 
 	private ProviderAdapter delegate(ChatRequest request) {
 		return (apiOf(request) == ProviderApi.RESPONSES) ? this.responses : this.chatCompletions;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return both: {@link ProviderApi#CHAT_COMPLETIONS} and {@link ProviderApi#RESPONSES}
+	 */
+	@Override
+	public Set<ProviderApi> supportedApis() {
+		return APIS;
 	}
 
 	@Override

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Message;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.ResponseFormat;
 import io.steer.llm.model.Role;
 import io.steer.llm.model.ToolCall;
@@ -110,6 +112,15 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 	 */
 	public static OpenAiResponsesAdapter xai(ProviderSettings settings, ObjectMapper mapper) {
 		return new OpenAiResponsesAdapter("xai", settings, mapper);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @return {@link ProviderApi#RESPONSES}
+	 */
+	@Override
+	public Set<ProviderApi> supportedApis() {
+		return Set.of(ProviderApi.RESPONSES);
 	}
 
 	@Override
