@@ -15,6 +15,8 @@ import io.steer.llm.sse.SseEvent;
 import io.steer.llm.test.SseFixture;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -164,6 +166,18 @@ class ChatCompletionsStreamParserTests {
 		assertThat(this.listener.unrecognized).containsExactly("chunk:null", "chunk:array", "chunk:string");
 		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> feed("data: {\"id\":\"c1\",\n\n"));
 		assertThatExceptionOfType(StreamParseException.class).isThrownBy(() -> feed("data: not json\n\n"));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "stop, STOP", "length, LENGTH", "tool_calls, TOOL_CALLS", "function_call, TOOL_CALLS",
+			"content_filter, CONTENT_FILTER", "eos, OTHER" })
+	void finishReasonShouldBeNormalized(String reason, FinishReason expected) {
+		// SYNTHETIC: one chunk with the finish_reason values of the OpenAI reference, and one
+		// that other compatible servers send
+		feed("data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\""
+				+ reason + "\"}]}\n\n");
+		assertThat(this.listener.finishReasons).containsExactly(reason);
+		assertThat(this.listener.normalizedFinishReasons).containsExactly(expected);
 	}
 
 	/** Records the listener calls as strings. */

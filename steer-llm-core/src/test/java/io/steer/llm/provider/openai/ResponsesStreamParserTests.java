@@ -19,6 +19,8 @@ import io.steer.llm.test.SseFixture;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -468,6 +470,27 @@ class ResponsesStreamParserTests {
 				JsonMapper.builder().build().readerFor(ResponsesEvent.class), new Recorder(), null);
 		assertThatExceptionOfType(StreamParseException.class)
 			.isThrownBy(() -> other.onEvent(new SseEvent("response.output_text.delta", "{\"delta\":", null, null)));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "max_output_tokens, LENGTH", "content_filter, CONTENT_FILTER", "a_new_reason, OTHER" })
+	void incompleteResponseShouldNormalizeItsReason(String reason, FinishReason expected) {
+		// SYNTHETIC, following the documented response.incomplete event
+		assertThatExceptionOfType(ResponsesIncompleteException.class).isThrownBy(() -> feed(
+				"data: {\"type\":\"response.incomplete\",\"sequence_number\":0,\"response\":{\"id\":\"r1\","
+						+ "\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"" + reason + "\"}}}\n\n"));
+		assertThat(this.listener.finishReasons).containsExactly("incomplete");
+		assertThat(this.listener.normalizedFinishReasons).containsExactly(expected);
+	}
+
+	@Test
+	void failedResponseShouldNormalizeToError() {
+		// SYNTHETIC, following the documented response.failed event
+		assertThatExceptionOfType(ProviderStreamException.class).isThrownBy(() -> feed(
+				"data: {\"type\":\"response.failed\",\"sequence_number\":0,\"response\":{\"id\":\"r1\","
+						+ "\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"x\"}}}\n\n"));
+		assertThat(this.listener.finishReasons).containsExactly("failed");
+		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.ERROR);
 	}
 
 	/** Records the listener calls as strings. */
