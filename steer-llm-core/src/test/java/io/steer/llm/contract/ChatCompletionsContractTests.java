@@ -132,8 +132,10 @@ class ChatCompletionsContractTests {
 	 * SYNTHETIC, not a recording: an Azure OpenAI stream with content filters on. Its first
 	 * chunk carries only {@code prompt_filter_results}, with empty {@code choices} and
 	 * {@code ""} as id and model (the shape Azure documents for content filtering in streaming
-	 * mode); the later chunks name the model snapshot. The request names the deployment, which
-	 * has no price: the cost is found through the model the stream names.
+	 * mode); the later chunks name the model snapshot, but for the annotation chunk of the
+	 * asynchronous filter, again with {@code ""} and a choice without {@code delta}. The request
+	 * names the deployment, which has no price: the cost is found through the model the stream
+	 * names.
 	 */
 	@Test
 	void streamWithUsageWhenFirstChunkHasEmptyIdAndModelShouldTakeTheFirstNonEmptyOnesAndFindTheCost() {
@@ -145,6 +147,8 @@ class ChatCompletionsContractTests {
 				data: {"choices":[{"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}},"delta":{"content":"Sunny"},"finish_reason":null,"index":0,"logprobs":null}],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":null}
 
 				data: {"choices":[{"content_filter_results":{},"delta":{},"finish_reason":"stop","index":0,"logprobs":null}],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":null}
+
+				data: {"id":"","object":"","created":0,"model":"","choices":[{"index":0,"finish_reason":null,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}},"content_filter_offsets":{"check_offset":5,"start_offset":5,"end_offset":5}}],"usage":null}
 
 				data: {"choices":[],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":{"completion_tokens":1,"prompt_tokens":14,"total_tokens":15}}
 

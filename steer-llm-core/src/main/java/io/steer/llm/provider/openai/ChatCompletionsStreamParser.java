@@ -58,8 +58,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI, The chat
  * completion chunk object</a>
- * @see <a href="https://learn.microsoft.com/en-us/azure/ai-foundry/openai/concepts/content-filter">Azure
- * OpenAI, content filtering (prompt_filter_results)</a>
+ * @see <a href="https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/content-filter">Azure
+ * OpenAI, content filtering ({@code prompt_filter_results}, streaming annotations)</a>
  */
 final class ChatCompletionsStreamParser implements StreamParser {
 
