@@ -3,6 +3,7 @@ package io.steer.llm.client;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderHttpException;
@@ -15,6 +16,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.StreamingOptions;
@@ -269,14 +271,27 @@ class ResponsesStreamErrorTests {
 	}
 
 	@Test
-	void streamEventsWhenKnownEventHasWrongShapeShouldFailWithParseError() {
-		// SYNTHETIC FAULT, not a recording: an output_item.added whose item is a string
-		server.server()
-			.enqueue(MockResponse.chunks(firstEventsThen(4, "event: response.output_item.added\ndata: "
-					+ "{\"type\":\"response.output_item.added\",\"item\":\"oops\",\"output_index\":1,\"sequence_number\":4}\n\n")));
-		StreamErrorEvent error = lastErrorEvent(client().streamEvents(REQUEST).collectList().block());
-		assertThat(error.errorType()).isEqualTo(StreamErrorType.PARSE);
-		assertThat(error.error()).hasMessageContaining("response.output_item.added");
+	void streamWithUsageWhenKnownEventHasWrongShapeShouldSkipWhatItCannotReadAndCountIt() {
+		// SYNTHETIC, not a recording: an output_item.added whose item is a string, and an
+		// output_text.delta whose item_id is an object and whose delta is a number, spliced into
+		// the recorded stream after its first delta; neither may end the stream
+		List<byte[]> events = new ArrayList<>(recorded().events());
+		events.add(5, ("event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
+				+ "\"item\":\"oops\",\"output_index\":1}\n\n")
+			.getBytes(StandardCharsets.UTF_8));
+		events.add(6, ("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+				+ "\"item_id\":{\"x\":1},\"output_index\":1,\"delta\":7}\n\n")
+			.getBytes(StandardCharsets.UTF_8));
+		server.server().enqueue(MockResponse.chunks(events));
+		StreamingResponse response = client().streamWithUsage(REQUEST).block();
+		assertThat(response.text()).isEqualTo("`arm64` (Apple Silicon).");
+		assertThat(response.finishReason()).isEqualTo("completed");
+		assertThat(response.normalizedFinishReason()).isEqualTo(FinishReason.STOP);
+		assertThat(response.usage().totalTokens()).isEqualTo(456);
+		assertThat(response.metadata()).containsEntry("stream.unrecognized",
+				Map.of("field:response.output_item.added.item:string", 1,
+						"field:response.output_text.delta.item_id:object", 1,
+						"field:response.output_text.delta.delta:number", 1));
 	}
 
 	@Test
@@ -295,6 +310,9 @@ class ResponsesStreamErrorTests {
 		assertThat(response.text()).isEqualTo("`arm64` (Apple Silicon).");
 		assertThat(response.finishReason()).isEqualTo("completed");
 		assertThat(response.usage().totalTokens()).isEqualTo(456);
+		// counted, not fatal; keepalive is a known event
+		assertThat(response.metadata()).containsEntry("stream.unrecognized",
+				Map.of("event:response.future_thing.delta", 1));
 	}
 
 	@ParameterizedTest

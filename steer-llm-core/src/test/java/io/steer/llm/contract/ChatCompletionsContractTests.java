@@ -1,5 +1,6 @@
 package io.steer.llm.contract;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -12,6 +13,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServer;
@@ -19,6 +21,7 @@ import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
 import io.steer.llm.test.SseFixture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -123,6 +126,47 @@ class ChatCompletionsContractTests {
 		assertThat(body.get("stream_options").get("include_usage").asBoolean()).isTrue();
 		assertThat(body.get("model").asString()).isEqualTo(requestFor(fixture).model());
 		assertThat(body.get("messages").get(0).get("role").asString()).isEqualTo("user");
+	}
+
+	/**
+	 * SYNTHETIC, not a recording: an Azure OpenAI stream with content filters on. Its first
+	 * chunk carries only {@code prompt_filter_results}, with empty {@code choices} and
+	 * {@code ""} as id and model (the shape Azure documents for content filtering in streaming
+	 * mode); the later chunks name the model snapshot, but for the annotation chunk of the
+	 * asynchronous filter, again with {@code ""} and a choice without {@code delta}. The request
+	 * names the deployment, which has no price: the cost is found through the model the stream
+	 * names.
+	 */
+	@Test
+	void streamWithUsageWhenFirstChunkHasEmptyIdAndModelShouldTakeTheFirstNonEmptyOnesAndFindTheCost() {
+		String body = """
+				data: {"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}}]}
+
+				data: {"choices":[{"content_filter_results":{},"delta":{"content":"","refusal":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":null}
+
+				data: {"choices":[{"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}},"delta":{"content":"Sunny"},"finish_reason":null,"index":0,"logprobs":null}],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":null}
+
+				data: {"choices":[{"content_filter_results":{},"delta":{},"finish_reason":"stop","index":0,"logprobs":null}],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":null}
+
+				data: {"id":"","object":"","created":0,"model":"","choices":[{"index":0,"finish_reason":null,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}},"content_filter_offsets":{"check_offset":5,"start_offset":5,"end_offset":5}}],"usage":null}
+
+				data: {"choices":[],"created":1727000000,"id":"chatcmpl-AZURE1","model":"gpt-4o-2024-08-06","object":"chat.completion.chunk","system_fingerprint":"fp_b2ffeb16ee","usage":{"completion_tokens":1,"prompt_tokens":14,"total_tokens":15}}
+
+				data: [DONE]
+
+				""";
+		server.server()
+			.enqueue(MockResponse.replay(SseFixture.of("azure-content-filter", body.getBytes(StandardCharsets.UTF_8))));
+		StreamingResponse response = client(server.server())
+			.streamWithUsage(ChatRequest.of("What's the weather like in San Francisco?", "openai:my-gpt-4o-deployment"))
+			.block();
+		assertThat(response.id()).isEqualTo("chatcmpl-AZURE1");
+		assertThat(response.model()).isEqualTo("gpt-4o-2024-08-06");
+		assertThat(response.costUsd()).isNotNull().isPositive();
+		assertThat(response.text()).isEqualTo("Sunny");
+		assertThat(response.normalizedFinishReason()).isEqualTo(FinishReason.STOP);
+		assertThat(response.metadata()).containsEntry("system_fingerprint", "fp_b2ffeb16ee")
+			.doesNotContainKey("stream.unrecognized");
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.steer.llm.model.Choice;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.test.SseFixture;
@@ -34,6 +35,45 @@ final class FixtureExpectations {
 		return (value == null || value.isNull()) ? null : value.asString();
 	}
 
+	/**
+	 * The normalised finish reason of each recorded OpenAI and xAI stream, written out by hand
+	 * from the recording's {@code finish_reason} (Chat Completions) or status and output items
+	 * (Responses API), so that a new recording must be added here.
+	 */
+	static FinishReason normalizedFinishReason(SseFixture fixture) {
+		return switch (fixture.provider() + "/" + fixture.name()) {
+			case "openai/chat-text-usage", "openai/chat-text-usage-details-gpt-4.1-nano", "openai/chat-json-schema",
+					"openai/chat-json-object", "openai/chat-refusal", "openai/chat-n3-choices", "openai/chat-logprobs",
+					"xai/chat-reasoning-text" -> FinishReason.STOP;
+			case "openai/chat-finish-length" -> FinishReason.LENGTH;
+			case "openai/chat-tool-call-strict", "openai/chat-tool-call-nonstrict", "openai/chat-parallel-tool-calls",
+					"xai/chat-reasoning-tool-call" -> FinishReason.TOOL_CALLS;
+			case "openai/responses-text", "openai/responses-text-with-reasoning-item",
+					"openai/responses-text-after-function-output", "openai/responses-structured-output",
+					"xai/responses-reasoning-summary-text" -> FinishReason.STOP;
+			case "openai/responses-function-call", "openai/responses-reasoning-summary-function-call" ->
+				FinishReason.TOOL_CALLS;
+			case "openai/responses-error-insufficient-quota" -> FinishReason.ERROR;
+			default -> throw new AssertionError("no normalised finish reason written down for " + fixture);
+		};
+	}
+
+	/**
+	 * Asserts what every recorded stream holds: its normalised finish reason (on the response
+	 * and on each choice), no provider-run tool call, no citation, and nothing the parser did
+	 * not understand.
+	 */
+	static void assertNormalized(SseFixture fixture, StreamingResponse response) {
+		String what = fixture.toString();
+		FinishReason expected = normalizedFinishReason(fixture);
+		assertThat(response.normalizedFinishReason()).as(what + " normalized finish reason").isEqualTo(expected);
+		assertThat(response.choices()).as(what + " normalized finish reason of each choice")
+			.allSatisfy((choice) -> assertThat(choice.normalizedFinishReason()).isEqualTo(expected));
+		assertThat(response.serverToolCalls()).as(what + " server tool calls").isEmpty();
+		assertThat(response.citations()).as(what + " citations").isEmpty();
+		assertThat(response.metadata()).as(what + " unrecognized parts").doesNotContainKey("stream.unrecognized");
+	}
+
 	/** Asserts a Chat Completions response (OpenAI or xAI) equals the expected values. */
 	static void assertChatCompletions(SseFixture fixture, StreamingResponse response) {
 		JsonNode expected = expected(fixture);
@@ -60,6 +100,7 @@ final class FixtureExpectations {
 		else {
 			assertThat(response.choices()).as(what + " choices").hasSize(1);
 		}
+		assertNormalized(fixture, response);
 	}
 
 	static void assertUsage(String what, JsonNode expectedUsage, StreamingResponse response) {

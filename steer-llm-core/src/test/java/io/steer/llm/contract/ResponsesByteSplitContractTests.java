@@ -1,5 +1,6 @@
 package io.steer.llm.contract;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -7,6 +8,7 @@ import java.util.stream.Stream;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
+import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +64,18 @@ class ResponsesByteSplitContractTests {
 			assertThat(response.metadata()).containsEntry("sequence_number",
 					ResponsesContractTests.lastSequenceNumber(fixture));
 		}
+	}
+
+	@ParameterizedTest(name = "line end {0}")
+	@ValueSource(strings = { "\n", "\r\n", "\r" })
+	void streamWithUsageWhenProviderRunToolStreamSplitAtManyPointsShouldYieldTheSameValues(String lineEnd) {
+		byte[] body = ByteSplitContractTests.withLineEnds(
+				ResponsesContractTests.WEB_SEARCH_STREAM.getBytes(StandardCharsets.UTF_8), lineEnd);
+		server.server()
+			.enqueue(MockResponse.chunks(ByteSplitContractTests.split(body, ByteSplitContractTests.splitPoints(body, 7))));
+		ResponsesContractTests.assertWebSearch(ResponsesContractTests.client(server.server())
+			.streamWithUsage(ChatRequest.of("What's the weather like in New York City?", "gpt-5-2025-08-07"))
+			.block());
 	}
 
 }

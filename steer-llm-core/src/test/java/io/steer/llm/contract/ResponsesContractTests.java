@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.event.StreamCompleteEvent;
+import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamErrorType;
@@ -17,7 +18,10 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.Citation;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.ProviderApi;
+import io.steer.llm.model.ServerToolCall;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.provider.ProviderSettings;
@@ -26,6 +30,7 @@ import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
 import io.steer.llm.test.SseFixture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -128,6 +133,7 @@ class ResponsesContractTests {
 		}
 		assertThat(response.choices()).as(what + " choices").hasSize(1);
 		assertResponsesUsage(what, expected.get("usage"), response);
+		FixtureExpectations.assertNormalized(fixture, response);
 	}
 
 	static void assertResponsesUsage(String what, JsonNode expectedUsage, StreamingResponse response) {
@@ -189,6 +195,8 @@ class ResponsesContractTests {
 		assertNoProviderUsage(fixture.toString(), partial);
 		// the error event (sequence number 2) ended the stream: response.failed (3) was not read
 		assertThat(partial.finishReason()).isNull();
+		assertThat(partial.normalizedFinishReason()).isEqualTo(FixtureExpectations.normalizedFinishReason(fixture))
+			.isEqualTo(FinishReason.ERROR);
 		assertThat(partial.metadata()).containsEntry("sequence_number", 2L).doesNotContainKey("status");
 	}
 
@@ -334,6 +342,102 @@ class ResponsesContractTests {
 				assertThat(ex.getProviderErrorCode()).isEqualTo("insufficient_quota");
 				assertThat(ex.getPartialResponse().id()).isEqualTo(FixtureExpectations.expected(fixture).get("id").asString());
 			});
+	}
+
+	/**
+	 * SYNTHETIC, not a recording: a Responses API stream with a provider-run web search, then
+	 * a function call for the caller and an answer with a {@code url_citation}, written after
+	 * the documented shapes of the {@code web_search_call} item, its progress events and
+	 * {@code response.output_text.annotation.added} (OpenAI Responses streaming reference). The
+	 * citation comes in the annotation event and again in the done events.
+	 */
+	static final String WEB_SEARCH_STREAM = """
+			event: response.created
+			data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_ws1","object":"response","status":"in_progress","model":"gpt-5-2025-08-07","output":[],"usage":null}}
+
+			event: response.output_item.added
+			data: {"type":"response.output_item.added","sequence_number":1,"output_index":0,"item":{"id":"ws_1","type":"web_search_call","status":"in_progress"}}
+
+			event: response.web_search_call.in_progress
+			data: {"type":"response.web_search_call.in_progress","sequence_number":2,"output_index":0,"item_id":"ws_1"}
+
+			event: response.web_search_call.searching
+			data: {"type":"response.web_search_call.searching","sequence_number":3,"output_index":0,"item_id":"ws_1"}
+
+			event: response.web_search_call.completed
+			data: {"type":"response.web_search_call.completed","sequence_number":4,"output_index":0,"item_id":"ws_1"}
+
+			event: response.output_item.done
+			data: {"type":"response.output_item.done","sequence_number":5,"output_index":0,"item":{"id":"ws_1","type":"web_search_call","status":"completed","action":{"type":"search","query":"weather New York City"}}}
+
+			event: response.output_item.added
+			data: {"type":"response.output_item.added","sequence_number":6,"output_index":1,"item":{"id":"msg_1","type":"message","status":"in_progress","role":"assistant","content":[]}}
+
+			event: response.content_part.added
+			data: {"type":"response.content_part.added","sequence_number":7,"item_id":"msg_1","output_index":1,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}}
+
+			event: response.output_text.delta
+			data: {"type":"response.output_text.delta","sequence_number":8,"item_id":"msg_1","output_index":1,"content_index":0,"delta":"Sunny, 21 °C."}
+
+			event: response.output_text.annotation.added
+			data: {"type":"response.output_text.annotation.added","sequence_number":9,"item_id":"msg_1","output_index":1,"content_index":0,"annotation_index":0,"annotation":{"type":"url_citation","start_index":0,"end_index":13,"url":"https://weather.example/nyc","title":"NYC weather"}}
+
+			event: response.output_text.done
+			data: {"type":"response.output_text.done","sequence_number":10,"item_id":"msg_1","output_index":1,"content_index":0,"text":"Sunny, 21 °C."}
+
+			event: response.content_part.done
+			data: {"type":"response.content_part.done","sequence_number":11,"item_id":"msg_1","output_index":1,"content_index":0,"part":{"type":"output_text","text":"Sunny, 21 °C.","annotations":[{"type":"url_citation","start_index":0,"end_index":13,"url":"https://weather.example/nyc","title":"NYC weather"}]}}
+
+			event: response.output_item.done
+			data: {"type":"response.output_item.done","sequence_number":12,"output_index":1,"item":{"id":"msg_1","type":"message","status":"completed","role":"assistant","content":[{"type":"output_text","text":"Sunny, 21 °C.","annotations":[{"type":"url_citation","start_index":0,"end_index":13,"url":"https://weather.example/nyc","title":"NYC weather"}]}]}}
+
+			event: response.completed
+			data: {"type":"response.completed","sequence_number":13,"response":{"id":"resp_ws1","object":"response","status":"completed","model":"gpt-5-2025-08-07","usage":{"input_tokens":120,"input_tokens_details":{"cached_tokens":0},"output_tokens":30,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":150}}}
+
+			""";
+
+	/** Asserts what {@link #WEB_SEARCH_STREAM} yields. */
+	static void assertWebSearch(StreamingResponse response) {
+		assertThat(response.text()).isEqualTo("Sunny, 21 °C.");
+		assertThat(response.toolCalls()).isEmpty();
+		assertThat(response.serverToolCalls()).singleElement().satisfies((call) -> {
+			assertThat(call).extracting(ServerToolCall::index, ServerToolCall::id, ServerToolCall::name,
+					ServerToolCall::input, ServerToolCall::resultType)
+				.containsExactly(0, "ws_1", "web_search_call", "{\"type\":\"search\",\"query\":\"weather New York City\"}",
+						"completed");
+			assertThat(call.result().get("action").get("query").asString()).isEqualTo("weather New York City");
+		});
+		assertThat(response.citations()).singleElement()
+			.extracting(Citation::type, Citation::url, Citation::title, Citation::startIndex, Citation::endIndex)
+			.containsExactly("url_citation", "https://weather.example/nyc", "NYC weather", 0, 13);
+		assertThat(response.finishReason()).isEqualTo("completed");
+		assertThat(response.normalizedFinishReason()).isEqualTo(FinishReason.STOP);
+		assertThat(response.usage().totalTokens()).isEqualTo(150);
+		assertThat(response.costUsd()).isNotNull().isPositive();
+		assertThat(response.metadata()).doesNotContainKey("stream.unrecognized");
+	}
+
+	@Test
+	void streamEventsWhenProviderRunsAToolShouldReportItAsProviderExecutedAndNotAsAToolCall() {
+		server.server()
+			.enqueue(MockResponse.replay(SseFixture.of("web-search", WEB_SEARCH_STREAM.getBytes(StandardCharsets.UTF_8))));
+		List<StreamEvent> events = client(server.server())
+			.streamEvents(ChatRequest.of("What's the weather like in New York City?", "gpt-5-2025-08-07"))
+			.collectList()
+			.block();
+		assertThat(events).last().isInstanceOf(StreamCompleteEvent.class);
+		List<StreamDeltaEvent> toolDeltas = events.stream()
+			.filter(StreamDeltaEvent.class::isInstance)
+			.map(StreamDeltaEvent.class::cast)
+			.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
+			.toList();
+		assertThat(toolDeltas).isNotEmpty().allSatisfy((delta) -> {
+			assertThat(delta.toolCall().providerExecuted()).isTrue();
+			assertThat(delta.toolCall().index()).isZero();
+		});
+		assertThat(toolDeltas.get(0).toolCall().id()).isEqualTo("ws_1");
+		assertThat(toolDeltas.get(0).toolCall().name()).isEqualTo("web_search_call");
+		assertWebSearch(((StreamCompleteEvent) events.get(events.size() - 1)).response());
 	}
 
 }

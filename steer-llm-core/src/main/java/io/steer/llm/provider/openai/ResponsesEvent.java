@@ -5,37 +5,58 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One streaming event of the OpenAI Responses API, as the union of the fields the adapter
  * reads from any event type; every other field is skipped. The same record reads an HTTP error
  * body ({@code {"error": {…}}}).
  * <p>
- * Fields whose JSON type differs between event types ({@code delta}, {@code code}) are read as
- * {@link Object} so that an event type the adapter does not know never fails to bind.
+ * Fields whose JSON type differs between event types, or that the API keeps extending (the
+ * output item, {@code delta}, {@code arguments}, {@code code}, annotations, content parts),
+ * are bound as {@link JsonNode} so that they never fail to bind; the parser reads from them
+ * only what it uses, leniently. The other fields (strings, integers, the response object)
+ * bind straight; when one of them has another JSON type the parser conforms the event's tree
+ * to this shape and binds again (see {@link LenientJson}).
  *
  * @param type event type, e.g. {@code response.output_text.delta}
  * @param sequenceNumber position of the event in the stream, from 0; {@code null} when absent
  * @param response the response object of {@code response.created}, {@code response.in_progress},
  * {@code response.completed}, {@code response.incomplete} and {@code response.failed}
- * @param item the output item of {@code response.output_item.added} / {@code .done}
+ * @param item the output item of {@code response.output_item.added} / {@code .done}, as sent,
+ * of any type ({@code message}, {@code function_call}, {@code web_search_call}, …)
  * @param outputIndex index of the output item the event belongs to
  * @param itemId id of the output item the event belongs to
+ * @param contentIndex index of the content part the event belongs to
+ * ({@code response.output_text.annotation.added}, {@code response.content_part.done}, …)
+ * @param annotationIndex index of the annotation within its content part
+ * ({@code response.output_text.annotation.added})
  * @param delta the fragment of a {@code *.delta} event: a string for every delta the adapter
  * reads
- * @param arguments the complete arguments of {@code response.function_call_arguments.done}
+ * @param arguments the complete arguments of {@code response.function_call_arguments.done} or
+ * {@code response.mcp_call_arguments.done}: a JSON text, or an object
+ * @param input the complete input of {@code response.custom_tool_call_input.done}
+ * @param annotation the annotation of {@code response.output_text.annotation.added}
+ * ({@code url_citation}, {@code file_citation}, …)
+ * @param annotations the annotations of {@code response.output_text.done}
+ * @param part the content part of {@code response.content_part.added} / {@code .done}
  * @param error the error object of an {@code error} event as recorded from OpenAI
  * ({@code {"type","code","message","param"}}), or of an HTTP error body
- * @param code the error code of an {@code error} event in the flat documented form
+ * @param code the error code of an {@code error} event in the flat documented form, or the
+ * complete code of {@code response.code_interpreter_call_code.done}
  * @param message the error message of an {@code error} event in the flat documented form
  * @see <a href="https://platform.openai.com/docs/api-reference/responses-streaming">OpenAI,
  * Responses streaming events</a>
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record ResponsesEvent(@Nullable String type, @JsonProperty("sequence_number") @Nullable Long sequenceNumber,
-		@Nullable Response response, @Nullable Item item, @JsonProperty("output_index") @Nullable Integer outputIndex,
-		@JsonProperty("item_id") @Nullable String itemId, @Nullable Object delta, @Nullable String arguments,
-		@Nullable ErrorBody error, @Nullable Object code, @Nullable String message) {
+		@Nullable Response response, @Nullable JsonNode item,
+		@JsonProperty("output_index") @Nullable Integer outputIndex, @JsonProperty("item_id") @Nullable String itemId,
+		@JsonProperty("content_index") @Nullable Integer contentIndex,
+		@JsonProperty("annotation_index") @Nullable Integer annotationIndex, @Nullable JsonNode delta,
+		@Nullable JsonNode arguments, @Nullable JsonNode input, @Nullable JsonNode annotation,
+		@Nullable JsonNode annotations, @Nullable JsonNode part, @Nullable ErrorBody error, @Nullable JsonNode code,
+		@Nullable String message) {
 
 	/**
 	 * The response object, with only the fields the adapter reads.
@@ -53,22 +74,6 @@ record ResponsesEvent(@Nullable String type, @JsonProperty("sequence_number") @N
 			@Nullable Map<String, Object> usage, @Nullable ErrorBody error,
 			@JsonProperty("incomplete_details") @Nullable IncompleteDetails incompleteDetails,
 			@JsonProperty("service_tier") @Nullable String serviceTier) {
-
-	}
-
-	/**
-	 * An output item, with only the fields the adapter reads.
-	 *
-	 * @param id item id ({@code fc_…}, {@code msg_…}, {@code rs_…})
-	 * @param type item type: {@code function_call}, {@code message}, {@code reasoning}, …
-	 * @param callId for a function call, the id that its output must answer ({@code call_…})
-	 * @param name for a function call, the function name
-	 * @param arguments for a function call, the arguments streamed so far (empty when added,
-	 * complete when done)
-	 */
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Item(@Nullable String id, @Nullable String type, @JsonProperty("call_id") @Nullable String callId,
-			@Nullable String name, @Nullable String arguments) {
 
 	}
 
