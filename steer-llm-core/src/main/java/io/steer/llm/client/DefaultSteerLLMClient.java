@@ -74,6 +74,11 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		this.retryManager = retryManager;
 	}
 
+	/**
+	 * A new builder of this client, with no provider yet; {@link SteerLLMClient#builder()}
+	 * delegates here.
+	 * @return the builder, whose {@code build()} returns a {@code DefaultSteerLLMClient}
+	 */
 	public static SteerLLMClient.Builder builder() {
 		return new Builder();
 	}

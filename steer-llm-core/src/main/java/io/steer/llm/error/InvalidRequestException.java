@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class InvalidRequestException extends SteerLLMException {
 
+	/** Request field at fault, e.g. {@code model} or {@code api}; never {@code null}. */
 	private final String field;
 
 	/**

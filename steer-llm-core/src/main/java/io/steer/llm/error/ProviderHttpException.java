@@ -11,10 +11,28 @@ import org.jspecify.annotations.Nullable;
  */
 public class ProviderHttpException extends ProviderErrorException {
 
+	/** HTTP status of the response, e.g. {@code 429}. */
 	private final int statusCode;
 
+	/** Provider's request id from the response headers; {@code null} when there was none. */
 	private final @Nullable String requestId;
 
+	/**
+	 * Creates the exception. The message reads
+	 * {@code "<provider> returned HTTP <status> (<type>): <message>"}, leaving out the parts that
+	 * are {@code null}; it is {@linkplain #isRetryable() retryable} when
+	 * {@link #isRetryableStatus(int)} says so.
+	 * @param provider provider name
+	 * @param statusCode HTTP status of the response, e.g. {@code 401} or {@code 529}
+	 * @param providerErrorType error type from the response body, or {@code null} when it had
+	 * none
+	 * @param providerErrorCode error code from the response body, or {@code null} when it had
+	 * none
+	 * @param providerMessage error message from the response body (or the body itself when it
+	 * is not the provider's error JSON) with any API key already removed; {@code null} when the
+	 * body was empty
+	 * @param requestId the provider's request id from the response headers, or {@code null}
+	 */
 	public ProviderHttpException(String provider, int statusCode, @Nullable String providerErrorType,
 			@Nullable String providerErrorCode, @Nullable String providerMessage, @Nullable String requestId) {
 		super(message(provider, statusCode, providerErrorType, providerMessage), StreamErrorType.HTTP,

@@ -12,14 +12,26 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class SteerLLMException extends RuntimeException {
 
+	/** Kind of failure, never {@code null}. */
 	private final StreamErrorType errorType;
 
+	/** Whether sending the same request again may succeed. */
 	private final boolean retryable;
 
+	/** Provider that failed; {@code null} when the failure happened before one was chosen. */
 	private final @Nullable String provider;
 
+	/** What the stream produced before it failed; set once, by {@link #attachPartialResponse}. */
 	private volatile @Nullable StreamingResponse partialResponse;
 
+	/**
+	 * Creates the exception, without a partial response yet.
+	 * @param message what failed; never an API key or a request body
+	 * @param errorType kind of failure
+	 * @param retryable whether sending the same request again may succeed
+	 * @param provider provider that failed, or {@code null} when none was chosen yet
+	 * @param cause the underlying failure, or {@code null}
+	 */
 	protected SteerLLMException(String message, StreamErrorType errorType, boolean retryable,
 			@Nullable String provider, @Nullable Throwable cause) {
 		super(message, cause);

@@ -14,6 +14,13 @@ import org.jspecify.annotations.Nullable;
  */
 public class StreamInterruptedException extends SteerLLMException {
 
+	/**
+	 * Creates the exception, always {@linkplain #isRetryable() retryable}.
+	 * @param provider provider name, or {@code null} when none was chosen yet
+	 * @param message how the stream ended, e.g. that the connection closed before the
+	 * end-of-stream marker
+	 * @param cause the underlying failure, or {@code null} when the body simply ended early
+	 */
 	public StreamInterruptedException(@Nullable String provider, String message, @Nullable Throwable cause) {
 		super(message, StreamErrorType.INTERRUPTED, true, provider, cause);
 	}

@@ -10,6 +10,13 @@ import org.jspecify.annotations.Nullable;
  */
 public class StreamParseException extends SteerLLMException {
 
+	/**
+	 * Creates the exception, never {@linkplain #isRetryable() retryable}.
+	 * @param provider provider name, or {@code null} when the failure is not tied to one (the
+	 * SSE decoder)
+	 * @param message what could not be read
+	 * @param cause the underlying failure (e.g. a Jackson exception), or {@code null}
+	 */
 	public StreamParseException(@Nullable String provider, String message, @Nullable Throwable cause) {
 		super(message, StreamErrorType.PARSE, false, provider, cause);
 	}

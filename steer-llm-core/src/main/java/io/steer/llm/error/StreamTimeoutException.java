@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  */
 public class StreamTimeoutException extends SteerLLMException {
 
+	/** Which limit fired, never {@code null}. */
 	private final Limit limit;
 
+	/** Configured value of the limit that fired, never {@code null}. */
 	private final Duration timeout;
 
 	/**

@@ -19,6 +19,17 @@ import org.jspecify.annotations.Nullable;
 public record StreamStartEvent(String streamId, String provider, String model, @Nullable String requestId,
 		Instant timestamp, Map<String, Object> metadata) implements StreamEvent {
 
+	/**
+	 * Creates the event; the metadata is copied.
+	 * @param streamId id this client gave the stream
+	 * @param provider provider name
+	 * @param model model asked for
+	 * @param requestId the provider's request id from its response headers, or {@code null}
+	 * @param timestamp when the response headers arrived
+	 * @param metadata extras: {@code http.status}, and the request's own metadata
+	 * @throws NullPointerException if {@code metadata} is {@code null} or holds a {@code null}
+	 * key or value
+	 */
 	public StreamStartEvent {
 		metadata = Map.copyOf(metadata);
 	}

@@ -26,6 +26,17 @@ public record Choice(int index, String text, @Nullable String refusal, String re
 
 	/**
 	 * Creates a choice, copying the lists.
+	 * @param index choice index, from 0
+	 * @param text concatenated text deltas, empty when none
+	 * @param refusal concatenated refusal deltas, or {@code null} when the model did not refuse
+	 * @param reasoning concatenated reasoning deltas, empty when none
+	 * @param finishReason the provider's finish reason, or {@code null} when there was none
+	 * @param normalizedFinishReason the finish reason mapped across providers, or {@code null}
+	 * when there was none
+	 * @param toolCalls tool calls the caller must run, by index
+	 * @param serverToolCalls tools the provider ran itself, by index
+	 * @param citations sources the model cited, in arrival order
+	 * @throws NullPointerException if a list is {@code null} or holds a {@code null} element
 	 */
 	public Choice {
 		toolCalls = List.copyOf(toolCalls);

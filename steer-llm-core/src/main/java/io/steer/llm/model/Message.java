@@ -21,6 +21,19 @@ import org.jspecify.annotations.Nullable;
 public record Message(Role role, @Nullable String content, @Nullable String name, @Nullable String toolCallId,
 		List<ToolCall> toolCalls, boolean cacheBreakpoint) {
 
+	/**
+	 * Creates a message, checking that it is complete; the tool calls are copied.
+	 * @param role author of the message
+	 * @param content text content, or {@code null} when the message carries tool calls
+	 * @param name participant name, or {@code null}
+	 * @param toolCallId id of the tool call answered, required for a {@link Role#TOOL} message
+	 * @param toolCalls tool calls the model made, empty for none
+	 * @param cacheBreakpoint whether the message is a prompt-cache breakpoint
+	 * @throws NullPointerException if {@code role} or {@code toolCalls} is {@code null}, or a
+	 * tool call is {@code null}
+	 * @throws IllegalArgumentException if {@code content} is {@code null} and there are no tool
+	 * calls, or a tool message has no {@code toolCallId}
+	 */
 	public Message {
 		Objects.requireNonNull(role, "role must not be null");
 		toolCalls = List.copyOf(toolCalls);
@@ -32,14 +45,32 @@ public record Message(Role role, @Nullable String content, @Nullable String name
 		}
 	}
 
+	/**
+	 * A system message: instructions that frame the conversation.
+	 * @param content the instructions
+	 * @return the message
+	 * @throws IllegalArgumentException if {@code content} is {@code null}
+	 */
 	public static Message system(String content) {
 		return new Message(Role.SYSTEM, content, null, null, List.of(), false);
 	}
 
+	/**
+	 * A user message.
+	 * @param content the user's input
+	 * @return the message
+	 * @throws IllegalArgumentException if {@code content} is {@code null}
+	 */
 	public static Message user(String content) {
 		return new Message(Role.USER, content, null, null, List.of(), false);
 	}
 
+	/**
+	 * An assistant turn of text, e.g. an earlier answer replayed in the conversation.
+	 * @param content the text the model wrote
+	 * @return the message
+	 * @throws IllegalArgumentException if {@code content} is {@code null}
+	 */
 	public static Message assistant(String content) {
 		return new Message(Role.ASSISTANT, content, null, null, List.of(), false);
 	}

@@ -15,6 +15,17 @@ import org.jspecify.annotations.Nullable;
  */
 public record ResponseFormat(Type type, @Nullable String name, @Nullable Map<String, Object> schema, boolean strict) {
 
+	/**
+	 * Creates a format; the schema is copied.
+	 * @param type kind of output format
+	 * @param name schema name, required for {@link Type#JSON_SCHEMA}, else ignored
+	 * @param schema JSON Schema, required for {@link Type#JSON_SCHEMA}, else ignored
+	 * @param strict whether the schema is strict, for {@link Type#JSON_SCHEMA}
+	 * @throws NullPointerException if {@code type} is {@code null}, or the schema holds a
+	 * {@code null} key or value
+	 * @throws IllegalArgumentException if a {@link Type#JSON_SCHEMA} format lacks its name or
+	 * schema
+	 */
 	public ResponseFormat {
 		Objects.requireNonNull(type, "type must not be null");
 		if (type == Type.JSON_SCHEMA && (name == null || schema == null)) {
@@ -23,14 +34,31 @@ public record ResponseFormat(Type type, @Nullable String name, @Nullable Map<Str
 		schema = (schema != null) ? Map.copyOf(schema) : null;
 	}
 
+	/**
+	 * Plain text output, the providers' default.
+	 * @return the format
+	 */
 	public static ResponseFormat text() {
 		return new ResponseFormat(Type.TEXT, null, null, false);
 	}
 
+	/**
+	 * Any JSON object ({@code json_object}); the messages should still ask for JSON.
+	 * @return the format
+	 */
 	public static ResponseFormat jsonObject() {
 		return new ResponseFormat(Type.JSON_OBJECT, null, null, false);
 	}
 
+	/**
+	 * JSON that follows a schema ({@code json_schema}).
+	 * @param name schema name, e.g. {@code weather}
+	 * @param schema the JSON Schema, as nested maps and lists; copied
+	 * @param strict whether the provider must follow the schema exactly
+	 * @return the format
+	 * @throws IllegalArgumentException if {@code name} or {@code schema} is {@code null}
+	 * @throws NullPointerException if the schema holds a {@code null} key or value
+	 */
 	public static ResponseFormat jsonSchema(String name, Map<String, Object> schema, boolean strict) {
 		return new ResponseFormat(Type.JSON_SCHEMA, name, schema, strict);
 	}
@@ -46,7 +74,14 @@ public record ResponseFormat(Type type, @Nullable String name, @Nullable Map<Str
 	/** Kind of output format. */
 	public enum Type {
 
-		TEXT("text"), JSON_OBJECT("json_object"), JSON_SCHEMA("json_schema");
+		/** Plain text ({@code text}). */
+		TEXT("text"),
+
+		/** Any JSON object ({@code json_object}). */
+		JSON_OBJECT("json_object"),
+
+		/** JSON that follows the format's schema ({@code json_schema}). */
+		JSON_SCHEMA("json_schema");
 
 		private final String wireName;
 
@@ -54,6 +89,10 @@ public record ResponseFormat(Type type, @Nullable String name, @Nullable Map<Str
 			this.wireName = wireName;
 		}
 
+		/**
+		 * Name of the type in the provider's request body.
+		 * @return {@code text}, {@code json_object} or {@code json_schema}
+		 */
 		public String wireName() {
 			return this.wireName;
 		}

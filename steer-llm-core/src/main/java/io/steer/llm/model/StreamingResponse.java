@@ -49,6 +49,28 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 
 	/**
 	 * Creates a response, copying the lists and the metadata.
+	 * @param id provider response id, or {@code null} when none arrived
+	 * @param provider provider name
+	 * @param model model that answered, as the provider named it
+	 * @param text concatenated text deltas of choice 0
+	 * @param refusal concatenated refusal deltas of choice 0, or {@code null} when the model did
+	 * not refuse
+	 * @param reasoning concatenated reasoning deltas of choice 0, empty when none
+	 * @param finishReason the provider's finish reason of choice 0, or {@code null}
+	 * @param normalizedFinishReason the finish reason of choice 0 mapped across providers, or
+	 * {@code null}
+	 * @param toolCalls tool calls of choice 0 that the caller must run, by index
+	 * @param serverToolCalls tools the provider ran itself for choice 0, by index
+	 * @param citations sources choice 0 cited, in arrival order
+	 * @param choices every choice, by index
+	 * @param usage token usage, or {@code null} when there is none
+	 * @param usageEstimated whether {@code usage} is an estimate
+	 * @param costUsd cost in USD, or {@code null} when the usage or the model's price is unknown
+	 * @param json the text parsed as JSON, or {@code null}
+	 * @param metrics timing figures
+	 * @param metadata provider-specific extras
+	 * @throws NullPointerException if a list or the metadata is {@code null}, or holds a
+	 * {@code null} element, key or value
 	 */
 	public StreamingResponse {
 		toolCalls = List.copyOf(toolCalls);

@@ -14,6 +14,14 @@ import org.jspecify.annotations.Nullable;
  */
 public record ToolCall(int index, @Nullable String id, String name, String arguments) {
 
+	/**
+	 * A call at index 0, e.g. to replay a single earlier call in
+	 * {@link Message#assistant(String, java.util.List)}.
+	 * @param id provider id of the call ({@code call_…}, {@code toolu_…})
+	 * @param name function name
+	 * @param arguments the arguments, a JSON text
+	 * @return the call
+	 */
 	public static ToolCall of(String id, String name, String arguments) {
 		return new ToolCall(0, id, name, arguments);
 	}

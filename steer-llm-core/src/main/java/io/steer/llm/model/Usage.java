@@ -29,6 +29,16 @@ import java.util.Map;
 public record Usage(int promptTokens, int completionTokens, int totalTokens, int cachedPromptTokens,
 		int cacheCreationTokens, int reasoningTokens, Map<String, Object> raw) {
 
+	/**
+	 * Creates usage; the raw object is wrapped read-only, not copied.
+	 * @param promptTokens input tokens, cache reads and writes included (tokens)
+	 * @param completionTokens output tokens as the provider counts them (tokens)
+	 * @param totalTokens total as the provider reports it (tokens)
+	 * @param cachedPromptTokens prompt tokens read from the prompt cache, 0 when not reported
+	 * @param cacheCreationTokens prompt tokens written to the prompt cache, 0 when not reported
+	 * @param reasoningTokens reasoning tokens, 0 when not reported
+	 * @param raw the provider's usage object as received; {@code null} is taken as empty
+	 */
 	public Usage {
 		raw = (raw != null) ? java.util.Collections.unmodifiableMap(raw) : Map.of();
 	}

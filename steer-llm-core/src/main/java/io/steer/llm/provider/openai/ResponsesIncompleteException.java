@@ -20,6 +20,7 @@ public class ResponsesIncompleteException extends ProviderStreamException {
 	/** Provider error type of every incomplete response. */
 	public static final String ERROR_TYPE = "incomplete";
 
+	/** {@code incomplete_details.reason} as sent; {@code null} when the provider sent none. */
 	private final @Nullable String reason;
 
 	/**
