@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Level;
 
+import ch.qos.logback.classic.Level;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamParseException;
@@ -77,7 +77,7 @@ class StreamFaultTests {
 		List<StreamEvent> received;
 		try (Reliability.CapturedLog log = new Reliability.CapturedLog("io.steer.llm.client.StreamSession")) {
 			received = client().streamEvents(CHAT).collectList().block();
-			assertThat(log.messages(Level.WARNING)).singleElement()
+			assertThat(log.messages(Level.WARN)).singleElement()
 				.satisfies((line) -> assertThat(line).contains("ignored 2 SSE line(s)").contains("sse.ignored_lines"));
 		}
 		StreamCompleteEvent complete = Reliability.complete(received);
