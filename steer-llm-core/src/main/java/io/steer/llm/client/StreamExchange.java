@@ -170,8 +170,17 @@ final class StreamExchange {
 		if (!attempt.readTimeoutSet) {
 			body = body.timeout(this.options.readTimeout());
 		}
-		return body.concatMapIterable(this.session::onData, BODY_PREFETCH)
-			.concatWith(Flux.defer(() -> Flux.fromIterable(this.session.onEndOfBody())));
+		// a body that breaks fails the attempt only once the buffers read before the break are
+		// parsed: one of them may hold the end marker, which completes the stream
+		return body.onErrorResume((ex) -> {
+			attempt.bodyError = ex;
+			return Mono.empty();
+		})
+			.concatMapIterable(this.session::onData, BODY_PREFETCH)
+			.concatWith(Flux.defer(() -> {
+				Throwable broken = attempt.bodyError;
+				return (broken != null) ? Flux.error(broken) : Flux.fromIterable(this.session.onEndOfBody());
+			}));
 	}
 
 	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
@@ -345,6 +354,9 @@ final class StreamExchange {
 		private volatile boolean readTimeoutSet;
 
 		private volatile HttpHeaders headers = HttpHeaders.EMPTY;
+
+		/** Why the body broke, once it did. */
+		private volatile @Nullable Throwable bodyError;
 
 		/**
 		 * The connector is about to write the request, so the connection is ready: sets the

@@ -181,6 +181,15 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** Whether the current event repeats one received before the resume (and is skipped). */
 	private boolean replayed;
 
+	/**
+	 * Whether the parser read the provider's end-of-stream marker in the current attempt: the
+	 * stream completes once the buffer that held it is read, whatever the body does next.
+	 */
+	private boolean ended;
+
+	/** SSE events that followed the end marker in the buffers read, ignored. */
+	private int eventsAfterEnd;
+
 	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request,
 			StreamingOptions options, ObjectMapper mapper, CostCalculator costCalculator) {
 		this.costCalculator = costCalculator;
@@ -215,6 +224,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.attempts++;
 		this.attemptStarted = false;
 		this.failure = null;
+		this.ended = false;
 		if (this.attempts == 1) {
 			return;
 		}
@@ -302,13 +312,17 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * Reads one buffer of the body and releases it.
-	 * @return the events it completed, ending with {@link #ATTEMPT_FAILED} when the attempt
-	 * failed
+	 * Reads one buffer of the body and releases it. When the buffer holds the provider's end
+	 * marker, the stream completes with it: the complete event is the last of the returned
+	 * events, and the rest of the buffer is read only to count the SSE events that followed
+	 * the marker ({@code stream.events_after_end} in the response metadata); a failure there
+	 * (such as an oversized event) is ignored too.
+	 * @return the events it completed, ending with the complete event when the stream ended,
+	 * or with {@link #ATTEMPT_FAILED} when the attempt failed
 	 */
 	synchronized List<StreamEvent> onData(DataBuffer buffer) {
 		try {
-			if (this.terminated || this.failure != null || this.parser.isComplete()) {
+			if (this.terminated || this.failure != null) {
 				return List.of();
 			}
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
@@ -319,17 +333,27 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			}
 		}
 		catch (RuntimeException ex) {
-			failAttempt(ex);
+			if (!this.ended) {
+				failAttempt(ex);
+			}
+			// else: bytes after the end marker, ignored
 		}
 		finally {
 			DataBufferUtils.release(buffer);
+		}
+		if (this.ended && !this.terminated && this.failure == null) {
+			this.out.add(complete());
 		}
 		return drain();
 	}
 
 	@Override
 	public void accept(SseEvent event) {
-		if (this.terminated || this.failure != null || this.parser.isComplete()) {
+		if (this.terminated || this.failure != null) {
+			return;
+		}
+		if (this.ended) {
+			this.eventsAfterEnd++;
 			return;
 		}
 		String id = event.id();
@@ -337,6 +361,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			this.lastEventId = id;
 		}
 		this.parser.onEvent(event);
+		if (this.parser.isComplete()) {
+			this.ended = true;
+		}
 	}
 
 	/**
@@ -821,7 +848,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 				: assembled.get(0);
 		Map<String, Object> meta = this.metadata;
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
-		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || !this.unrecognized.isEmpty()) {
+		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || !this.unrecognized.isEmpty()
+				|| this.eventsAfterEnd > 0) {
 			meta = new LinkedHashMap<>(this.metadata);
 			if (this.sequenceNumber >= 0) {
 				meta.put("sequence_number", this.sequenceNumber);
@@ -834,6 +862,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			}
 			if (!this.unrecognized.isEmpty()) {
 				meta.put("stream.unrecognized", Map.copyOf(this.unrecognized));
+			}
+			if (this.eventsAfterEnd > 0) {
+				meta.put("stream.events_after_end", this.eventsAfterEnd);
 			}
 		}
 		String model = (this.responseModel != null) ? this.responseModel : this.model;
