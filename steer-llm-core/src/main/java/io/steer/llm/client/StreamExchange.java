@@ -25,8 +25,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
-import reactor.netty.http.client.HttpClientRequest;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -44,10 +45,18 @@ import org.springframework.web.reactive.function.client.WebClient;
  * is ready to write the request (name resolution, pool acquisition, TCP connect, TLS). It
  * works with any connector; a connector's own connect timeout (Reactor Netty's
  * {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when shorter.</li>
- * <li>{@code read-timeout}: Reactor Netty's per-request {@code responseTimeout}, the longest
- * gap between two network reads from the request's end, so that no timer is made per event.
- * With a connector other than Reactor Netty's, a timeout on the body's buffers stands in for
- * it, and the wait for the response headers is bounded by the total timeout only.</li>
+ * <li>{@code read-timeout}: the longest gap between two signs of progress of an attempt: the
+ * request about to be sent, the response headers, each complete SSE event. Bytes that
+ * complete no event do not count, so a server trickling bytes cannot hold a stream until the
+ * total timeout, and the wait for the headers is bounded by the same limit. One
+ * {@link IdleWatchdog} per attempt (a field holding the time of the last activity and a
+ * single timer that re-arms itself for the remainder, never a timer per event) on
+ * {@code Schedulers.parallel()}, so virtual time applies in tests. It works with any
+ * connector, and replaces both Reactor Netty's per-request {@code responseTimeout}, which
+ * counted network reads, and the timeout on body buffers used with other connectors. A
+ * {@code responseTimeout} or {@code ReadTimeoutHandler} configured on your own Reactor Netty
+ * {@code HttpClient} still applies; it ends the attempt with the same read timeout
+ * failure.</li>
  * <li>{@code total-timeout}: one timer per stream, retries and their waits included.</li>
  * </ul>
  * <p>
@@ -130,7 +139,8 @@ final class StreamExchange {
 	}
 
 	private Flux<StreamEvent> attempt(int number, @Nullable Continuation continuation) {
-		this.session.beginAttempt(continuation);
+		Attempt attempt = new Attempt();
+		this.session.beginAttempt(continuation, attempt.watchdog::touch);
 		this.attempts = number;
 		RetryState state = this.retryState;
 		if (state != null) {
@@ -138,7 +148,6 @@ final class StreamExchange {
 		}
 		ProviderRequest http = (continuation != null) ? continuation.request()
 				: this.adapter.createRequest(this.request, this.model, this.options);
-		Attempt attempt = new Attempt();
 		WebClient.RequestBodySpec spec = this.webClient.method(http.method())
 			.uri(http.uri())
 			.headers((headers) -> http.headers().forEach(headers::set))
@@ -151,6 +160,8 @@ final class StreamExchange {
 				return Mono.empty();
 			})
 			.takeUntilOther(connectTimer(attempt))
+			.takeUntilOther(attempt.readTimedOut.asMono())
+			.doFinally((signal) -> attempt.watchdog.stop())
 			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
 	}
 
@@ -158,6 +169,7 @@ final class StreamExchange {
 		int status = response.statusCode().value();
 		HttpHeaders headers = response.headers().asHttpHeaders();
 		String requestId = this.adapter.requestId(headers);
+		attempt.watchdog.touch();
 		if (!response.statusCode().is2xxSuccessful()) {
 			attempt.headers = headers;
 			return response.bodyToMono(String.class).defaultIfEmpty("").flatMapMany((body) -> {
@@ -167,9 +179,6 @@ final class StreamExchange {
 		}
 		this.session.start(requestId, status);
 		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
-		if (!attempt.readTimeoutSet) {
-			body = body.timeout(this.options.readTimeout());
-		}
 		// a body that breaks fails the attempt only once the buffers read before the break are
 		// parsed: one of them may hold the end marker, which completes the stream
 		return body.onErrorResume((ex) -> {
@@ -207,9 +216,14 @@ final class StreamExchange {
 	}
 
 	private Flux<StreamEvent> afterAttempt(int number, Attempt attempt) {
+		attempt.watchdog.stop();
 		if (attempt.connectTimedOut) {
 			this.session.recordFailure(new StreamTimeoutException(this.adapter.name(),
 					StreamTimeoutException.Limit.CONNECT, this.options.connectionTimeout(), null));
+		}
+		if (attempt.idle) {
+			this.session.recordFailure(new StreamTimeoutException(this.adapter.name(),
+					StreamTimeoutException.Limit.READ, this.options.readTimeout(), null));
 		}
 		SteerLLMException failure = this.session.failure();
 		if (failure == null) {
@@ -343,15 +357,25 @@ final class StreamExchange {
 	}
 
 	/**
-	 * What one attempt learnt about its connection.
+	 * What one attempt learnt about its connection, and its read timeout.
 	 */
 	private final class Attempt {
+
+		/**
+		 * The read timeout: started when the request is about to be sent, touched by the
+		 * response headers and by each complete SSE event.
+		 */
+		private final IdleWatchdog watchdog = new IdleWatchdog(Schedulers.parallel(),
+				StreamExchange.this.options.readTimeout(), this::onIdle);
+
+		/** Emits when the watchdog fired, which ends the attempt. */
+		private final Sinks.One<Boolean> readTimedOut = Sinks.one();
+
+		private volatile boolean idle;
 
 		private volatile boolean connected;
 
 		private volatile boolean connectTimedOut;
-
-		private volatile boolean readTimeoutSet;
 
 		private volatile HttpHeaders headers = HttpHeaders.EMPTY;
 
@@ -359,16 +383,18 @@ final class StreamExchange {
 		private volatile @Nullable Throwable bodyError;
 
 		/**
-		 * The connector is about to write the request, so the connection is ready: sets the
-		 * read timeout on Reactor Netty's request.
+		 * The connector is about to write the request, so the connection is ready: the read
+		 * timeout starts.
 		 */
 		void onRequest(ClientHttpRequest request) {
 			this.connected = true;
-			Object nativeRequest = request.getNativeRequest();
-			if (nativeRequest instanceof HttpClientRequest netty) {
-				netty.responseTimeout(StreamExchange.this.options.readTimeout());
-				this.readTimeoutSet = true;
-			}
+			this.watchdog.start();
+		}
+
+		/** The watchdog fired: the attempt ends, failed with a read timeout. */
+		private void onIdle() {
+			this.idle = true;
+			this.readTimedOut.tryEmitValue(Boolean.TRUE);
 		}
 
 	}

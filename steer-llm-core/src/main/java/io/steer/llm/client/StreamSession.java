@@ -190,6 +190,10 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** SSE events that followed the end marker in the buffers read, ignored. */
 	private int eventsAfterEnd;
 
+	/** Told of each complete SSE event of the current attempt. */
+	private Runnable onEvent = () -> {
+	};
+
 	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request,
 			StreamingOptions options, ObjectMapper mapper, CostCalculator costCalculator) {
 		this.costCalculator = costCalculator;
@@ -218,8 +222,11 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	 * continues and gets a new parser.
 	 * @param continuation how the attempt continues the stream, or {@code null} for the first
 	 * attempt and for retries
+	 * @param onEvent called for each complete SSE event of the attempt's body (before it is
+	 * parsed), as activity for the read timeout
 	 */
-	synchronized void beginAttempt(@Nullable Continuation continuation) {
+	synchronized void beginAttempt(@Nullable Continuation continuation, Runnable onEvent) {
+		this.onEvent = onEvent;
 		boolean previousStarted = this.attemptStarted;
 		this.attempts++;
 		this.attemptStarted = false;
@@ -356,6 +363,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			this.eventsAfterEnd++;
 			return;
 		}
+		this.onEvent.run();
 		String id = event.id();
 		if (id != null) {
 			this.lastEventId = id;
