@@ -1,5 +1,6 @@
 package io.steer.llm.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,8 +31,10 @@ import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -85,6 +88,9 @@ final class StreamExchange {
 	 * defaults), so that a slow subscriber pins little memory per stream.
 	 */
 	private static final int BODY_PREFETCH = 16;
+
+	/** Most bytes read of a body that is not a stream: 64 KiB. */
+	static final int MAX_TEXT_BODY = 64 * 1024;
 
 	private final WebClient webClient;
 
@@ -172,13 +178,13 @@ final class StreamExchange {
 		attempt.watchdog.touch();
 		if (!response.statusCode().is2xxSuccessful()) {
 			attempt.headers = headers;
-			return response.bodyToMono(String.class).defaultIfEmpty("").flatMapMany((body) -> {
+			return readText(response).flatMapMany((body) -> {
 				this.session.recordFailure(this.adapter.httpError(status, requestId, body));
 				return Flux.empty();
 			});
 		}
 		this.session.start(requestId, status);
-		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
+		Flux<DataBuffer> body = response.body(BodyExtractors.toDataBuffers());
 		// a body that breaks fails the attempt only once the buffers read before the break are
 		// parsed: one of them may hold the end marker, which completes the stream
 		return body.onErrorResume((ex) -> {
@@ -190,6 +196,23 @@ final class StreamExchange {
 				Throwable broken = attempt.bodyError;
 				return (broken != null) ? Flux.error(broken) : Flux.fromIterable(this.session.onEndOfBody());
 			}));
+	}
+
+	/**
+	 * Reads a body that is not a stream (an HTTP error, a page that is not an event stream)
+	 * as UTF-8 text, at most {@link #MAX_TEXT_BODY} bytes of it: the buffers straight from the
+	 * connector, not through a codec, so that no framework logger sees the text (Spring's
+	 * {@code StringDecoder} logs what it decodes at DEBUG and TRACE) before it is redacted.
+	 * Every buffer is released; the rest of a longer body is not read (the connection is then
+	 * closed).
+	 * @return the text, empty when the body is
+	 */
+	private static Mono<String> readText(ClientResponse response) {
+		BoundedBytes bytes = new BoundedBytes(MAX_TEXT_BODY);
+		return response.body(BodyExtractors.toDataBuffers())
+			.map(bytes::add)
+			.takeUntil(Boolean::booleanValue)
+			.then(Mono.fromSupplier(bytes::text));
 	}
 
 	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
@@ -395,6 +418,42 @@ final class StreamExchange {
 		private void onIdle() {
 			this.idle = true;
 			this.readTimedOut.tryEmitValue(Boolean.TRUE);
+		}
+
+	}
+
+	/**
+	 * The first bytes of a body, up to a limit, copied out of the buffers it arrives in.
+	 */
+	private static final class BoundedBytes {
+
+		private final byte[] bytes;
+
+		private int length;
+
+		BoundedBytes(int limit) {
+			this.bytes = new byte[limit];
+		}
+
+		/**
+		 * Copies what fits of a buffer, and releases it.
+		 * @return whether the limit is reached
+		 */
+		synchronized boolean add(DataBuffer buffer) {
+			try {
+				int count = Math.min(buffer.readableByteCount(), this.bytes.length - this.length);
+				buffer.read(this.bytes, this.length, count);
+				this.length += count;
+			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+			return this.length == this.bytes.length;
+		}
+
+		/** The bytes as UTF-8, malformed sequences (a character cut at the limit) replaced. */
+		synchronized String text() {
+			return new String(this.bytes, 0, this.length, StandardCharsets.UTF_8);
 		}
 
 	}
