@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.steer.llm.error.ProviderErrorException;
+import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
@@ -17,6 +19,7 @@ import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamProgress;
 import io.steer.llm.retry.RetryDelays;
 import io.steer.llm.retry.RetryState;
@@ -183,6 +186,13 @@ final class StreamExchange {
 				return Flux.empty();
 			});
 		}
+		String contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+		if (contentType != null && !isEventStream(contentType)) {
+			return readText(response).flatMapMany((body) -> {
+				this.session.recordFailure(notAnEventStream(status, contentType, requestId, body));
+				return Flux.empty();
+			});
+		}
 		this.session.start(requestId, status);
 		Flux<DataBuffer> body = response.body(BodyExtractors.toDataBuffers());
 		// a body that breaks fails the attempt only once the buffers read before the break are
@@ -213,6 +223,41 @@ final class StreamExchange {
 			.map(bytes::add)
 			.takeUntil(Boolean::booleanValue)
 			.then(Mono.fromSupplier(bytes::text));
+	}
+
+	/**
+	 * Whether a {@code Content-Type} is {@code text/event-stream}, whatever its case and
+	 * parameters (such as {@code ; charset=utf-8}).
+	 */
+	static boolean isEventStream(String contentType) {
+		int semicolon = contentType.indexOf(';');
+		String type = ((semicolon >= 0) ? contentType.substring(0, semicolon) : contentType).trim();
+		return type.equalsIgnoreCase("text/event-stream");
+	}
+
+	/**
+	 * A success status with a body that is not an event stream, such as a proxy's HTML page
+	 * or a JSON error: not retried, as the same request likely gets the same answer. The
+	 * adapter reads the body like an HTTP error body (provider error type, code and message
+	 * when it is the provider's JSON error, else the redacted text), which becomes the excerpt
+	 * the message ends with.
+	 */
+	private ProviderHttpException notAnEventStream(int status, String contentType, @Nullable String requestId,
+			String body) {
+		SteerLLMException parsed = this.adapter.httpError(status, requestId, body);
+		String type = null;
+		String code = null;
+		String excerpt = null;
+		if (parsed instanceof ProviderErrorException error) {
+			type = error.getProviderErrorType();
+			code = error.getProviderErrorCode();
+			excerpt = error.getProviderMessage();
+		}
+		String name = this.adapter.name();
+		String message = name + " answered HTTP " + status + " with Content-Type "
+				+ Secrets.redact(contentType, this.adapter.settings().apiKey()) + ", not text/event-stream"
+				+ ((excerpt != null && !excerpt.isEmpty()) ? ": " + excerpt : "");
+		return new ProviderHttpException(message, name, status, type, code, excerpt, requestId, false);
 	}
 
 	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
