@@ -172,6 +172,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** SSE lines ignored by the decoders of earlier attempts. */
 	private int ignoredLines;
 
+	/** Malformed UTF-8 sequences replaced by the decoders of earlier attempts. */
+	private int invalidUtf8;
+
 	/** Parts of the stream the parser skipped, by description; logged once at DEBUG. */
 	private final Map<String, Integer> unrecognized = new LinkedHashMap<>();
 
@@ -237,6 +240,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		}
 		this.out = new ArrayList<>();
 		this.ignoredLines += this.decoder.ignoredLines();
+		this.invalidUtf8 += this.decoder.invalidUtf8();
 		this.decoder = new SseDecoder(this.options.maxEventSize());
 		if (continuation == null) {
 			resetForRetry();
@@ -529,7 +533,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		estimateUsageIfMissing(false);
 		StreamingResponse partial = response(this.options.preservePartialResponse(), true);
 		error.attachPartialResponse(partial);
-		warnIgnoredLines();
+		warnMalformedInput();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Stream " + this.streamId + " to " + this.adapter.name() + " failed after " + this.chunkIndex
 					+ " deltas: " + error.getMessage());
@@ -556,7 +560,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.terminated = true;
 		estimateUsageIfMissing(true);
 		StreamingResponse response = response(true);
-		warnIgnoredLines();
+		warnMalformedInput();
 		if (this.options.logStreamingMetrics() && logger.isInfoEnabled()) {
 			logger.info("Stream " + this.streamId + " " + this.adapter.name() + "/" + response.model() + ": "
 					+ response.metrics());
@@ -567,14 +571,21 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * Warns, once per stream, that SSE lines with an unknown field were ignored (WHATWG rules):
-	 * a malformed {@code data:} line loses what it carried, so this must not pass silently.
+	 * a malformed {@code data:} line loses what it carried, so this must not pass silently;
+	 * and, once per stream too, that malformed UTF-8 was replaced by U+FFFD.
 	 */
-	private void warnIgnoredLines() {
+	private void warnMalformedInput() {
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
 		if (ignored > 0 && logger.isWarnEnabled()) {
 			logger.warn("Stream " + this.streamId + " from " + this.adapter.name() + ": ignored " + ignored
 					+ " SSE line(s) with an unknown field name (malformed lines); whatever they carried is missing."
 					+ " The count is in the response metadata 'sse.ignored_lines'");
+		}
+		int invalid = this.invalidUtf8 + this.decoder.invalidUtf8();
+		if (invalid > 0 && logger.isWarnEnabled()) {
+			logger.warn("Stream " + this.streamId + " from " + this.adapter.name() + ": replaced " + invalid
+					+ " malformed UTF-8 sequence(s) with U+FFFD; the text holds U+FFFD where the provider sent"
+					+ " bytes that are not UTF-8. The count is in the response metadata 'sse.invalid_utf8'");
 		}
 	}
 
@@ -856,8 +867,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 				: assembled.get(0);
 		Map<String, Object> meta = this.metadata;
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
-		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || !this.unrecognized.isEmpty()
-				|| this.eventsAfterEnd > 0) {
+		int invalid = this.invalidUtf8 + this.decoder.invalidUtf8();
+		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || invalid > 0
+				|| !this.unrecognized.isEmpty() || this.eventsAfterEnd > 0) {
 			meta = new LinkedHashMap<>(this.metadata);
 			if (this.sequenceNumber >= 0) {
 				meta.put("sequence_number", this.sequenceNumber);
@@ -867,6 +879,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			}
 			if (ignored > 0) {
 				meta.put("sse.ignored_lines", ignored);
+			}
+			if (invalid > 0) {
+				meta.put("sse.invalid_utf8", invalid);
 			}
 			if (!this.unrecognized.isEmpty()) {
 				meta.put("stream.unrecognized", Map.copyOf(this.unrecognized));
