@@ -149,7 +149,10 @@ public interface SteerLLMClient {
 	 * <p>
 	 * Failures are not signalled as errors: they arrive as a final
 	 * {@link io.steer.llm.event.StreamErrorEvent} carrying the typed exception and the partial
-	 * response, after which the flux completes. Cancelling closes the connection promptly (or
+	 * response, after which the flux completes. A stream that fails after deltas has a
+	 * {@link io.steer.llm.event.StreamUsageEvent} before its error event too, as a complete
+	 * stream has before its complete event: the provider's usage (emitted once), else the
+	 * estimate made at the failure, flagged estimated, with its confidence. Cancelling closes the connection promptly (or
 	 * stops a retry's wait) and records the usage so far in the stream's
 	 * {@link io.steer.llm.retry.RetryState}. Backpressure is honoured: at most
 	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads

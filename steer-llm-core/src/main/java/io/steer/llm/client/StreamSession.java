@@ -123,6 +123,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private boolean usageEstimated;
 
+	/** Whether a usage event carrying {@link #usage} was emitted. */
+	private boolean usageEmitted;
+
 	private int chunkIndex;
 
 	private long totalChars;
@@ -271,6 +274,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.responseModel = null;
 		this.usage = null;
 		this.usageEstimated = false;
+		this.usageEmitted = false;
 		this.segmentUsage = null;
 		this.sequenceNumber = -1;
 		this.lastEventId = null;
@@ -299,6 +303,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.segmentUsage = null;
 		this.usage = null;
 		this.usageEstimated = false;
+		this.usageEmitted = false;
 		this.segmentStart = text().length();
 	}
 
@@ -484,7 +489,10 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * Ends the stream with a failure: the held-back start event, if the last attempt got a
-	 * response, then the error event.
+	 * response; then, when the stream began (a start event was emitted), a usage event, as a
+	 * complete stream has: the provider's usage if it was not emitted yet, else, when deltas
+	 * were delivered, the estimate made now (with its confidence); none when the provider's
+	 * was emitted already or nothing was generated; then the error event.
 	 * @param error the failure
 	 * @return the events, empty when the stream had already ended
 	 */
@@ -492,14 +500,46 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		if (this.terminated) {
 			return List.of();
 		}
-		List<StreamEvent> events = new ArrayList<>(2);
+		List<StreamEvent> events = new ArrayList<>(3);
 		if (this.pendingStart != null) {
 			events.add(this.pendingStart);
 			this.pendingStart = null;
 			this.startEmitted = true;
 		}
+		if (this.startEmitted) {
+			StreamUsageEvent usage = usageAtFailure();
+			if (usage != null) {
+				events.add(usage);
+			}
+		}
 		events.add(errorEvent(error));
 		return events;
+	}
+
+	/**
+	 * The usage event of a failed stream: the usage known (the provider's, or the sum with an
+	 * estimate after a prefill) when no event carried it yet; else, once a delta was delivered
+	 * (something was generated), the estimate; else none. A stream that failed before any
+	 * delta (a rate limit or quota error as its first event, a stall) gets no estimated usage
+	 * event: its partial response still carries the estimate.
+	 */
+	private @Nullable StreamUsageEvent usageAtFailure() {
+		if (this.usage == null) {
+			estimateUsageIfMissing(false);
+			if (this.chunkIndex == 0) {
+				return null;
+			}
+		}
+		if (this.usage == null || this.usageEmitted) {
+			return null;
+		}
+		this.usageEmitted = true;
+		return new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence(), Instant.now());
+	}
+
+	/** How far {@link #usage} can be trusted: 1 for the provider's own count. */
+	private double confidence() {
+		return (!this.usageEstimated) ? 1.0 : (this.aggregator != null) ? this.aggregator.confidence() : 0.5;
 	}
 
 	/**
@@ -606,6 +646,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.usage = this.aggregator.estimate();
 		this.usageEstimated = true;
 		if (emit) {
+			this.usageEmitted = true;
 			this.out.add(new StreamUsageEvent(this.streamId, this.usage, true, this.aggregator.confidence(),
 					Instant.now()));
 		}
@@ -752,9 +793,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			this.usage = usage;
 			this.usageEstimated = false;
 		}
-		double confidence = (!this.usageEstimated) ? 1.0
-				: (this.aggregator != null) ? this.aggregator.confidence() : 0.5;
-		this.out.add(new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence, Instant.now()));
+		this.usageEmitted = true;
+		this.out.add(
+				new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence(), Instant.now()));
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
+import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
@@ -215,6 +216,9 @@ class TimeoutTests {
 			// the events arrived at virtual time 0: nothing until 30 s after the last of them
 			.expectNoEvent(Duration.ofMillis(29_999))
 			.thenAwait(Duration.ofMillis(1))
+			// the usage of the deltas delivered, estimated, then the error
+			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamUsageEvent.class,
+					(usage) -> assertThat(usage.isEstimated()).isTrue()))
 			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamErrorEvent.class, (error) -> {
 				assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class, (ex) -> {
 					assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.READ);
