@@ -181,6 +181,8 @@ final class StreamExchange {
 		attempt.watchdog.touch();
 		if (!response.statusCode().is2xxSuccessful()) {
 			attempt.headers = headers;
+			// what the attempt failed with if the body is too slow to read
+			attempt.answer = this.adapter.httpError(status, requestId, "");
 			return readText(response).flatMapMany((body) -> {
 				this.session.recordFailure(this.adapter.httpError(status, requestId, body));
 				return Flux.empty();
@@ -188,6 +190,7 @@ final class StreamExchange {
 		}
 		String contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
 		if (contentType != null && !isEventStream(contentType)) {
+			attempt.answer = notAnEventStream(status, contentType, requestId, "");
 			return readText(response).flatMapMany((body) -> {
 				this.session.recordFailure(notAnEventStream(status, contentType, requestId, body));
 				return Flux.empty();
@@ -290,7 +293,9 @@ final class StreamExchange {
 					StreamTimeoutException.Limit.CONNECT, this.options.connectionTimeout(), null));
 		}
 		if (attempt.idle) {
-			this.session.recordFailure(new StreamTimeoutException(this.adapter.name(),
+			// a body that is not a stream, too slow to read: the status says more than the timeout
+			SteerLLMException answer = attempt.answer;
+			this.session.recordFailure((answer != null) ? answer : new StreamTimeoutException(this.adapter.name(),
 					StreamTimeoutException.Limit.READ, this.options.readTimeout(), null));
 		}
 		SteerLLMException failure = this.session.failure();
@@ -449,6 +454,12 @@ final class StreamExchange {
 
 		/** Why the body broke, once it did. */
 		private volatile @Nullable Throwable bodyError;
+
+		/**
+		 * For a response that is not a stream (an HTTP error, a body that is not an event
+		 * stream), the failure its head alone makes, while its body is being read.
+		 */
+		private volatile @Nullable SteerLLMException answer;
 
 		/**
 		 * The connector is about to write the request, so the connection is ready: the read

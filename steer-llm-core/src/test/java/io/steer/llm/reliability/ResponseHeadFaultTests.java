@@ -179,4 +179,21 @@ class ResponseHeadFaultTests {
 		assertThat(error.error().getMessage()).hasSizeLessThan(700);
 	}
 
+
+	@Test
+	void streamEventsWhenAnErrorBodyStallsShouldFailWithTheStatusAfterTheReadTimeout() {
+		// the 401 head, then nothing: the status decides, not the read timeout (which is retryable)
+		server.server().setDefaultResponse(MockResponse.status(401, "{\"error\":{}}").stallAfterEvents(0));
+		List<StreamEvent> events = client().streamEvents(CHAT, FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build())
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		StreamErrorEvent error = Reliability.error(events);
+		assertThat(error.error()).isInstanceOfSatisfying(ProviderHttpException.class, (ex) -> {
+			assertThat(ex.getStatusCode()).isEqualTo(401);
+			assertThat(ex.isRetryable()).isFalse();
+		});
+		assertThat(server.server().requestCount()).isEqualTo(1);
+		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
+	}
+
 }
