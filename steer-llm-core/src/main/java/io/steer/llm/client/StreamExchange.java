@@ -217,7 +217,8 @@ final class StreamExchange {
 	 * connector, not through a codec, so that no framework logger sees the text (Spring's
 	 * {@code StringDecoder} logs what it decodes at DEBUG and TRACE) before it is redacted.
 	 * Every buffer is released; the rest of a longer body is not read (the connection is then
-	 * closed).
+	 * closed). A body that breaks gives what arrived before the break: the status is what
+	 * matters.
 	 * @return the text, empty when the body is
 	 */
 	private static Mono<String> readText(ClientResponse response) {
@@ -225,6 +226,7 @@ final class StreamExchange {
 		return response.body(BodyExtractors.toDataBuffers())
 			.map(bytes::add)
 			.takeUntil(Boolean::booleanValue)
+			.onErrorComplete()
 			.then(Mono.fromSupplier(bytes::text));
 	}
 

@@ -196,4 +196,17 @@ class ResponseHeadFaultTests {
 		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
 	}
 
+
+	@Test
+	void streamEventsWhenAnErrorBodyBreaksShouldFailWithTheStatus() {
+		// the 401 head, then the connection drops: still a 401, not an interruption to retry
+		server.server().setDefaultResponse(MockResponse.status(401, "{\"error\":{}}").dropAfterEvents(0));
+		StreamErrorEvent error = Reliability.error(stream());
+		assertThat(error.error()).isInstanceOfSatisfying(ProviderHttpException.class, (ex) -> {
+			assertThat(ex.getStatusCode()).isEqualTo(401);
+			assertThat(ex.isRetryable()).isFalse();
+		});
+		assertThat(server.server().requestCount()).isEqualTo(1);
+	}
+
 }
