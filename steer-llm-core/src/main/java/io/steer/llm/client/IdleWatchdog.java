@@ -53,7 +53,7 @@ final class IdleWatchdog implements Runnable {
 	 */
 	IdleWatchdog(Scheduler scheduler, Duration limit, Runnable onIdle) {
 		this.scheduler = scheduler;
-		this.limitNanos = limit.toNanos();
+		this.limitNanos = nanos(limit);
 		this.onIdle = onIdle;
 	}
 
@@ -131,6 +131,16 @@ final class IdleWatchdog implements Runnable {
 			if (this.timer.compareAndSet(current, task)) {
 				return;
 			}
+		}
+	}
+
+	/** The limit in nanoseconds; one beyond what a long holds (292 years) is no limit. */
+	private static long nanos(Duration limit) {
+		try {
+			return limit.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
 		}
 	}
 

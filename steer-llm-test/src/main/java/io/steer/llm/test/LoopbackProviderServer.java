@@ -26,6 +26,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -404,7 +405,9 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	private static Mono<Void> closeWithoutResponse(Connection connection, MockResponse mock) {
 		Channel channel = connection.channel();
 		if (mock.fault() == MockResponse.Fault.CLOSE_DURING_HEADERS) {
-			StringBuilder head = new StringBuilder("HTTP/1.1 ").append(mock.status()).append(" OK\r\n");
+			StringBuilder head = new StringBuilder("HTTP/1.1 ")
+				.append(HttpResponseStatus.valueOf(mock.status()).toString())
+				.append("\r\n");
 			Iterator<Map.Entry<String, String>> headers = mock.headers().entrySet().iterator();
 			if (headers.hasNext()) {
 				Map.Entry<String, String> first = headers.next();
