@@ -3,6 +3,7 @@ package io.steer.llm.client;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -485,12 +486,15 @@ final class StreamExchange {
 	 */
 	private static final class BoundedBytes {
 
-		private final byte[] bytes;
+		private final int limit;
+
+		/** Grown as bytes arrive: most error bodies are a few hundred bytes. */
+		private byte[] bytes = new byte[1024];
 
 		private int length;
 
 		BoundedBytes(int limit) {
-			this.bytes = new byte[limit];
+			this.limit = limit;
 		}
 
 		/**
@@ -499,14 +503,18 @@ final class StreamExchange {
 		 */
 		synchronized boolean add(DataBuffer buffer) {
 			try {
-				int count = Math.min(buffer.readableByteCount(), this.bytes.length - this.length);
+				int count = Math.min(buffer.readableByteCount(), this.limit - this.length);
+				if (this.length + count > this.bytes.length) {
+					this.bytes = Arrays.copyOf(this.bytes,
+							Math.min(this.limit, Math.max(this.length + count, this.bytes.length * 2)));
+				}
 				buffer.read(this.bytes, this.length, count);
 				this.length += count;
 			}
 			finally {
 				DataBufferUtils.release(buffer);
 			}
-			return this.length == this.bytes.length;
+			return this.length == this.limit;
 		}
 
 		/** The bytes as UTF-8, malformed sequences (a character cut at the limit) replaced. */
