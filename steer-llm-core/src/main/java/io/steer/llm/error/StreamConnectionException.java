@@ -4,8 +4,9 @@ import io.steer.llm.event.StreamErrorType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connection to the provider could not be opened or failed before a response arrived.
- * Retryable.
+ * The connection to the provider could not be opened (refused, reset, unresolvable, TLS
+ * failure) or failed before the request was sent. Retryable. A connection closed after the
+ * request, before the response headers were complete, is a {@link StreamInterruptedException}.
  */
 public class StreamConnectionException extends SteerLLMException {
 
