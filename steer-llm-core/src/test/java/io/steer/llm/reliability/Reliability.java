@@ -145,11 +145,11 @@ final class Reliability {
 		private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
 
 		/**
-		 * Captures one logger, and its children, at every level.
+		 * Captures one logger, and its children, at every level (TRACE and above).
 		 * @param name the logger name, usually a class name
 		 */
 		CapturedLog(String name) {
-			this(name, Level.ALL);
+			this(name, Level.TRACE);
 		}
 
 		private CapturedLog(String name, Level level) {
