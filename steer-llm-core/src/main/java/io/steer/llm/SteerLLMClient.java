@@ -167,7 +167,11 @@ public interface SteerLLMClient {
 	 * {@link #validate(ChatRequest)}) is not sent: its stream is that error event alone, of
 	 * type {@link io.steer.llm.event.StreamErrorType#REQUEST}, with an
 	 * {@link InvalidRequestException} and an empty partial response, and the {@code onError}
-	 * callbacks see it. Cancelling closes the connection promptly (or
+	 * callbacks see it. A stream that fails after deltas has a
+	 * {@link io.steer.llm.event.StreamUsageEvent} before its error event too, as a complete
+	 * stream has before its complete event: the provider's usage (emitted once), else the
+	 * estimate made at the failure, flagged estimated, with its confidence. Cancelling closes
+	 * the connection promptly (or
 	 * stops a retry's wait) and records the usage so far in the stream's
 	 * {@link io.steer.llm.retry.RetryState}. Backpressure is honoured: at most
 	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads

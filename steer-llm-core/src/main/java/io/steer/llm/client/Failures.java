@@ -2,6 +2,9 @@ package io.steer.llm.client;
 
 import java.net.ConnectException;
 
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.steer.llm.error.StreamConnectionException;
 import io.steer.llm.error.StreamInterruptedException;
@@ -15,7 +18,19 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Turns what a failed exchange threw into the typed {@link SteerLLMException} a stream ends
- * with: read timeouts, connections that closed early or could not be opened, unreadable data.
+ * with, in the category that says what happened:
+ * <ul>
+ * <li>a read timeout (Netty's {@code ReadTimeoutException}, a Reactor {@code TimeoutException}):
+ * {@link StreamTimeoutException} {@code READ}, retryable;</li>
+ * <li>a response head too large for the connector: {@link StreamParseException}, not
+ * retryable: the provider answered, so the connection is not at fault, and the same request
+ * gets the same head;</li>
+ * <li>a connection closed before the response headers were complete, whether no byte or part
+ * of the head had arrived: {@link StreamInterruptedException}, retryable;</li>
+ * <li>a connection closed or broken once the response began: {@link StreamInterruptedException};</li>
+ * <li>a connection that could not be opened: {@link StreamConnectionException};</li>
+ * <li>unreadable JSON: {@link StreamParseException}.</li>
+ * </ul>
  */
 final class Failures {
 
@@ -40,6 +55,20 @@ final class Failures {
 		if (hasCause(error, ReadTimeoutException.class) || hasCause(error, java.util.concurrent.TimeoutException.class)) {
 			return new StreamTimeoutException(provider, StreamTimeoutException.Limit.READ, options.readTimeout(),
 					error);
+		}
+		if (hasCause(error, TooLongHttpHeaderException.class) || hasCause(error, TooLongHttpLineException.class)) {
+			// the provider answered: not a connection failure, and the same request gets the same head
+			String detail = rootMessage(error);
+			detail = detail.endsWith(".") ? detail.substring(0, detail.length() - 1) : detail;
+			return new StreamParseException(provider, provider + " answered with response headers larger than the "
+					+ "client accepts (" + detail + "); raise the connector's limit, e.g. Reactor Netty's "
+					+ "HttpClient.httpResponseDecoder(spec -> spec.maxHeaderSize(...))", error);
+		}
+		if (!attemptStarted
+				&& (hasCause(error, PrematureCloseException.class) || hasCause(error, PrematureChannelClosureException.class))) {
+			// the same failure whether no byte or part of the head arrived
+			return new StreamInterruptedException(provider,
+					provider + " closed the connection before the response headers were complete", error);
 		}
 		if (hasCause(error, PrematureCloseException.class) || (attemptStarted && isIoError(error))) {
 			return new StreamInterruptedException(provider,

@@ -1,10 +1,14 @@
 package io.steer.llm.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.steer.llm.error.ProviderErrorException;
+import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
@@ -16,6 +20,7 @@ import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.Continuation;
 import io.steer.llm.provider.ProviderAdapter;
 import io.steer.llm.provider.ProviderRequest;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamProgress;
 import io.steer.llm.retry.RetryDelays;
 import io.steer.llm.retry.RetryState;
@@ -25,12 +30,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.SynchronousSink;
-import reactor.netty.http.client.HttpClientRequest;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -44,10 +52,18 @@ import org.springframework.web.reactive.function.client.WebClient;
  * is ready to write the request (name resolution, pool acquisition, TCP connect, TLS). It
  * works with any connector; a connector's own connect timeout (Reactor Netty's
  * {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when shorter.</li>
- * <li>{@code read-timeout}: Reactor Netty's per-request {@code responseTimeout}, the longest
- * gap between two network reads from the request's end, so that no timer is made per event.
- * With a connector other than Reactor Netty's, a timeout on the body's buffers stands in for
- * it, and the wait for the response headers is bounded by the total timeout only.</li>
+ * <li>{@code read-timeout}: the longest gap between two signs of progress of an attempt: the
+ * request about to be sent, the response headers, each complete SSE event. Bytes that
+ * complete no event do not count, so a server trickling bytes cannot hold a stream until the
+ * total timeout, and the wait for the headers is bounded by the same limit. One
+ * {@link IdleWatchdog} per attempt (a field holding the time of the last activity and a
+ * single timer that re-arms itself for the remainder, never a timer per event) on
+ * {@code Schedulers.parallel()}, so virtual time applies in tests. It works with any
+ * connector, and replaces both Reactor Netty's per-request {@code responseTimeout}, which
+ * counted network reads, and the timeout on body buffers used with other connectors. A
+ * {@code responseTimeout} or {@code ReadTimeoutHandler} configured on your own Reactor Netty
+ * {@code HttpClient} still applies; it ends the attempt with the same read timeout
+ * failure.</li>
  * <li>{@code total-timeout}: one timer per stream, retries and their waits included.</li>
  * </ul>
  * <p>
@@ -76,6 +92,9 @@ final class StreamExchange {
 	 * defaults), so that a slow subscriber pins little memory per stream.
 	 */
 	private static final int BODY_PREFETCH = 16;
+
+	/** Most bytes read of a body that is not a stream: 64 KiB. */
+	static final int MAX_TEXT_BODY = 64 * 1024;
 
 	private final WebClient webClient;
 
@@ -130,7 +149,8 @@ final class StreamExchange {
 	}
 
 	private Flux<StreamEvent> attempt(int number, @Nullable Continuation continuation) {
-		this.session.beginAttempt(continuation);
+		Attempt attempt = new Attempt();
+		this.session.beginAttempt(continuation, attempt.watchdog::touch);
 		this.attempts = number;
 		RetryState state = this.retryState;
 		if (state != null) {
@@ -138,7 +158,6 @@ final class StreamExchange {
 		}
 		ProviderRequest http = (continuation != null) ? continuation.request()
 				: this.adapter.createRequest(this.request, this.model, this.options);
-		Attempt attempt = new Attempt();
 		WebClient.RequestBodySpec spec = this.webClient.method(http.method())
 			.uri(http.uri())
 			.headers((headers) -> http.headers().forEach(headers::set))
@@ -151,6 +170,8 @@ final class StreamExchange {
 				return Mono.empty();
 			})
 			.takeUntilOther(connectTimer(attempt))
+			.takeUntilOther(attempt.readTimedOut.asMono())
+			.doFinally((signal) -> attempt.watchdog.stop())
 			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
 	}
 
@@ -158,20 +179,91 @@ final class StreamExchange {
 		int status = response.statusCode().value();
 		HttpHeaders headers = response.headers().asHttpHeaders();
 		String requestId = this.adapter.requestId(headers);
+		attempt.watchdog.touch();
 		if (!response.statusCode().is2xxSuccessful()) {
 			attempt.headers = headers;
-			return response.bodyToMono(String.class).defaultIfEmpty("").flatMapMany((body) -> {
+			// what the attempt failed with if the body is too slow to read
+			attempt.answer = this.adapter.httpError(status, requestId, "");
+			return readText(response).flatMapMany((body) -> {
 				this.session.recordFailure(this.adapter.httpError(status, requestId, body));
 				return Flux.empty();
 			});
 		}
-		this.session.start(requestId, status);
-		Flux<DataBuffer> body = response.bodyToFlux(DataBuffer.class);
-		if (!attempt.readTimeoutSet) {
-			body = body.timeout(this.options.readTimeout());
+		String contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+		if (contentType != null && !isEventStream(contentType)) {
+			attempt.answer = notAnEventStream(status, contentType, requestId, "");
+			return readText(response).flatMapMany((body) -> {
+				this.session.recordFailure(notAnEventStream(status, contentType, requestId, body));
+				return Flux.empty();
+			});
 		}
-		return body.concatMapIterable(this.session::onData, BODY_PREFETCH)
-			.concatWith(Flux.defer(() -> Flux.fromIterable(this.session.onEndOfBody())));
+		this.session.start(requestId, status);
+		Flux<DataBuffer> body = response.body(BodyExtractors.toDataBuffers());
+		// a body that breaks fails the attempt only once the buffers read before the break are
+		// parsed: one of them may hold the end marker, which completes the stream
+		return body.onErrorResume((ex) -> {
+			attempt.bodyError = ex;
+			return Mono.empty();
+		})
+			.concatMapIterable(this.session::onData, BODY_PREFETCH)
+			.concatWith(Flux.defer(() -> {
+				Throwable broken = attempt.bodyError;
+				return (broken != null) ? Flux.error(broken) : Flux.fromIterable(this.session.onEndOfBody());
+			}));
+	}
+
+	/**
+	 * Reads a body that is not a stream (an HTTP error, a page that is not an event stream)
+	 * as UTF-8 text, at most {@link #MAX_TEXT_BODY} bytes of it: the buffers straight from the
+	 * connector, not through a codec, so that no framework logger sees the text (Spring's
+	 * {@code StringDecoder} logs what it decodes at DEBUG and TRACE) before it is redacted.
+	 * Every buffer is released; the rest of a longer body is not read (the connection is then
+	 * closed). A body that breaks gives what arrived before the break: the status is what
+	 * matters.
+	 * @return the text, empty when the body is
+	 */
+	private static Mono<String> readText(ClientResponse response) {
+		BoundedBytes bytes = new BoundedBytes(MAX_TEXT_BODY);
+		return response.body(BodyExtractors.toDataBuffers())
+			.map(bytes::add)
+			.takeUntil(Boolean::booleanValue)
+			.onErrorComplete()
+			.then(Mono.fromSupplier(bytes::text));
+	}
+
+	/**
+	 * Whether a {@code Content-Type} is {@code text/event-stream}, whatever its case and
+	 * parameters (such as {@code ; charset=utf-8}).
+	 */
+	static boolean isEventStream(String contentType) {
+		int semicolon = contentType.indexOf(';');
+		String type = ((semicolon >= 0) ? contentType.substring(0, semicolon) : contentType).trim();
+		return type.equalsIgnoreCase("text/event-stream");
+	}
+
+	/**
+	 * A success status with a body that is not an event stream, such as a proxy's HTML page
+	 * or a JSON error: not retried, as the same request likely gets the same answer. The
+	 * adapter reads the body like an HTTP error body (provider error type, code and message
+	 * when it is the provider's JSON error, else the redacted text), which becomes the excerpt
+	 * the message ends with.
+	 */
+	private ProviderHttpException notAnEventStream(int status, String contentType, @Nullable String requestId,
+			String body) {
+		SteerLLMException parsed = this.adapter.httpError(status, requestId, body);
+		String type = null;
+		String code = null;
+		String excerpt = null;
+		if (parsed instanceof ProviderErrorException error) {
+			type = error.getProviderErrorType();
+			code = error.getProviderErrorCode();
+			excerpt = error.getProviderMessage();
+		}
+		String name = this.adapter.name();
+		String message = name + " answered HTTP " + status + " with Content-Type "
+				+ Secrets.redact(contentType, this.adapter.settings().apiKey()) + ", not text/event-stream"
+				+ ((excerpt != null && !excerpt.isEmpty()) ? ": " + excerpt : "");
+		return new ProviderHttpException(message, name, status, type, code, excerpt, requestId, false);
 	}
 
 	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
@@ -198,9 +290,16 @@ final class StreamExchange {
 	}
 
 	private Flux<StreamEvent> afterAttempt(int number, Attempt attempt) {
+		attempt.watchdog.stop();
 		if (attempt.connectTimedOut) {
 			this.session.recordFailure(new StreamTimeoutException(this.adapter.name(),
 					StreamTimeoutException.Limit.CONNECT, this.options.connectionTimeout(), null));
+		}
+		if (attempt.idle) {
+			// a body that is not a stream, too slow to read: the status says more than the timeout
+			SteerLLMException answer = attempt.answer;
+			this.session.recordFailure((answer != null) ? answer : new StreamTimeoutException(this.adapter.name(),
+					StreamTimeoutException.Limit.READ, this.options.readTimeout(), null));
 		}
 		SteerLLMException failure = this.session.failure();
 		if (failure == null) {
@@ -334,29 +433,93 @@ final class StreamExchange {
 	}
 
 	/**
-	 * What one attempt learnt about its connection.
+	 * What one attempt learnt about its connection, and its read timeout.
 	 */
 	private final class Attempt {
+
+		/**
+		 * The read timeout: started when the request is about to be sent, touched by the
+		 * response headers and by each complete SSE event.
+		 */
+		private final IdleWatchdog watchdog = new IdleWatchdog(Schedulers.parallel(),
+				StreamExchange.this.options.readTimeout(), this::onIdle);
+
+		/** Emits when the watchdog fired, which ends the attempt. */
+		private final Sinks.One<Boolean> readTimedOut = Sinks.one();
+
+		private volatile boolean idle;
 
 		private volatile boolean connected;
 
 		private volatile boolean connectTimedOut;
 
-		private volatile boolean readTimeoutSet;
-
 		private volatile HttpHeaders headers = HttpHeaders.EMPTY;
 
+		/** Why the body broke, once it did. */
+		private volatile @Nullable Throwable bodyError;
+
 		/**
-		 * The connector is about to write the request, so the connection is ready: sets the
-		 * read timeout on Reactor Netty's request.
+		 * For a response that is not a stream (an HTTP error, a body that is not an event
+		 * stream), the failure its head alone makes, while its body is being read.
+		 */
+		private volatile @Nullable SteerLLMException answer;
+
+		/**
+		 * The connector is about to write the request, so the connection is ready: the read
+		 * timeout starts.
 		 */
 		void onRequest(ClientHttpRequest request) {
 			this.connected = true;
-			Object nativeRequest = request.getNativeRequest();
-			if (nativeRequest instanceof HttpClientRequest netty) {
-				netty.responseTimeout(StreamExchange.this.options.readTimeout());
-				this.readTimeoutSet = true;
+			this.watchdog.start();
+		}
+
+		/** The watchdog fired: the attempt ends, failed with a read timeout. */
+		private void onIdle() {
+			this.idle = true;
+			this.readTimedOut.tryEmitValue(Boolean.TRUE);
+		}
+
+	}
+
+	/**
+	 * The first bytes of a body, up to a limit, copied out of the buffers it arrives in.
+	 */
+	private static final class BoundedBytes {
+
+		private final int limit;
+
+		/** Grown as bytes arrive: most error bodies are a few hundred bytes. */
+		private byte[] bytes = new byte[1024];
+
+		private int length;
+
+		BoundedBytes(int limit) {
+			this.limit = limit;
+		}
+
+		/**
+		 * Copies what fits of a buffer, and releases it.
+		 * @return whether the limit is reached
+		 */
+		synchronized boolean add(DataBuffer buffer) {
+			try {
+				int count = Math.min(buffer.readableByteCount(), this.limit - this.length);
+				if (this.length + count > this.bytes.length) {
+					this.bytes = Arrays.copyOf(this.bytes,
+							Math.min(this.limit, Math.max(this.length + count, this.bytes.length * 2)));
+				}
+				buffer.read(this.bytes, this.length, count);
+				this.length += count;
 			}
+			finally {
+				DataBufferUtils.release(buffer);
+			}
+			return this.length == this.limit;
+		}
+
+		/** The bytes as UTF-8, malformed sequences (a character cut at the limit) replaced. */
+		synchronized String text() {
+			return new String(this.bytes, 0, this.length, StandardCharsets.UTF_8);
 		}
 
 	}

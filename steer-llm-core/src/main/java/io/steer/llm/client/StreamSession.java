@@ -123,6 +123,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private boolean usageEstimated;
 
+	/** Whether a usage event carrying {@link #usage} was emitted. */
+	private boolean usageEmitted;
+
 	private int chunkIndex;
 
 	private long totalChars;
@@ -172,6 +175,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** SSE lines ignored by the decoders of earlier attempts. */
 	private int ignoredLines;
 
+	/** Malformed UTF-8 sequences replaced by the decoders of earlier attempts. */
+	private int invalidUtf8;
+
 	/** Parts of the stream the parser skipped, by description; logged once at DEBUG. */
 	private final Map<String, Integer> unrecognized = new LinkedHashMap<>();
 
@@ -180,6 +186,19 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/** Whether the current event repeats one received before the resume (and is skipped). */
 	private boolean replayed;
+
+	/**
+	 * Whether the parser read the provider's end-of-stream marker in the current attempt: the
+	 * stream completes once the buffer that held it is read, whatever the body does next.
+	 */
+	private boolean ended;
+
+	/** SSE events that followed the end marker in the buffers read, ignored. */
+	private int eventsAfterEnd;
+
+	/** Told of each complete SSE event of the current attempt. */
+	private Runnable onEvent = () -> {
+	};
 
 	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request,
 			StreamingOptions options, ObjectMapper mapper, CostCalculator costCalculator) {
@@ -209,17 +228,22 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	 * continues and gets a new parser.
 	 * @param continuation how the attempt continues the stream, or {@code null} for the first
 	 * attempt and for retries
+	 * @param onEvent called for each complete SSE event of the attempt's body (before it is
+	 * parsed), as activity for the read timeout
 	 */
-	synchronized void beginAttempt(@Nullable Continuation continuation) {
+	synchronized void beginAttempt(@Nullable Continuation continuation, Runnable onEvent) {
+		this.onEvent = onEvent;
 		boolean previousStarted = this.attemptStarted;
 		this.attempts++;
 		this.attemptStarted = false;
 		this.failure = null;
+		this.ended = false;
 		if (this.attempts == 1) {
 			return;
 		}
 		this.out = new ArrayList<>();
 		this.ignoredLines += this.decoder.ignoredLines();
+		this.invalidUtf8 += this.decoder.invalidUtf8();
 		this.decoder = new SseDecoder(this.options.maxEventSize());
 		if (continuation == null) {
 			resetForRetry();
@@ -250,6 +274,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.responseModel = null;
 		this.usage = null;
 		this.usageEstimated = false;
+		this.usageEmitted = false;
 		this.segmentUsage = null;
 		this.sequenceNumber = -1;
 		this.lastEventId = null;
@@ -278,6 +303,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.segmentUsage = null;
 		this.usage = null;
 		this.usageEstimated = false;
+		this.usageEmitted = false;
 		this.segmentStart = text().length();
 	}
 
@@ -302,13 +328,17 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * Reads one buffer of the body and releases it.
-	 * @return the events it completed, ending with {@link #ATTEMPT_FAILED} when the attempt
-	 * failed
+	 * Reads one buffer of the body and releases it. When the buffer holds the provider's end
+	 * marker, the stream completes with it: the complete event is the last of the returned
+	 * events, and the rest of the buffer is read only to count the SSE events that followed
+	 * the marker ({@code stream.events_after_end} in the response metadata); a failure there
+	 * (such as an oversized event) is ignored too.
+	 * @return the events it completed, ending with the complete event when the stream ended,
+	 * or with {@link #ATTEMPT_FAILED} when the attempt failed
 	 */
 	synchronized List<StreamEvent> onData(DataBuffer buffer) {
 		try {
-			if (this.terminated || this.failure != null || this.parser.isComplete()) {
+			if (this.terminated || this.failure != null) {
 				return List.of();
 			}
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
@@ -319,24 +349,38 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			}
 		}
 		catch (RuntimeException ex) {
-			failAttempt(ex);
+			if (!this.ended) {
+				failAttempt(ex);
+			}
+			// else: bytes after the end marker, ignored
 		}
 		finally {
 			DataBufferUtils.release(buffer);
+		}
+		if (this.ended && !this.terminated && this.failure == null) {
+			this.out.add(complete());
 		}
 		return drain();
 	}
 
 	@Override
 	public void accept(SseEvent event) {
-		if (this.terminated || this.failure != null || this.parser.isComplete()) {
+		if (this.terminated || this.failure != null) {
 			return;
 		}
+		if (this.ended) {
+			this.eventsAfterEnd++;
+			return;
+		}
+		this.onEvent.run();
 		String id = event.id();
 		if (id != null) {
 			this.lastEventId = id;
 		}
 		this.parser.onEvent(event);
+		if (this.parser.isComplete()) {
+			this.ended = true;
+		}
 	}
 
 	/**
@@ -445,7 +489,10 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * Ends the stream with a failure: the held-back start event, if the last attempt got a
-	 * response, then the error event.
+	 * response; then, when the stream began (a start event was emitted), a usage event, as a
+	 * complete stream has: the provider's usage if it was not emitted yet, else, when deltas
+	 * were delivered, the estimate made now (with its confidence); none when the provider's
+	 * was emitted already or nothing was generated; then the error event.
 	 * @param error the failure
 	 * @return the events, empty when the stream had already ended
 	 */
@@ -453,14 +500,46 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		if (this.terminated) {
 			return List.of();
 		}
-		List<StreamEvent> events = new ArrayList<>(2);
+		List<StreamEvent> events = new ArrayList<>(3);
 		if (this.pendingStart != null) {
 			events.add(this.pendingStart);
 			this.pendingStart = null;
 			this.startEmitted = true;
 		}
+		if (this.startEmitted) {
+			StreamUsageEvent usage = usageAtFailure();
+			if (usage != null) {
+				events.add(usage);
+			}
+		}
 		events.add(errorEvent(error));
 		return events;
+	}
+
+	/**
+	 * The usage event of a failed stream: the usage known (the provider's, or the sum with an
+	 * estimate after a prefill) when no event carried it yet; else, once a delta was delivered
+	 * (something was generated), the estimate; else none. A stream that failed before any
+	 * delta (a rate limit or quota error as its first event, a stall) gets no estimated usage
+	 * event: its partial response still carries the estimate.
+	 */
+	private @Nullable StreamUsageEvent usageAtFailure() {
+		if (this.usage == null) {
+			estimateUsageIfMissing(false);
+			if (this.chunkIndex == 0) {
+				return null;
+			}
+		}
+		if (this.usage == null || this.usageEmitted) {
+			return null;
+		}
+		this.usageEmitted = true;
+		return new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence(), Instant.now());
+	}
+
+	/** How far {@link #usage} can be trusted: 1 for the provider's own count. */
+	private double confidence() {
+		return (!this.usageEstimated) ? 1.0 : (this.aggregator != null) ? this.aggregator.confidence() : 0.5;
 	}
 
 	/**
@@ -494,7 +573,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		estimateUsageIfMissing(false);
 		StreamingResponse partial = response(this.options.preservePartialResponse(), true);
 		error.attachPartialResponse(partial);
-		warnIgnoredLines();
+		warnMalformedInput();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Stream " + this.streamId + " to " + this.adapter.name() + " failed after " + this.chunkIndex
 					+ " deltas: " + error.getMessage());
@@ -521,7 +600,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.terminated = true;
 		estimateUsageIfMissing(true);
 		StreamingResponse response = response(true);
-		warnIgnoredLines();
+		warnMalformedInput();
 		if (this.options.logStreamingMetrics() && logger.isInfoEnabled()) {
 			logger.info("Stream " + this.streamId + " " + this.adapter.name() + "/" + response.model() + ": "
 					+ response.metrics());
@@ -532,14 +611,21 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * Warns, once per stream, that SSE lines with an unknown field were ignored (WHATWG rules):
-	 * a malformed {@code data:} line loses what it carried, so this must not pass silently.
+	 * a malformed {@code data:} line loses what it carried, so this must not pass silently;
+	 * and, once per stream too, that malformed UTF-8 was replaced by U+FFFD.
 	 */
-	private void warnIgnoredLines() {
+	private void warnMalformedInput() {
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
 		if (ignored > 0 && logger.isWarnEnabled()) {
 			logger.warn("Stream " + this.streamId + " from " + this.adapter.name() + ": ignored " + ignored
 					+ " SSE line(s) with an unknown field name (malformed lines); whatever they carried is missing."
 					+ " The count is in the response metadata 'sse.ignored_lines'");
+		}
+		int invalid = this.invalidUtf8 + this.decoder.invalidUtf8();
+		if (invalid > 0 && logger.isWarnEnabled()) {
+			logger.warn("Stream " + this.streamId + " from " + this.adapter.name() + ": replaced " + invalid
+					+ " malformed UTF-8 sequence(s) with U+FFFD; the text holds U+FFFD where the provider sent"
+					+ " bytes that are not UTF-8. The count is in the response metadata 'sse.invalid_utf8'");
 		}
 	}
 
@@ -560,6 +646,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.usage = this.aggregator.estimate();
 		this.usageEstimated = true;
 		if (emit) {
+			this.usageEmitted = true;
 			this.out.add(new StreamUsageEvent(this.streamId, this.usage, true, this.aggregator.confidence(),
 					Instant.now()));
 		}
@@ -706,9 +793,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			this.usage = usage;
 			this.usageEstimated = false;
 		}
-		double confidence = (!this.usageEstimated) ? 1.0
-				: (this.aggregator != null) ? this.aggregator.confidence() : 0.5;
-		this.out.add(new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence, Instant.now()));
+		this.usageEmitted = true;
+		this.out.add(
+				new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence(), Instant.now()));
 	}
 
 	/**
@@ -821,7 +908,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 				: assembled.get(0);
 		Map<String, Object> meta = this.metadata;
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
-		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || !this.unrecognized.isEmpty()) {
+		int invalid = this.invalidUtf8 + this.decoder.invalidUtf8();
+		if (this.sequenceNumber >= 0 || this.reconnects > 0 || ignored > 0 || invalid > 0
+				|| !this.unrecognized.isEmpty() || this.eventsAfterEnd > 0) {
 			meta = new LinkedHashMap<>(this.metadata);
 			if (this.sequenceNumber >= 0) {
 				meta.put("sequence_number", this.sequenceNumber);
@@ -832,8 +921,14 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			if (ignored > 0) {
 				meta.put("sse.ignored_lines", ignored);
 			}
+			if (invalid > 0) {
+				meta.put("sse.invalid_utf8", invalid);
+			}
 			if (!this.unrecognized.isEmpty()) {
 				meta.put("stream.unrecognized", Map.copyOf(this.unrecognized));
+			}
+			if (this.eventsAfterEnd > 0) {
+				meta.put("stream.events_after_end", this.eventsAfterEnd);
 			}
 		}
 		String model = (this.responseModel != null) ? this.responseModel : this.model;

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * The provider answered with an HTTP error status instead of a stream.
  * <p>
  * Statuses 408, 409, 429 and 5xx (including Anthropic's 529) are retryable; 400, 401, 403,
- * 404, 422 and other 4xx are not.
+ * 404, 422 and other 4xx are not. A success status whose body is not an event stream (an
+ * HTML page from a proxy, a JSON error) is reported with this exception too, not retryable.
  */
 public class ProviderHttpException extends ProviderErrorException {
 
@@ -37,6 +38,28 @@ public class ProviderHttpException extends ProviderErrorException {
 			@Nullable String providerErrorCode, @Nullable String providerMessage, @Nullable String requestId) {
 		super(message(provider, statusCode, providerErrorType, providerMessage), StreamErrorType.HTTP,
 				isRetryableStatus(statusCode), provider, providerErrorType, providerErrorCode, providerMessage);
+		this.statusCode = statusCode;
+		this.requestId = requestId;
+	}
+
+	/**
+	 * Creates the exception with a message of its own and an explicit retryability, for an
+	 * answer that is unusable although its status is not an error, such as an HTTP 200 whose
+	 * body is an HTML page rather than an event stream.
+	 * @param message the message, free of secrets
+	 * @param provider the provider name
+	 * @param statusCode the HTTP status
+	 * @param providerErrorType the provider's error type, or {@code null}
+	 * @param providerErrorCode the provider's error code, or {@code null}
+	 * @param providerMessage what the provider said (redacted), or {@code null}
+	 * @param requestId the provider's request id, or {@code null}
+	 * @param retryable whether sending the request again may succeed
+	 */
+	public ProviderHttpException(String message, String provider, int statusCode, @Nullable String providerErrorType,
+			@Nullable String providerErrorCode, @Nullable String providerMessage, @Nullable String requestId,
+			boolean retryable) {
+		super(message, StreamErrorType.HTTP, retryable, provider, providerErrorType, providerErrorCode,
+				providerMessage);
 		this.statusCode = statusCode;
 		this.requestId = requestId;
 	}

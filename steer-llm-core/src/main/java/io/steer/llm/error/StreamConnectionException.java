@@ -4,8 +4,10 @@ import io.steer.llm.event.StreamErrorType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connection to the provider could not be opened or failed before a response arrived.
- * Retryable.
+ * The connection to the provider could not be opened (refused, unresolvable, TLS failure) or
+ * failed with an I/O error (such as a reset) before a response arrived. Retryable. A
+ * connection the provider closed before the response headers were complete is a
+ * {@link StreamInterruptedException}.
  */
 public class StreamConnectionException extends SteerLLMException {
 

@@ -4,8 +4,11 @@ import io.steer.llm.event.StreamErrorType;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The connection ended, or broke, after the stream had begun and before the provider's
- * end-of-stream marker. The partial response holds everything that arrived.
+ * The connection ended, or broke, before the provider's end-of-stream marker: once the stream
+ * had begun, or after the request was sent and before the response headers were complete
+ * (whether no byte or part of the headers had arrived). The partial response holds
+ * everything that arrived. Once the end marker was read the stream is complete, whatever the
+ * connection does next.
  * <p>
  * Retryable, but sending the request again starts the answer over. The client itself never
  * does that once a delta was delivered: it continues the same answer where the provider

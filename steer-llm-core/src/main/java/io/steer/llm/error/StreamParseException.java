@@ -5,8 +5,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The stream could not be read: a malformed SSE event, a chunk that is not valid JSON or not
- * of the provider's shape, or an event larger than the configured limit. Not retryable: the
- * same request is likely to produce the same bytes.
+ * of the provider's shape, an event larger than the configured limit, or response headers
+ * larger than the connector accepts. Not retryable: the same request is likely to produce the
+ * same bytes.
  */
 public class StreamParseException extends SteerLLMException {
 

@@ -43,7 +43,7 @@ public class StreamTimeoutException extends SteerLLMException {
 		return switch (limit) {
 			case CONNECT -> "could not connect to " + who + " within the connection-timeout of " + timeout.toMillis()
 					+ " ms";
-			case READ -> who + " sent nothing for the read-timeout of " + timeout.toMillis() + " ms";
+			case READ -> who + " sent no event for the read-timeout of " + timeout.toMillis() + " ms";
 			case TOTAL -> who + " stream did not finish within the total-timeout of " + timeout.toMillis() + " ms";
 		};
 	}
@@ -76,8 +76,9 @@ public class StreamTimeoutException extends SteerLLMException {
 		CONNECT,
 
 		/**
-		 * {@code read-timeout}: nothing was received for this long, either before the first
-		 * byte of the response or between two reads of its body.
+		 * {@code read-timeout}: the attempt made no progress for this long: from sending the
+		 * request to the response headers, from the headers to the first complete SSE event,
+		 * or between two complete events. Bytes that complete no event do not count.
 		 */
 		READ,
 

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * streams, rather than at the end
  * @param eventProcessor stage applied to the event flux, or {@code null}
  * @param connectionTimeout longest wait to open the TCP connection
- * @param readTimeout longest gap between two received events, including before the first byte
+ * @param readTimeout longest gap between two complete SSE events, including from sending the
+ * request to the response headers and from the headers to the first event (bytes that
+ * complete no event do not count)
  * @param totalTimeout longest time for the whole stream
  * @param retryOnConnectionError whether to retry a failure that happens before the first delta,
  * and to resume (Responses API) or continue (Anthropic) a stream that breaks after it

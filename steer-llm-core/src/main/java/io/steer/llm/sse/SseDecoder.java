@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * incomplete at the end of the body is discarded.
  * <p>
  * Bytes may be fed split at any point, including inside a CRLF pair or a multi-byte UTF-8
- * character: lines are decoded as UTF-8 only once complete. Not thread-safe: one decoder per
- * stream.
+ * character: lines are decoded as UTF-8 only once complete. Malformed UTF-8 is replaced by
+ * U+FFFD, and counted (see {@link #invalidUtf8()}). Not thread-safe: one decoder per stream.
  *
  * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">WHATWG
  * HTML, 9.2.6 Interpreting an event stream</a>
@@ -41,6 +41,8 @@ public final class SseDecoder {
 	private static final byte[] RETRY = "retry".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] BOM = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF };
+
+	private static final char REPLACEMENT = '\uFFFD';
 
 	private final int maxEventSize;
 
@@ -74,6 +76,12 @@ public final class SseDecoder {
 
 	private int ignoredLines;
 
+	private int invalidUtf8;
+
+	/**
+	 * Creates a decoder that accepts events of up to {@link #DEFAULT_MAX_EVENT_SIZE} bytes
+	 * (1 MiB).
+	 */
 	public SseDecoder() {
 		this(DEFAULT_MAX_EVENT_SIZE);
 	}
@@ -237,7 +245,7 @@ public final class SseDecoder {
 		int valueLength = offset + length - valueStart;
 		int nameLength = nameEnd - offset;
 		if (is(bytes, offset, nameLength, DATA)) {
-			String value = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+			String value = utf8(bytes, valueStart, valueLength);
 			if (!this.hasData) {
 				this.singleData = value;
 				this.hasData = true;
@@ -255,10 +263,10 @@ public final class SseDecoder {
 			}
 		}
 		else if (is(bytes, offset, nameLength, EVENT)) {
-			this.eventType = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+			this.eventType = utf8(bytes, valueStart, valueLength);
 		}
 		else if (is(bytes, offset, nameLength, ID)) {
-			String id = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+			String id = utf8(bytes, valueStart, valueLength);
 			if (id.indexOf('\0') < 0) {
 				this.lastEventId = id;
 			}
@@ -279,6 +287,53 @@ public final class SseDecoder {
 	 */
 	public int ignoredLines() {
 		return this.ignoredLines;
+	}
+
+	/**
+	 * How many malformed UTF-8 sequences were replaced by U+FFFD so far, in the values of the
+	 * {@code data}, {@code event} and {@code id} fields read: a byte that cannot start a
+	 * character, a sequence cut short, an overlong or surrogate encoding. A U+FFFD the
+	 * provider sent itself, well encoded, is not counted. Comments and ignored lines are not
+	 * decoded, so not counted either.
+	 * @return the number of replacements so far
+	 */
+	public int invalidUtf8() {
+		return this.invalidUtf8;
+	}
+
+	/**
+	 * Decodes a field value as UTF-8, replacing malformed sequences with U+FFFD and counting
+	 * them. The count costs nothing unless the decoded text holds a U+FFFD.
+	 */
+	private String utf8(byte[] bytes, int offset, int length) {
+		String value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+		if (value.indexOf(REPLACEMENT) >= 0) {
+			this.invalidUtf8 += count(value) - encodedReplacements(bytes, offset, length);
+		}
+		return value;
+	}
+
+	private static int count(String value) {
+		int count = 0;
+		for (int i = value.indexOf(REPLACEMENT); i >= 0; i = value.indexOf(REPLACEMENT, i + 1)) {
+			count++;
+		}
+		return count;
+	}
+
+	/**
+	 * The well-formed U+FFFD in the bytes: {@code EF BF BD}. {@code EF} is never a
+	 * continuation byte, so each occurrence decodes to a U+FFFD of its own.
+	 */
+	private static int encodedReplacements(byte[] bytes, int offset, int length) {
+		int count = 0;
+		for (int i = offset; i + 2 < offset + length; i++) {
+			if (bytes[i] == (byte) 0xEF && bytes[i + 1] == (byte) 0xBF && bytes[i + 2] == (byte) 0xBD) {
+				count++;
+				i += 2;
+			}
+		}
+		return count;
 	}
 
 	private @Nullable Long parseRetry(byte[] bytes, int offset, int length) {

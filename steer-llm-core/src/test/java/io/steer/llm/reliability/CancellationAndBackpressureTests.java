@@ -3,9 +3,9 @@ package io.steer.llm.reliability;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.logging.Level;
 
 import io.netty.channel.ChannelOption;
+import ch.qos.logback.classic.Level;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
@@ -58,7 +58,7 @@ class CancellationAndBackpressureTests {
 				.take(3)
 				.collectList()
 				.block(Duration.ofSeconds(10));
-			assertThat(log.messages(Level.FINE)).singleElement()
+			assertThat(log.messages(Level.DEBUG)).singleElement()
 				.satisfies((line) -> assertThat(line).contains("cancelled by the subscriber").contains("usage so far"));
 		}
 		assertThat(Reliability.text(received)).isEqualTo("I'm unable to");

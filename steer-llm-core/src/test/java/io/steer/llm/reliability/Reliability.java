@@ -4,10 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
 
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.DeltaKind;
@@ -17,6 +21,8 @@ import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.options.StreamingOptions;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,41 +131,96 @@ final class Reliability {
 	}
 
 	/**
-	 * Captures what a class logs through commons-logging, which logs to
-	 * {@code java.util.logging} when no other backend is on the class path.
+	 * Captures what is logged, through any logging API (commons-logging, SLF4J, Reactor's and
+	 * Netty's loggers all reach logback in the tests), by one logger and its children, or by
+	 * every logger: for the duration, the logger's level is lowered to the one given and a
+	 * capturing appender is attached to it.
 	 */
-	static final class CapturedLog extends Handler implements AutoCloseable {
+	static final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
 		private final Logger logger;
 
-		private final Level previousLevel;
+		private final @Nullable Level previousLevel;
 
-		private final List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+		private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
 
+		/**
+		 * Captures one logger, and its children, at every level (TRACE and above).
+		 * @param name the logger name, usually a class name
+		 */
 		CapturedLog(String name) {
-			this.logger = Logger.getLogger(name);
+			this(name, Level.TRACE);
+		}
+
+		private CapturedLog(String name, Level level) {
+			LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+			this.logger = context.getLogger(name);
 			this.previousLevel = this.logger.getLevel();
-			this.logger.setLevel(Level.ALL);
-			this.logger.addHandler(this);
+			setContext(context);
+			setName("captured-" + name);
+			start();
+			this.logger.addAppender(this);
+			this.logger.setLevel(level);
 		}
 
+		/**
+		 * Captures every logger at TRACE: the root logger's level is lowered, so every logger
+		 * without a level of its own (all of them in the tests) logs everything.
+		 * @return the capture; close it to restore the root level
+		 */
+		static CapturedLog everythingAtTrace() {
+			return new CapturedLog(org.slf4j.Logger.ROOT_LOGGER_NAME, Level.TRACE);
+		}
+
+		/**
+		 * The formatted messages logged at a level.
+		 * @param level the level
+		 * @return the messages, in order
+		 */
 		List<String> messages(Level level) {
-			return this.records.stream().filter((r) -> r.getLevel().equals(level)).map(LogRecord::getMessage).toList();
+			return this.events.stream()
+				.filter((event) -> event.getLevel().equals(level))
+				.map(ILoggingEvent::getFormattedMessage)
+				.toList();
+		}
+
+		/**
+		 * Everything captured, one line per event with its level, logger and formatted
+		 * message, followed by the stack trace of its exception, if any (messages of causes
+		 * and suppressed exceptions included).
+		 * @return the text
+		 */
+		String text() {
+			StringBuilder text = new StringBuilder();
+			for (ILoggingEvent event : this.events) {
+				text.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" [")
+					.append(event.getThreadName()).append("] ").append(event.getFormattedMessage()).append('\n');
+				if (event.getThrowableProxy() != null) {
+					text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
+				}
+			}
+			return text.toString();
+		}
+
+		/**
+		 * How many events were captured.
+		 * @return the count
+		 */
+		int size() {
+			return this.events.size();
 		}
 
 		@Override
-		public void publish(LogRecord record) {
-			this.records.add(record);
-		}
-
-		@Override
-		public void flush() {
+		protected void append(ILoggingEvent event) {
+			event.prepareForDeferredProcessing();
+			this.events.add(event);
 		}
 
 		@Override
 		public void close() {
-			this.logger.removeHandler(this);
+			this.logger.detachAppender(this);
 			this.logger.setLevel(this.previousLevel);
+			stop();
 		}
 
 	}

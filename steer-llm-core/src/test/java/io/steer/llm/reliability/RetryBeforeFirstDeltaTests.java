@@ -2,8 +2,8 @@ package io.steer.llm.reliability;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
 
+import ch.qos.logback.classic.Level;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.client.DefaultSteerLLMClient;
 import io.steer.llm.error.ProviderHttpException;

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.logging.Level;
 
+import ch.qos.logback.classic.Level;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamParseException;
@@ -77,7 +77,7 @@ class StreamFaultTests {
 		List<StreamEvent> received;
 		try (Reliability.CapturedLog log = new Reliability.CapturedLog("io.steer.llm.client.StreamSession")) {
 			received = client().streamEvents(CHAT).collectList().block();
-			assertThat(log.messages(Level.WARNING)).singleElement()
+			assertThat(log.messages(Level.WARN)).singleElement()
 				.satisfies((line) -> assertThat(line).contains("ignored 2 SSE line(s)").contains("sse.ignored_lines"));
 		}
 		StreamCompleteEvent complete = Reliability.complete(received);
@@ -91,6 +91,40 @@ class StreamFaultTests {
 		server.server().enqueue(MockResponse.chunks(chatEvents()));
 		StreamCompleteEvent complete = Reliability.complete(client().streamEvents(CHAT).collectList().block());
 		assertThat(complete.response().metadata()).doesNotContainKey("sse.ignored_lines");
+	}
+
+	@Test
+	void streamEventsWhenUtf8IsMalformedShouldReplaceCountAndWarnOnce() {
+		// Latin-1 bytes in one delta, an emoji cut short in another, a U+FFFD sent well encoded
+		byte[] latin1 = chunk("caf\u00e9 cr\u00e8me").getBytes(StandardCharsets.ISO_8859_1);
+		byte[] cut = chunk("sun X!").getBytes(StandardCharsets.UTF_8);
+		int x = new String(cut, StandardCharsets.UTF_8).indexOf('X');
+		byte[] cutEmoji = new byte[cut.length + 2];
+		System.arraycopy(cut, 0, cutEmoji, 0, x);
+		cutEmoji[x] = (byte) 0xF0;
+		cutEmoji[x + 1] = (byte) 0x9F;
+		cutEmoji[x + 2] = (byte) 0x8C;
+		System.arraycopy(cut, x + 1, cutEmoji, x + 3, cut.length - x - 1);
+		List<byte[]> events = List.of(latin1, cutEmoji, chunk(" \uFFFD").getBytes(StandardCharsets.UTF_8),
+				FINISH.getBytes(StandardCharsets.UTF_8));
+		server.server().enqueue(MockResponse.chunks(events));
+		List<StreamEvent> received;
+		try (Reliability.CapturedLog log = new Reliability.CapturedLog("io.steer.llm.client.StreamSession")) {
+			received = client().streamEvents(CHAT).collectList().block();
+			assertThat(log.messages(Level.WARN)).singleElement()
+				.satisfies((line) -> assertThat(line).contains("replaced 3 malformed UTF-8 sequence(s)")
+					.contains("sse.invalid_utf8"));
+		}
+		StreamCompleteEvent complete = Reliability.complete(received);
+		assertThat(complete.response().text()).isEqualTo("caf\uFFFD cr\uFFFDmesun \uFFFD! \uFFFD");
+		assertThat(complete.response().metadata()).containsEntry("sse.invalid_utf8", 3);
+	}
+
+	@Test
+	void streamEventsWhenUtf8IsValidShouldNotReportInvalidUtf8() {
+		server.server().enqueue(MockResponse.chunks(Reliability.bytes(chunk("日本語 🌤️ \uFFFD"), FINISH)));
+		StreamCompleteEvent complete = Reliability.complete(client().streamEvents(CHAT).collectList().block());
+		assertThat(complete.response().metadata()).doesNotContainKey("sse.invalid_utf8");
 	}
 
 	@Test

@@ -1,6 +1,8 @@
 package io.steer.llm.reliability;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.steer.llm.SteerLLMClient;
@@ -9,6 +11,8 @@ import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
+import io.steer.llm.event.StreamStartEvent;
+import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
@@ -17,8 +21,13 @@ import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.SseFixture;
 import io.steer.llm.test.UnreachableEndpoint;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.test.StepVerifier;
+
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
@@ -43,6 +52,18 @@ class TimeoutTests {
 			.openAi(ProviderSettings.of(baseUrl, API_KEY))
 			.retryManager(manager)
 			.build();
+	}
+
+	/**
+	 * One stream before the tests: the first stream of a JVM loads and initialises much (the
+	 * connector, the codecs, the price catalog, logging), which would count against the short
+	 * limits below.
+	 */
+	@BeforeAll
+	static void warmUp() {
+		server.server().enqueue(chat());
+		client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT).blockLast(Duration.ofSeconds(30));
+		server.server().reset();
 	}
 
 	private static MockResponse chat() {
@@ -179,6 +200,97 @@ class TimeoutTests {
 			assertThat(ex).cause().isInstanceOf(io.steer.llm.error.ProviderHttpException.class);
 		});
 		assertThat(server.server().requestCount()).isEqualTo(1);
+	}
+
+
+	// read-timeout: the gap between complete SSE events
+
+	@Test
+	void streamEventsWhenStreamStallsShouldFailWithReadTimeoutInVirtualTime() {
+		server.server().enqueue(chat().stallAfterEvents(5));
+		StreamingOptions options = FAST_RETRIES.toBuilder().readTimeout(Duration.ofSeconds(30)).build();
+		SteerLLMClient client = client(server.baseUrl(), new StreamingRetryManager());
+		StepVerifier.withVirtualTime(() -> client.streamEvents(CHAT, options))
+			.expectNextMatches(StreamStartEvent.class::isInstance)
+			.expectNextCount(4)
+			// the events arrived at virtual time 0: nothing until 30 s after the last of them
+			.expectNoEvent(Duration.ofMillis(29_999))
+			.thenAwait(Duration.ofMillis(1))
+			// the usage of the deltas delivered, estimated, then the error
+			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamUsageEvent.class,
+					(usage) -> assertThat(usage.isEstimated()).isTrue()))
+			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamErrorEvent.class, (error) -> {
+				assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class, (ex) -> {
+					assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.READ);
+					assertThat(ex.getTimeout()).isEqualTo(Duration.ofSeconds(30));
+				});
+				assertThat(error.isRetryable()).isTrue();
+				assertThat(error.partialText()).isEqualTo(textOfFirstEvents(5));
+			}))
+			.expectComplete()
+			.verify(Duration.ofSeconds(10));
+		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void streamEventsWhenTheServerTricklesBytesWithoutCompletingAnEventShouldTimeOutAndRetry() {
+		// one byte every 100 ms, never a whole event: 30 s of network reads, no event
+		byte[] event = ("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+				+ "\"delta\":{\"content\":\"" + "slow ".repeat(60) + "\"}}]}\n\n").getBytes(StandardCharsets.UTF_8);
+		List<byte[]> bytes = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			bytes.add(new byte[] { event[i] });
+		}
+		server.server().enqueue(MockResponse.chunks(bytes).delayBetweenEvents(Duration.ofMillis(100)));
+		server.server().enqueue(chat());
+		StreamingOptions options = FAST_RETRIES.toBuilder()
+			.readTimeout(Duration.ofMillis(500))
+			.totalTimeout(Duration.ofSeconds(20))
+			.build();
+		long start = System.nanoTime();
+		List<StreamEvent> events = client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(15));
+		StreamCompleteEvent complete = Reliability.complete(events);
+		assertThat(complete.response().text()).isEqualTo(CHAT_TEXT);
+		// the read timeout is retryable before the first delta, as before
+		assertThat(complete.attempts()).isEqualTo(2);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void streamEventsWithAnotherConnectorWhenTheHeadersAreLateShouldTimeOutAndRetry() {
+		// the JDK HttpClient connector: no Reactor Netty responseTimeout to fall back on
+		server.server().enqueue(chat().delayBeforeFirstByte(Duration.ofSeconds(8)));
+		server.server().enqueue(chat());
+		SteerLLMClient client = SteerLLMClient.builder()
+			.webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector()))
+			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.build();
+		StreamingOptions options = FAST_RETRIES.toBuilder()
+			.readTimeout(Duration.ofMillis(300))
+			.totalTimeout(Duration.ofSeconds(20))
+			.build();
+		List<StreamEvent> events = client.streamEvents(CHAT, options).collectList().block(Duration.ofSeconds(6));
+		StreamCompleteEvent complete = Reliability.complete(events);
+		assertThat(complete.response().text()).isEqualTo(CHAT_TEXT);
+		assertThat(complete.attempts()).isEqualTo(2);
+	}
+
+	@Test
+	void streamEventsWithAnotherConnectorWhenTheStreamStallsShouldFailWithReadTimeout() {
+		server.server().enqueue(chat().stallAfterEvents(5));
+		SteerLLMClient client = SteerLLMClient.builder()
+			.webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector()))
+			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.build();
+		StreamingOptions options = FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build();
+		StreamErrorEvent error = Reliability
+			.error(client.streamEvents(CHAT, options).collectList().block(Duration.ofSeconds(10)));
+		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class,
+				(ex) -> assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.READ));
+		assertThat(error.partialText()).isEqualTo(textOfFirstEvents(5));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.steer.llm.sse;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -134,6 +135,40 @@ class SseDecoderTests {
 		assertThatExceptionOfType(StreamParseException.class)
 			.isThrownBy(() -> decoder.decode(body, 0, body.length, (event) -> {
 			}));
+	}
+
+
+	@Test
+	void decodeWhenUtf8IsMalformedShouldReplaceAndCountEachSequence() {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		body.writeBytes("event: t".getBytes(StandardCharsets.UTF_8));
+		body.write(0xFF);
+		body.writeBytes("\ndata: caf".getBytes(StandardCharsets.UTF_8));
+		// Latin-1 é, a lone continuation byte, an emoji cut after 3 of its 4 bytes
+		body.writeBytes(new byte[] { (byte) 0xE9, ' ', (byte) 0x80, ' ', (byte) 0xF0, (byte) 0x9F, (byte) 0x98 });
+		body.writeBytes("!\ndata: ok \uFFFD\n\n".getBytes(StandardCharsets.UTF_8));
+		SseDecoder decoder = new SseDecoder();
+		List<SseEvent> events = new ArrayList<>();
+		byte[] bytes = body.toByteArray();
+		// split at every byte: a sequence split across buffers is still one sequence
+		for (int i = 0; i < bytes.length; i++) {
+			decoder.decode(bytes, i, 1, events::add);
+		}
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.event()).isEqualTo("t\uFFFD");
+			assertThat(event.data()).isEqualTo("caf\uFFFD \uFFFD \uFFFD!\nok \uFFFD");
+		});
+		// the U+FFFD sent well encoded is not counted
+		assertThat(decoder.invalidUtf8()).isEqualTo(4);
+	}
+
+	@Test
+	void decodeWhenUtf8IsValidShouldCountNothing() {
+		SseDecoder decoder = new SseDecoder();
+		decoder.decode("data: Température 🌤️ \uFFFD\n\n".getBytes(StandardCharsets.UTF_8), 0,
+				"data: Température 🌤️ \uFFFD\n\n".getBytes(StandardCharsets.UTF_8).length, (event) -> {
+				});
+		assertThat(decoder.invalidUtf8()).isZero();
 	}
 
 }

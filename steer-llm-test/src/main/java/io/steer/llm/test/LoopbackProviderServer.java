@@ -1,7 +1,9 @@
 package io.steer.llm.test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -364,6 +367,11 @@ public final class LoopbackProviderServer implements AutoCloseable {
 			}
 		});
 		Mono<Void> exchange = Mono.defer(() -> {
+			if (mock.fault() == MockResponse.Fault.CLOSE_BEFORE_HEADERS
+					|| mock.fault() == MockResponse.Fault.CLOSE_DURING_HEADERS) {
+				ended.set(true);
+				return closeWithoutResponse(connection, mock);
+			}
 			response.status(mock.status());
 			mock.headers().forEach(response::header);
 			if (mock.isFixedLength()) {
@@ -380,11 +388,41 @@ public final class LoopbackProviderServer implements AutoCloseable {
 					connection.channel().close();
 					return connection.onDispose();
 				}));
+				case CLOSE_BEFORE_HEADERS, CLOSE_DURING_HEADERS -> throw new IllegalStateException(
+						"unreachable: " + mock.fault() + " is answered before the status is set");
 			};
 		});
 		Duration delay = mock.delayBeforeFirstByte();
 		return ((delay.isZero()) ? exchange : Mono.delay(delay).then(exchange))
 			.onErrorResume((ex) -> !connection.channel().isActive(), (ex) -> Mono.empty());
+	}
+
+	/**
+	 * Closes the connection without a complete response head: at once, or after the status
+	 * line and the first header line, written past the HTTP encoder (from the first handler
+	 * of the pipeline) so that the bytes go out exactly as given.
+	 */
+	private static Mono<Void> closeWithoutResponse(Connection connection, MockResponse mock) {
+		Channel channel = connection.channel();
+		if (mock.fault() == MockResponse.Fault.CLOSE_DURING_HEADERS) {
+			StringBuilder head = new StringBuilder("HTTP/1.1 ")
+				.append(HttpResponseStatus.valueOf(mock.status()).toString())
+				.append("\r\n");
+			Iterator<Map.Entry<String, String>> headers = mock.headers().entrySet().iterator();
+			if (headers.hasNext()) {
+				Map.Entry<String, String> first = headers.next();
+				head.append(first.getKey()).append(": ").append(first.getValue()).append("\r\n");
+			}
+			// a header line cut short: neither its end nor the blank line ending the head is sent
+			head.append("X-Partial-Head");
+			byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+			channel.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(bytes))
+				.addListener((future) -> channel.close());
+		}
+		else {
+			channel.close();
+		}
+		return connection.onDispose();
 	}
 
 	private static Connection connectionOf(HttpServerResponse response) {

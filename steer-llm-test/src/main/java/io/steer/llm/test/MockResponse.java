@@ -128,6 +128,21 @@ public final class MockResponse {
 	}
 
 	/**
+	 * Return a copy without a response header (names are case-insensitive), for example
+	 * {@code withoutHeader("Content-Type")} to send a stream without a content type.
+	 * @param name the header name
+	 * @return a new response
+	 */
+	public MockResponse withoutHeader(String name) {
+		Objects.requireNonNull(name, "'name' must not be null");
+		Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.putAll(this.headers);
+		headers.remove(name);
+		return new MockResponse(this.status, Collections.unmodifiableMap(headers), this.writes, this.stream,
+				this.delayBetweenEvents, this.delayBeforeFirstByte, this.fault, this.faultAfter);
+	}
+
+	/**
 	 * Return a copy with the {@code Content-Type} header set.
 	 * @param contentType the media type, for example {@code text/event-stream; charset=utf-8}
 	 * @return a new response
@@ -179,7 +194,10 @@ public final class MockResponse {
 	/**
 	 * Return a copy that, after the status, headers and the first {@code events} writes,
 	 * sends nothing more and keeps the connection open until the client goes away or the
-	 * server is closed. Use it to exercise read timeouts and cancellation. Replaces any
+	 * server is closed. Use it to exercise read timeouts and cancellation. When {@code events}
+	 * is at least the number of writes, every write is sent and the body is then kept open:
+	 * the end of the response (the terminating chunk) is never sent, as by a provider or proxy
+	 * that does not close the body after the stream's end marker. Replaces any
 	 * {@link #dropAfterEvents(int)}.
 	 * @param events the number of writes to send first, 0 or more
 	 * @return a new response
@@ -188,6 +206,29 @@ public final class MockResponse {
 	public MockResponse stallAfterEvents(int events) {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
 				this.delayBeforeFirstByte, Fault.STALL, checkEvents(events));
+	}
+
+	/**
+	 * Return a copy that closes the TCP connection as soon as the request has been received,
+	 * without sending a byte of the response: a client sees the connection close before the
+	 * status line. Replaces any other fault.
+	 * @return a new response
+	 */
+	public MockResponse closeBeforeHeaders() {
+		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
+				this.delayBeforeFirstByte, Fault.CLOSE_BEFORE_HEADERS, 0);
+	}
+
+	/**
+	 * Return a copy that sends the status line and the first header line of the response,
+	 * unterminated (no blank line ends the headers), then closes the TCP connection: a client
+	 * sees the connection close in the middle of the response headers. Replaces any other
+	 * fault.
+	 * @return a new response
+	 */
+	public MockResponse closeDuringHeaders() {
+		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
+				this.delayBeforeFirstByte, Fault.CLOSE_DURING_HEADERS, 0);
 	}
 
 	int status() {
@@ -203,7 +244,7 @@ public final class MockResponse {
 	 * @return the writes; the arrays are shared and must not be modified
 	 */
 	List<byte[]> writesToSend() {
-		return (this.fault != Fault.NONE && this.faultAfter < this.writes.size())
+		return ((this.fault == Fault.DROP || this.fault == Fault.STALL) && this.faultAfter < this.writes.size())
 				? this.writes.subList(0, this.faultAfter) : this.writes;
 	}
 
@@ -233,7 +274,8 @@ public final class MockResponse {
 		return "MockResponse[status=" + this.status + ", headers=" + this.headers + ", writes=" + this.writes.size()
 				+ ", delayBetweenEvents=" + this.delayBetweenEvents + ", delayBeforeFirstByte="
 				+ this.delayBeforeFirstByte + ", fault=" + this.fault
-				+ ((this.fault != Fault.NONE) ? " after " + this.faultAfter + " writes" : "") + "]";
+				+ ((this.fault == Fault.DROP || this.fault == Fault.STALL) ? " after " + this.faultAfter + " writes" : "")
+				+ "]";
 	}
 
 	private static Map<String, String> headers(String contentType) {
@@ -276,7 +318,13 @@ public final class MockResponse {
 		DROP,
 
 		/** Send nothing more after the given number of writes, keeping the connection open. */
-		STALL
+		STALL,
+
+		/** Close the connection without sending any of the response. */
+		CLOSE_BEFORE_HEADERS,
+
+		/** Send part of the status line and headers, then close the connection. */
+		CLOSE_DURING_HEADERS
 
 	}
 

@@ -347,6 +347,52 @@ class LoopbackProviderServerTests {
 	}
 
 	@Test
+	void stallAfterEventsBeyondTheLastEventSendsEveryWriteAndKeepsTheBodyOpen() {
+		this.server.enqueue(MockResponse.replay(CHAT).stallAfterEvents(CHAT.events().size()));
+		ByteArrayOutputStream received = new ByteArrayOutputStream();
+		AtomicReference<String> ended = new AtomicReference<>();
+		Disposable subscription = responseContent().subscribe((bytes) -> {
+			synchronized (received) {
+				received.writeBytes(bytes);
+			}
+		}, (error) -> ended.set("error"), () -> ended.set("complete"));
+		TestClients.await("every event arrives", () -> receivedSize(received) >= CHAT.bytes().length);
+		assertThat(this.server.awaitClientDisconnect(Duration.ofMillis(100))).isFalse();
+		synchronized (received) {
+			assertThat(received.toByteArray()).isEqualTo(CHAT.bytes());
+		}
+		// the body did not end after the last event
+		assertThat(ended.get()).isNull();
+		subscription.dispose();
+		assertThat(this.server.awaitClientDisconnect(Duration.ofSeconds(10))).isTrue();
+	}
+
+	@Test
+	void closeBeforeHeadersClosesTheConnectionWithoutSendingAByte() throws IOException {
+		this.server.enqueue(MockResponse.replay(CHAT).closeBeforeHeaders());
+		assertThat(rawExchange()).isEmpty();
+		this.server.enqueue(MockResponse.replay(CHAT).closeBeforeHeaders());
+		StepVerifier.create(responseContent()).expectError(PrematureCloseException.class).verify(Duration.ofSeconds(10));
+		assertThat(this.server.awaitClientDisconnect(Duration.ofMillis(100))).isFalse();
+	}
+
+	@Test
+	void closeDuringHeadersSendsTheStatusLineAndAnUnterminatedHeaderThenCloses() throws IOException {
+		this.server.enqueue(MockResponse.replay(CHAT).closeDuringHeaders());
+		assertThat(new String(rawExchange(), StandardCharsets.ISO_8859_1))
+			.isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Partial-Head");
+		assertThat(this.server.awaitClientDisconnect(Duration.ofMillis(100))).isFalse();
+	}
+
+	@Test
+	void withoutHeaderRemovesTheHeaderIgnoringCase() {
+		this.server.enqueue(MockResponse.replay(CHAT).withoutHeader("content-type"));
+		HttpResponse<byte[]> response = TestClients.get(this.server.baseUrl() + "/");
+		assertThat(response.headers().firstValue("Content-Type")).isEmpty();
+		assertThat(response.body()).isEqualTo(CHAT.bytes());
+	}
+
+	@Test
 	void clientCancellingDuringDelayedEventsIsSeenAsClientDisconnect() {
 		this.server.enqueue(MockResponse.replay(CHAT).delayBetweenEvents(Duration.ofMillis(50)));
 		StepVerifier.create(responseContent().take(1)).expectNextCount(1).verifyComplete();
@@ -391,6 +437,16 @@ class LoopbackProviderServerTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> response.delayBeforeFirstByte(Duration.ofMillis(-1)));
 		assertThatIllegalArgumentException().isThrownBy(() -> response.dropAfterEvents(-1));
 		assertThatIllegalArgumentException().isThrownBy(() -> response.stallAfterEvents(-1));
+	}
+
+	/** Sends a GET over a plain socket and returns every byte received until the server closes. */
+	private byte[] rawExchange() throws IOException {
+		try (Socket socket = new Socket("127.0.0.1", this.server.port())) {
+			socket.setSoTimeout(10_000);
+			socket.getOutputStream()
+				.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			return socket.getInputStream().readAllBytes();
+		}
 	}
 
 	private Flux<byte[]> responseContent() {
