@@ -108,7 +108,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 	 * @param validateJsonIncrementally whether the JSON handler validates as it streams
 	 * @param eventProcessor stage applied to the event flux, or {@code null}
 	 * @param connectionTimeout longest wait to open the TCP connection, positive
-	 * @param readTimeout longest gap between two received events, positive
+	 * @param readTimeout longest gap between two complete SSE events (and wait for the response
+	 * headers), positive
 	 * @param totalTimeout longest time for the whole stream, positive
 	 * @param retryOnConnectionError whether to retry, resume or continue a failed stream
 	 * @param maxReconnectAttempts most retries or reconnections of one stream, not negative
@@ -366,8 +367,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the longest gap between two received events, including before the first byte (default
-		 * 30 s).
+		 * Sets the longest gap between two complete SSE events, and the longest wait for the
+		 * response headers (default 30 s).
 		 * @param readTimeout the timeout, positive
 		 * @return this builder
 		 */

@@ -69,7 +69,8 @@ public class SteerStreamingProperties {
 	private Duration connectionTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Longest gap between two received events, including before the first byte.
+	 * Longest gap between two complete SSE events, and longest wait for the response headers;
+	 * bytes that complete no event do not count.
 	 */
 	private Duration readTimeout = Duration.ofSeconds(30);
 
@@ -293,7 +294,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Returns {@code steer.streaming.read-timeout}.
-	 * @return longest gap between two received events, including before the first byte
+	 * @return longest gap between two complete SSE events, and longest wait for the response
+	 * headers
 	 */
 	public Duration getReadTimeout() {
 		return this.readTimeout;
@@ -301,8 +303,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.read-timeout}.
-	 * @param readTimeout longest gap between two received events, including before the first
-	 * byte
+	 * @param readTimeout longest gap between two complete SSE events, and longest wait for the
+	 * response headers
 	 */
 	public void setReadTimeout(Duration readTimeout) {
 		this.readTimeout = readTimeout;
@@ -631,7 +633,7 @@ public class SteerStreamingProperties {
 		private @Nullable Duration connectionTimeout;
 
 		/**
-		 * Longest gap between two received events, including before the first byte.
+		 * Longest gap between two complete SSE events, and longest wait for the response headers.
 		 */
 		private @Nullable Duration readTimeout;
 
@@ -831,7 +833,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.read-timeout}.
-		 * @return longest gap between two received events, including before the first byte;
+		 * @return longest gap between two complete SSE events, and longest wait for the response
+	 * headers;
 		 * {@code null} when it inherits
 		 */
 		public @Nullable Duration getReadTimeout() {
