@@ -1,7 +1,5 @@
 package io.steer.llm.provider.anthropic;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,10 +9,8 @@ import io.steer.llm.error.StreamParseException;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
-import io.steer.llm.provider.StreamDeltaListener;
+import io.steer.llm.provider.RecordingListener;
 import io.steer.llm.sse.SseEvent;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class AnthropicStreamParserTests {
 
-	private final Recorder listener = new Recorder();
+	private final RecordingListener listener = new RecordingListener();
 
 	private final AnthropicStreamParser parser = new AnthropicStreamParser("anthropic", JsonMapper.builder().build(),
 			this.listener, "sk-ant-key-123456");
@@ -63,7 +59,7 @@ class AnthropicStreamParserTests {
 		assertThat(last.cachedPromptTokens()).isEqualTo(100);
 		assertThat(this.listener.usages.get(0).completionTokens()).isEqualTo(5);
 		assertThat(this.listener.finishReasons).containsExactly("stop_sequence");
-		assertThat(this.listener.metadata).containsEntry("stop_sequence", "END");
+		assertThat(this.listener.lastMetadata("stop_sequence")).isEqualTo("END");
 	}
 
 	@Test
@@ -86,7 +82,7 @@ class AnthropicStreamParserTests {
 		send("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"}}");
 		send("message_stop", "{\"type\":\"message_stop\"}");
 		assertThat(this.listener.usages).isEmpty();
-		assertThat(this.listener.metadata).isEmpty();
+		assertThat(this.listener.metadata()).isEmpty();
 	}
 
 	@Test
@@ -123,7 +119,7 @@ class AnthropicStreamParserTests {
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"b\"}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"S2\"}}");
 		assertThat(this.listener.reasoning).hasToString("ab");
-		assertThat(this.listener.metadata.get("thinking_signatures")).isEqualTo(List.of("S1", "S2"));
+		assertThat(this.listener.lastMetadata("thinking_signatures")).isEqualTo(List.of("S1", "S2"));
 	}
 
 	/**
@@ -304,8 +300,8 @@ class AnthropicStreamParserTests {
 				+ "{\"type\":\"signature_delta\",\"signature\":\"S1\"}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
 				+ "{\"type\":\"redacted_thinking\",\"data\":\"EuoBCoYBGAIiQJ\"}}");
-		assertThat(this.listener.metadata.get("redacted_thinking")).isEqualTo(List.of("EmwKAhgBEgy3va3pzix", "EuoBCoYBGAIiQJ"));
-		assertThat(this.listener.metadata.get("thinking_signatures")).isEqualTo(List.of("S1"));
+		assertThat(this.listener.lastMetadata("redacted_thinking")).isEqualTo(List.of("EmwKAhgBEgy3va3pzix", "EuoBCoYBGAIiQJ"));
+		assertThat(this.listener.lastMetadata("thinking_signatures")).isEqualTo(List.of("S1"));
 		assertThat(this.listener.reasoning).isEmpty();
 		assertThat(this.listener.unrecognized).isEmpty();
 	}
@@ -443,92 +439,6 @@ class AnthropicStreamParserTests {
 				assertThat(ex.getProviderMessage()).isEqualTo("key ******");
 				assertThat(ex.isRetryable()).isTrue();
 			});
-	}
-
-	private static final class Recorder implements StreamDeltaListener {
-
-		private final StringBuilder text = new StringBuilder();
-
-		private final StringBuilder reasoning = new StringBuilder();
-
-		private final List<String> toolCalls = new ArrayList<>();
-
-		private final List<String> finishReasons = new ArrayList<>();
-
-		private final List<FinishReason> normalizedFinishReasons = new ArrayList<>();
-
-		private final List<String> serverToolCalls = new ArrayList<>();
-
-		private final List<String> serverToolResults = new ArrayList<>();
-
-		private final List<Citation> citations = new ArrayList<>();
-
-		private final List<String> unrecognized = new ArrayList<>();
-
-		private final List<Usage> usages = new ArrayList<>();
-
-		private final Map<String, Object> metadata = new LinkedHashMap<>();
-
-		@Override
-		public void responseInfo(@Nullable String id, @Nullable String model) {
-		}
-
-		@Override
-		public void text(int choice, String text) {
-			this.text.append(text);
-		}
-
-		@Override
-		public void reasoning(int choice, String text) {
-			this.reasoning.append(text);
-		}
-
-		@Override
-		public void refusal(int choice, String text) {
-		}
-
-		@Override
-		public void toolCall(int choice, int index, @Nullable String id, @Nullable String name, String arguments) {
-			this.toolCalls.add(index + "|" + id + "|" + name + "|" + arguments);
-		}
-
-		@Override
-		public void serverToolCall(int choice, int index, @Nullable String id, @Nullable String name, String input) {
-			this.serverToolCalls.add(index + "|" + id + "|" + name + "|" + input);
-		}
-
-		@Override
-		public void serverToolResult(int choice, int index, @Nullable String toolUseId, String type,
-				@Nullable JsonNode content) {
-			this.serverToolResults.add(index + "|" + toolUseId + "|" + type + "|" + content);
-		}
-
-		@Override
-		public void citation(int choice, Citation citation) {
-			this.citations.add(citation);
-		}
-
-		@Override
-		public void finishReason(int choice, String reason, FinishReason normalized) {
-			this.finishReasons.add(reason);
-			this.normalizedFinishReasons.add(normalized);
-		}
-
-		@Override
-		public void unrecognized(String what) {
-			this.unrecognized.add(what);
-		}
-
-		@Override
-		public void usage(Usage usage) {
-			this.usages.add(usage);
-		}
-
-		@Override
-		public void metadata(String key, Object value) {
-			this.metadata.put(key, value);
-		}
-
 	}
 
 }

@@ -1,23 +1,18 @@
 package io.steer.llm.provider.openai;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamParseException;
-import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
-import io.steer.llm.provider.StreamDeltaListener;
+import io.steer.llm.provider.RecordingListener;
 import io.steer.llm.sse.SseDecoder;
 import io.steer.llm.sse.SseEvent;
 import io.steer.llm.test.SseFixture;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
  */
 class ChatCompletionsStreamParserTests {
 
-	private final Recorder listener = new Recorder();
+	private final RecordingListener listener = RecordingListener.withoutServerTools("Chat Completions");
 
 	private final ChatCompletionsStreamParser parser = new ChatCompletionsStreamParser("openai",
 			JsonMapper.builder().build(), this.listener, null);
@@ -78,7 +73,7 @@ class ChatCompletionsStreamParserTests {
 				""");
 		assertThat(this.listener.responseInfo).containsExactly("chatcmpl-A1|gpt-4o-2024-08-06",
 				"chatcmpl-A1|gpt-4o-2024-08-06");
-		assertThat(this.listener.metadata).containsExactly("system_fingerprint=fp_1");
+		assertThat(this.listener.metadata()).containsExactly("system_fingerprint=fp_1");
 		assertThat(this.listener.text).hasToString("Hi");
 		assertThat(this.listener.unrecognized).isEmpty();
 	}
@@ -105,7 +100,7 @@ class ChatCompletionsStreamParserTests {
 
 				""");
 		assertThat(this.listener.text).hasToString("Hello world");
-		assertThat(this.listener.toolCalls).containsExactly("0|0|call_1|f|{\"a\":1}");
+		assertThat(this.listener.toolCallsByChoice).containsExactly("0|0|call_1|f|{\"a\":1}");
 		assertThat(this.listener.finishReasons).containsExactly("tool_calls");
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.TOOL_CALLS);
 		assertThat(this.listener.usages).singleElement().extracting(Usage::totalTokens).isEqualTo(7);
@@ -148,7 +143,7 @@ class ChatCompletionsStreamParserTests {
 				data: [DONE]
 
 				""");
-		assertThat(this.listener.toolCalls).containsExactly("0|0|call_a|f|{\"a\"", "0|0|null|null|:1}",
+		assertThat(this.listener.toolCallsByChoice).containsExactly("0|0|call_a|f|{\"a\"", "0|0|null|null|:1}",
 				"0|1|call_b|g|{}");
 	}
 
@@ -178,89 +173,6 @@ class ChatCompletionsStreamParserTests {
 				+ reason + "\"}]}\n\n");
 		assertThat(this.listener.finishReasons).containsExactly(reason);
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(expected);
-	}
-
-	/** Records the listener calls as strings. */
-	private static final class Recorder implements StreamDeltaListener {
-
-		private final StringBuilder text = new StringBuilder();
-
-		private final List<String> textByChoice = new ArrayList<>();
-
-		private final List<String> responseInfo = new ArrayList<>();
-
-		private final List<String> toolCalls = new ArrayList<>();
-
-		private final List<String> finishReasons = new ArrayList<>();
-
-		private final List<FinishReason> normalizedFinishReasons = new ArrayList<>();
-
-		private final List<String> unrecognized = new ArrayList<>();
-
-		private final List<Usage> usages = new ArrayList<>();
-
-		private final List<String> metadata = new ArrayList<>();
-
-		@Override
-		public void responseInfo(@Nullable String id, @Nullable String model) {
-			this.responseInfo.add(id + "|" + model);
-		}
-
-		@Override
-		public void text(int choice, String text) {
-			this.text.append(text);
-			this.textByChoice.add(choice + ":" + text);
-		}
-
-		@Override
-		public void reasoning(int choice, String text) {
-		}
-
-		@Override
-		public void refusal(int choice, String text) {
-		}
-
-		@Override
-		public void toolCall(int choice, int index, @Nullable String id, @Nullable String name, String arguments) {
-			this.toolCalls.add(choice + "|" + index + "|" + id + "|" + name + "|" + arguments);
-		}
-
-		@Override
-		public void serverToolCall(int choice, int index, @Nullable String id, @Nullable String name, String input) {
-			throw new AssertionError("Chat Completions has no server tool calls");
-		}
-
-		@Override
-		public void serverToolResult(int choice, int index, @Nullable String toolUseId, String type,
-				@Nullable JsonNode content) {
-			throw new AssertionError("Chat Completions has no server tool results");
-		}
-
-		@Override
-		public void citation(int choice, Citation citation) {
-		}
-
-		@Override
-		public void finishReason(int choice, String reason, FinishReason normalized) {
-			this.finishReasons.add(reason);
-			this.normalizedFinishReasons.add(normalized);
-		}
-
-		@Override
-		public void unrecognized(String what) {
-			this.unrecognized.add(what);
-		}
-
-		@Override
-		public void usage(Usage usage) {
-			this.usages.add(usage);
-		}
-
-		@Override
-		public void metadata(String key, Object value) {
-			this.metadata.add(key + "=" + value);
-		}
-
 	}
 
 }

@@ -12,12 +12,10 @@ import io.steer.llm.error.StreamParseException;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
-import io.steer.llm.provider.StreamDeltaListener;
+import io.steer.llm.provider.RecordingListener;
 import io.steer.llm.sse.SseDecoder;
 import io.steer.llm.sse.SseEvent;
 import io.steer.llm.test.SseFixture;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +37,7 @@ class ResponsesStreamParserTests {
 
 	private static final String ARGUMENTS = "{ \"location\": \"New York City, USA\" }";
 
-	private final Recorder listener = new Recorder();
+	private final RecordingListener listener = RecordingListener.ofChoiceZero();
 
 	private final ResponsesStreamParser parser = new ResponsesStreamParser("openai",
 			JsonMapper.builder().build().readerFor(ResponsesEvent.class), this.listener, null);
@@ -92,7 +90,7 @@ class ResponsesStreamParserTests {
 		}
 		assertThat(this.listener.positions).containsExactlyElementsOf(expected);
 		assertThat(this.listener.text).hasToString("`arm64` (Apple Silicon).");
-		assertThat(this.listener.metadata).containsExactly("service_tier=default", "status=completed");
+		assertThat(this.listener.metadata()).containsExactly("service_tier=default", "status=completed");
 	}
 
 	@Test
@@ -367,7 +365,7 @@ class ResponsesStreamParserTests {
 	void xaiCustomToolCallsAndSearchCallsShouldBeServerToolCalls() {
 		// SYNTHETIC, following xAI's documentation of server-side tools in the Responses API
 		// (x_search_call, and custom_tool_call items for the steps of its own tools)
-		Recorder xai = new Recorder();
+		RecordingListener xai = RecordingListener.ofChoiceZero();
 		ResponsesStreamParser parser = new ResponsesStreamParser("xai",
 				JsonMapper.builder().build().readerFor(ResponsesEvent.class), xai, null);
 		String body = """
@@ -451,7 +449,7 @@ class ResponsesStreamParserTests {
 				"1|null|null|{\"url\":\"https://example.com\"}");
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.TOOL_CALLS);
 		assertThat(this.listener.usages).singleElement().extracting(Usage::totalTokens).isEqualTo(2);
-		assertThat(this.listener.metadata).contains("service_tier=7", "status=completed");
+		assertThat(this.listener.metadata()).contains("service_tier=7", "status=completed");
 		assertThat(this.listener.unrecognized).containsExactly("output_item:compaction",
 				"event:response.compaction.progress", "output_item:web_fetch_call",
 				"field:response.output_item.done.item.arguments:object", "event:array", "event:null",
@@ -467,7 +465,7 @@ class ResponsesStreamParserTests {
 			.isThrownBy(() -> feed("data: {\"type\":\"error\",\"sequence_number\":0,\"error\":\"server_error: try again\"}\n\n"))
 			.satisfies((ex) -> assertThat(ex.getProviderMessage()).isEqualTo("server_error: try again"));
 		ResponsesStreamParser other = new ResponsesStreamParser("openai",
-				JsonMapper.builder().build().readerFor(ResponsesEvent.class), new Recorder(), null);
+				JsonMapper.builder().build().readerFor(ResponsesEvent.class), RecordingListener.ofChoiceZero(), null);
 		assertThatExceptionOfType(StreamParseException.class)
 			.isThrownBy(() -> other.onEvent(new SseEvent("response.output_text.delta", "{\"delta\":", null, null)));
 	}
@@ -491,105 +489,6 @@ class ResponsesStreamParserTests {
 						+ "\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"x\"}}}\n\n"));
 		assertThat(this.listener.finishReasons).containsExactly("failed");
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.ERROR);
-	}
-
-	/** Records the listener calls as strings. */
-	private static final class Recorder implements StreamDeltaListener {
-
-		private final StringBuilder text = new StringBuilder();
-
-		private final StringBuilder reasoning = new StringBuilder();
-
-		private final StringBuilder refusal = new StringBuilder();
-
-		private final List<String> toolCalls = new ArrayList<>();
-
-		private final List<String> finishReasons = new ArrayList<>();
-
-		private final List<FinishReason> normalizedFinishReasons = new ArrayList<>();
-
-		private final List<String> serverToolCalls = new ArrayList<>();
-
-		private final List<String> serverToolResults = new ArrayList<>();
-
-		private final List<Citation> citations = new ArrayList<>();
-
-		private final List<String> unrecognized = new ArrayList<>();
-
-		private final List<Usage> usages = new ArrayList<>();
-
-		private final List<String> positions = new ArrayList<>();
-
-		private final List<String> metadata = new ArrayList<>();
-
-		@Override
-		public void responseInfo(@Nullable String id, @Nullable String model) {
-		}
-
-		@Override
-		public void text(int choice, String text) {
-			assertThat(choice).isZero();
-			this.text.append(text);
-		}
-
-		@Override
-		public void reasoning(int choice, String text) {
-			this.reasoning.append(text);
-		}
-
-		@Override
-		public void refusal(int choice, String text) {
-			this.refusal.append(text);
-		}
-
-		@Override
-		public void toolCall(int choice, int index, @Nullable String id, @Nullable String name, String arguments) {
-			assertThat(choice).isZero();
-			this.toolCalls.add(index + "|" + id + "|" + name + "|" + arguments);
-		}
-
-		@Override
-		public void serverToolCall(int choice, int index, @Nullable String id, @Nullable String name, String input) {
-			this.serverToolCalls.add(index + "|" + id + "|" + name + "|" + input);
-		}
-
-		@Override
-		public void serverToolResult(int choice, int index, @Nullable String toolUseId, String type,
-				@Nullable JsonNode content) {
-			this.serverToolResults.add(index + "|" + toolUseId + "|" + type + "|" + content);
-		}
-
-		@Override
-		public void citation(int choice, Citation citation) {
-			this.citations.add(citation);
-		}
-
-		@Override
-		public void finishReason(int choice, String reason, FinishReason normalized) {
-			this.finishReasons.add(reason);
-			this.normalizedFinishReasons.add(normalized);
-		}
-
-		@Override
-		public void unrecognized(String what) {
-			this.unrecognized.add(what);
-		}
-
-		@Override
-		public void usage(Usage usage) {
-			this.usages.add(usage);
-		}
-
-		@Override
-		public void resumePosition(@Nullable String responseId, long sequenceNumber) {
-			this.positions.add(responseId + "#" + sequenceNumber);
-		}
-
-		@Override
-		public void metadata(String key, Object value) {
-			this.metadata.add(key + "=" + value);
-		}
-
 	}
 
 }
