@@ -10,7 +10,6 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamEvent;
-import io.steer.llm.model.ChatRequest;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.retry.StreamingRetryManager;
 import io.steer.llm.test.LoopbackProviderServer;
@@ -25,6 +24,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CHAT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,8 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection's reads pause rather than memory grow.
  */
 class CancellationAndBackpressureTests {
-
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
 
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();

@@ -9,7 +9,6 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
-import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServerExtension;
@@ -19,7 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.CHAT_TEXT;
+import static io.steer.llm.reliability.Reliability.CLAUDE;
+import static io.steer.llm.reliability.Reliability.CLAUDE_TEXT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.RESPONSES;
+import static io.steer.llm.reliability.Reliability.RESPONSES_TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,24 +39,6 @@ class EndMarkerTests {
 	private static final StreamingOptions OPTIONS = FAST_RETRIES.toBuilder().readTimeout(Duration.ofSeconds(30)).build();
 
 	private static final Duration AT_ONCE = Duration.ofSeconds(10);
-
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
-	private static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
-			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
-
-	private static final ChatRequest RESPONSES = ChatRequest.builder()
-		.prompt("Which architecture is this Mac?")
-		.model("gpt-5.2")
-		.api(ProviderApi.RESPONSES)
-		.build();
-
-	private static final String RESPONSES_TEXT = "`arm64` (Apple Silicon).";
-
-	private static final ChatRequest CLAUDE = ChatRequest.of("Hello, how are you?", "claude-sonnet-4-5");
-
-	private static final String CLAUDE_TEXT = "Hello! I'm doing well, thank you for asking. How are you doing today? "
-			+ "Is there anything I can help you with?";
 
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();

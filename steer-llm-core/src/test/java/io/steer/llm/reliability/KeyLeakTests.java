@@ -14,7 +14,6 @@ import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
-import io.steer.llm.model.ProviderApi;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.retry.RetryState;
 import io.steer.llm.retry.StreamingRetryManager;
@@ -26,7 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.CLAUDE;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.RESPONSES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,17 +52,7 @@ class KeyLeakTests {
 
 	private static final String ECHO = "Incorrect API key provided: " + KEY + " (also tried " + FOREIGN_KEY + ")";
 
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
 	private static final ChatRequest GROK = ChatRequest.of("Hello", "grok-3-mini");
-
-	private static final ChatRequest RESPONSES = ChatRequest.builder()
-		.prompt("Which architecture is this Mac?")
-		.model("gpt-5.2")
-		.api(ProviderApi.RESPONSES)
-		.build();
-
-	private static final ChatRequest CLAUDE = ChatRequest.of("Hello, how are you?", "claude-sonnet-4-5");
 
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();

@@ -32,7 +32,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CLAUDE_TEXT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.RESPONSES_TEXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,11 +48,6 @@ class MidStreamReconnectTests {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final String RESPONSE_ID = "resp_0b0392bd3bb81302006994e83ac0ac819396f3f5aa5f239e03";
-
-	private static final String RESPONSES_TEXT = "`arm64` (Apple Silicon).";
-
-	private static final String CLAUDE_TEXT = "Hello! I'm doing well, thank you for asking. How are you doing today? "
-			+ "Is there anything I can help you with?";
 
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();

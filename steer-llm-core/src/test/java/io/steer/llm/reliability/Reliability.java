@@ -13,6 +13,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 
+import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
@@ -20,7 +21,13 @@ import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.test.LoopbackProviderServerExtension;
+import io.steer.llm.test.MockResponse;
+import io.steer.llm.test.SseFixture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +51,50 @@ final class Reliability {
 		.readTimeout(Duration.ofSeconds(5))
 		.build();
 
+	/** The request of the recorded stream {@code openai/chat-text-usage}. */
+	static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
+
+	/** The text of the recorded stream {@code openai/chat-text-usage}. */
+	static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
+			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
+
+	/** The request of the recorded stream {@code openai/responses-text}. */
+	static final ChatRequest RESPONSES = ChatRequest.builder()
+		.prompt("Which architecture is this Mac?")
+		.model("gpt-5.2")
+		.api(ProviderApi.RESPONSES)
+		.build();
+
+	/** The text of the recorded stream {@code openai/responses-text}. */
+	static final String RESPONSES_TEXT = "`arm64` (Apple Silicon).";
+
+	/** A request for the recorded stream {@code anthropic/text}. */
+	static final ChatRequest CLAUDE = ChatRequest.of("Hello, how are you?", "claude-sonnet-4-5");
+
+	/** The text of the recorded stream {@code anthropic/text}. */
+	static final String CLAUDE_TEXT = "Hello! I'm doing well, thank you for asking. How are you doing today? "
+			+ "Is there anything I can help you with?";
+
 	private Reliability() {
+	}
+
+	/** A client of the server as OpenAI, with {@link #API_KEY} and {@link #FAST_RETRIES}. */
+	static SteerLLMClient openAiClient(LoopbackProviderServerExtension server) {
+		return SteerLLMClient.builder()
+			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.defaultOptions(FAST_RETRIES)
+			.build();
+	}
+
+	/** The recorded stream {@code openai/chat-text-usage}, replayed. */
+	static MockResponse chat() {
+		return MockResponse.replay(SseFixture.load("openai", "chat-text-usage"));
+	}
+
+	/** The words of the recorded chat stream's first deltas: events 1 to n - 1. */
+	static String textOfFirstEvents(int n) {
+		return String.join("", List.of("I'm", " unable", " to", " provide", " real", "-time", " weather", " updates")
+			.subList(0, n - 1));
 	}
 
 	static List<byte[]> bytes(String... rawEvents) {

@@ -3,7 +3,6 @@ package io.steer.llm.reliability;
 import java.time.Duration;
 import java.util.List;
 
-import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
@@ -11,18 +10,19 @@ import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
-import io.steer.llm.model.ChatRequest;
-import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
-import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.CHAT_TEXT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.chat;
+import static io.steer.llm.reliability.Reliability.openAiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,27 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ResponseHeadFaultTests {
 
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
-	private static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
-			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
-
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
-	private static SteerLLMClient client() {
-		return SteerLLMClient.builder()
-			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.defaultOptions(FAST_RETRIES)
-			.build();
-	}
-
-	private static MockResponse chat() {
-		return MockResponse.replay(SseFixture.load("openai", "chat-text-usage"));
-	}
-
 	private static List<StreamEvent> stream() {
-		return client().streamEvents(CHAT).collectList().block(Duration.ofSeconds(10));
+		return openAiClient(server).streamEvents(CHAT).collectList().block(Duration.ofSeconds(10));
 	}
 
 	@Test
@@ -184,7 +168,8 @@ class ResponseHeadFaultTests {
 	void streamEventsWhenAnErrorBodyStallsShouldFailWithTheStatusAfterTheReadTimeout() {
 		// the 401 head, then nothing: the status decides, not the read timeout (which is retryable)
 		server.server().setDefaultResponse(MockResponse.status(401, "{\"error\":{}}").stallAfterEvents(0));
-		List<StreamEvent> events = client().streamEvents(CHAT, FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build())
+		List<StreamEvent> events = openAiClient(server)
+			.streamEvents(CHAT, FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build())
 			.collectList()
 			.block(Duration.ofSeconds(10));
 		StreamErrorEvent error = Reliability.error(events);

@@ -31,7 +31,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.CHAT_TEXT;
+import static io.steer.llm.reliability.Reliability.CLAUDE_TEXT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,15 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RetryBeforeFirstDeltaTests {
 
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
 	private static final ChatRequest CLAUDE = ChatRequest.of("Hello", "claude-sonnet-4-5-20250929");
-
-	private static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
-			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
-
-	private static final String CLAUDE_TEXT = "Hello! I'm doing well, thank you for asking. How are you doing today? "
-			+ "Is there anything I can help you with?";
 
 	private static final String RATE_LIMITED = "{\"error\":{\"message\":\"Rate limit reached for key " + API_KEY
 			+ "\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}";
@@ -66,10 +62,6 @@ class RetryBeforeFirstDeltaTests {
 			.defaultOptions(FAST_RETRIES)
 			.retryManager(this.retryManager)
 			.build();
-	}
-
-	private static MockResponse chat() {
-		return MockResponse.replay(SseFixture.load("openai", "chat-text-usage"));
 	}
 
 	private static MockResponse claude() {

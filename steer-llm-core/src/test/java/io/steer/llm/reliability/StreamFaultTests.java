@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import ch.qos.logback.classic.Level;
-import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.StreamCompleteEvent;
@@ -14,17 +13,18 @@ import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
-import io.steer.llm.model.ChatRequest;
 import io.steer.llm.options.StreamingOptions;
-import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.CHAT_TEXT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.openAiClient;
+import static io.steer.llm.reliability.Reliability.textOfFirstEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -34,29 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamFaultTests {
 
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
-	private static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
-			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
-
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
-	private static SteerLLMClient client() {
-		return SteerLLMClient.builder()
-			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.defaultOptions(FAST_RETRIES)
-			.build();
-	}
-
 	private static List<byte[]> chatEvents() {
 		return new ArrayList<>(SseFixture.load("openai", "chat-text-usage").events());
-	}
-
-	/** The words of the recorded chat stream's first deltas: events 1 to n - 1. */
-	private static String textOfFirstEvents(int n) {
-		return String.join("", List.of("I'm", " unable", " to", " provide", " real", "-time", " weather", " updates")
-			.subList(0, n - 1));
 	}
 
 	private static String chunk(String content) {
@@ -76,7 +58,7 @@ class StreamFaultTests {
 		server.server().enqueue(MockResponse.chunks(events));
 		List<StreamEvent> received;
 		try (Reliability.CapturedLog log = new Reliability.CapturedLog("io.steer.llm.client.StreamSession")) {
-			received = client().streamEvents(CHAT).collectList().block();
+			received = openAiClient(server).streamEvents(CHAT).collectList().block();
 			assertThat(log.messages(Level.WARN)).singleElement()
 				.satisfies((line) -> assertThat(line).contains("ignored 2 SSE line(s)").contains("sse.ignored_lines"));
 		}
@@ -89,7 +71,8 @@ class StreamFaultTests {
 	@Test
 	void streamEventsWhenWellFormedShouldNotReportIgnoredLines() {
 		server.server().enqueue(MockResponse.chunks(chatEvents()));
-		StreamCompleteEvent complete = Reliability.complete(client().streamEvents(CHAT).collectList().block());
+		StreamCompleteEvent complete = Reliability
+			.complete(openAiClient(server).streamEvents(CHAT).collectList().block());
 		assertThat(complete.response().metadata()).doesNotContainKey("sse.ignored_lines");
 	}
 
@@ -110,7 +93,7 @@ class StreamFaultTests {
 		server.server().enqueue(MockResponse.chunks(events));
 		List<StreamEvent> received;
 		try (Reliability.CapturedLog log = new Reliability.CapturedLog("io.steer.llm.client.StreamSession")) {
-			received = client().streamEvents(CHAT).collectList().block();
+			received = openAiClient(server).streamEvents(CHAT).collectList().block();
 			assertThat(log.messages(Level.WARN)).singleElement()
 				.satisfies((line) -> assertThat(line).contains("replaced 3 malformed UTF-8 sequence(s)")
 					.contains("sse.invalid_utf8"));
@@ -123,7 +106,8 @@ class StreamFaultTests {
 	@Test
 	void streamEventsWhenUtf8IsValidShouldNotReportInvalidUtf8() {
 		server.server().enqueue(MockResponse.chunks(Reliability.bytes(chunk("日本語 🌤️ \uFFFD"), FINISH)));
-		StreamCompleteEvent complete = Reliability.complete(client().streamEvents(CHAT).collectList().block());
+		StreamCompleteEvent complete = Reliability
+			.complete(openAiClient(server).streamEvents(CHAT).collectList().block());
 		assertThat(complete.response().metadata()).doesNotContainKey("sse.invalid_utf8");
 	}
 
@@ -132,7 +116,7 @@ class StreamFaultTests {
 		List<byte[]> events = new ArrayList<>(chatEvents().subList(0, 5));
 		events.add("data: {\"id\":\"chatcmpl-1\",\"choices\":[{\n\n".getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events));
-		List<StreamEvent> received = client().streamEvents(CHAT).collectList().block();
+		List<StreamEvent> received = openAiClient(server).streamEvents(CHAT).collectList().block();
 		StreamErrorEvent error = Reliability.error(received);
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PARSE);
 		assertThat(error.isRetryable()).isFalse();
@@ -145,7 +129,7 @@ class StreamFaultTests {
 	@Test
 	void streamEventsWhenTheFirstChunkIsInvalidJsonShouldFailWithParseErrorWithoutRetrying() {
 		server.server().enqueue(MockResponse.chunks(Reliability.bytes("data: not json\n\n")));
-		List<StreamEvent> received = client().streamEvents(CHAT).collectList().block();
+		List<StreamEvent> received = openAiClient(server).streamEvents(CHAT).collectList().block();
 		StreamErrorEvent error = Reliability.error(received);
 		assertThat(received.get(0)).isInstanceOf(StreamStartEvent.class);
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PARSE);
@@ -158,7 +142,7 @@ class StreamFaultTests {
 		events.add(("data: {\"error\":{\"message\":\"The server had an error while processing your request.\","
 				+ "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n").getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events));
-		List<StreamEvent> received = client().streamEvents(CHAT).collectList().block();
+		List<StreamEvent> received = openAiClient(server).streamEvents(CHAT).collectList().block();
 		StreamErrorEvent error = Reliability.error(received);
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PROVIDER);
 		assertThat(error.isRetryable()).isTrue();
@@ -181,7 +165,7 @@ class StreamFaultTests {
 			writes.add(Arrays.copyOfRange(body, i, Math.min(body.length, i + 2)));
 		}
 		server.server().enqueue(MockResponse.chunks(writes));
-		List<StreamEvent> received = client().streamEvents(CHAT).collectList().block();
+		List<StreamEvent> received = openAiClient(server).streamEvents(CHAT).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(received);
 		assertThat(complete.response().text()).isEqualTo(text);
 		assertThat(complete.totalChunks()).isEqualTo(3);
@@ -195,7 +179,7 @@ class StreamFaultTests {
 		events.add(chunk("x".repeat(5 * 1024)).getBytes(StandardCharsets.UTF_8));
 		events.addAll(chatEvents().subList(3, chatEvents().size()));
 		server.server().enqueue(MockResponse.chunks(events));
-		List<StreamEvent> received = client().streamEvents(CHAT, options).collectList().block();
+		List<StreamEvent> received = openAiClient(server).streamEvents(CHAT, options).collectList().block();
 		StreamErrorEvent error = Reliability.error(received);
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PARSE);
 		assertThat(error.isRetryable()).isFalse();
@@ -209,7 +193,7 @@ class StreamFaultTests {
 		List<byte[]> events = new ArrayList<>(chatEvents().subList(0, 3));
 		events.add(chunk("y".repeat(1024 * 1024)).getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events));
-		StreamErrorEvent error = Reliability.error(client().streamEvents(CHAT).collectList().block());
+		StreamErrorEvent error = Reliability.error(openAiClient(server).streamEvents(CHAT).collectList().block());
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PARSE);
 		assertThat(error.error()).hasMessageContaining("exceeds the limit of 1048576 bytes");
 		assertThat(error.partialText()).isEqualTo(textOfFirstEvents(3));
@@ -220,14 +204,15 @@ class StreamFaultTests {
 		StreamingOptions options = FAST_RETRIES.toBuilder().maxEventSize(8 * 1024).build();
 		String big = "z".repeat(6 * 1024);
 		server.server().enqueue(MockResponse.chunks(Reliability.bytes(chunk(big), FINISH)));
-		StreamCompleteEvent complete = Reliability.complete(client().streamEvents(CHAT, options).collectList().block());
+		StreamCompleteEvent complete = Reliability
+			.complete(openAiClient(server).streamEvents(CHAT, options).collectList().block());
 		assertThat(complete.response().text()).isEqualTo(big);
 	}
 
 	@Test
 	void streamWithUsageWhenNoFaultShouldGiveTheRecordedText() {
 		server.server().enqueue(MockResponse.chunks(chatEvents()));
-		assertThat(client().streamWithUsage(CHAT).block().text()).isEqualTo(CHAT_TEXT);
+		assertThat(openAiClient(server).streamWithUsage(CHAT).block().text()).isEqualTo(CHAT_TEXT);
 	}
 
 }

@@ -13,13 +13,11 @@ import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
-import io.steer.llm.model.ChatRequest;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.retry.StreamingRetryManager;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
-import io.steer.llm.test.SseFixture;
 import io.steer.llm.test.UnreachableEndpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +28,11 @@ import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static io.steer.llm.reliability.Reliability.API_KEY;
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.CHAT_TEXT;
 import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.chat;
+import static io.steer.llm.reliability.Reliability.textOfFirstEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,11 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with a {@link StreamTimeoutException} naming the limit, unless a retry or resume recovers.
  */
 class TimeoutTests {
-
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
-	private static final String CHAT_TEXT = "I'm unable to provide real-time weather updates. To get the current weather "
-			+ "in San Francisco, I recommend checking a reliable weather website or a weather app.";
 
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
@@ -64,16 +61,6 @@ class TimeoutTests {
 		server.server().enqueue(chat());
 		client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT).blockLast(Duration.ofSeconds(30));
 		server.server().reset();
-	}
-
-	private static MockResponse chat() {
-		return MockResponse.replay(SseFixture.load("openai", "chat-text-usage"));
-	}
-
-	/** The words of the recorded chat stream's first deltas: events 1 to n - 1. */
-	private static String textOfFirstEvents(int n) {
-		return String.join("", List.of("I'm", " unable", " to", " provide", " real", "-time", " weather", " updates")
-			.subList(0, n - 1));
 	}
 
 	@Test

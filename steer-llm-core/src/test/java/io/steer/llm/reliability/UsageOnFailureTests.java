@@ -4,23 +4,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamUsageEvent;
-import io.steer.llm.model.ChatRequest;
-import io.steer.llm.model.ProviderApi;
-import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import static io.steer.llm.reliability.Reliability.API_KEY;
-import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
+import static io.steer.llm.reliability.Reliability.CHAT;
+import static io.steer.llm.reliability.Reliability.RESPONSES;
+import static io.steer.llm.reliability.Reliability.openAiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,23 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UsageOnFailureTests {
 
-	private static final ChatRequest CHAT = ChatRequest.of("Weather in San Francisco?", "gpt-4o-mini");
-
-	private static final ChatRequest RESPONSES = ChatRequest.builder()
-		.prompt("Which architecture is this Mac?")
-		.model("gpt-5.2")
-		.api(ProviderApi.RESPONSES)
-		.build();
-
 	@RegisterExtension
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
-
-	private static SteerLLMClient client() {
-		return SteerLLMClient.builder()
-			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.defaultOptions(FAST_RETRIES)
-			.build();
-	}
 
 	private static List<StreamUsageEvent> usageEvents(List<StreamEvent> events) {
 		return events.stream().filter(StreamUsageEvent.class::isInstance).map(StreamUsageEvent.class::cast).toList();
@@ -73,7 +55,7 @@ class UsageOnFailureTests {
 	void chatCompletionsDroppedMidStreamShouldEmitTheEstimatedUsageBeforeTheError() {
 		// four deltas, then the connection drops before the usage chunk
 		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")).dropAfterEvents(5));
-		List<StreamEvent> events = client().streamEvents(CHAT).collectList().block();
+		List<StreamEvent> events = openAiClient(server).streamEvents(CHAT).collectList().block();
 		StreamUsageEvent usage = usageBeforeError(events);
 		assertThat(Reliability.error(events).error()).isInstanceOf(StreamInterruptedException.class);
 		assertThat(usage.isEstimated()).isTrue();
@@ -90,7 +72,7 @@ class UsageOnFailureTests {
 					+ "\"response.failed\",\"sequence_number\":6,\"response\":{\"id\":\"resp_1\",\"status\":\"failed\","
 					+ "\"error\":{\"code\":\"invalid_prompt\",\"message\":\"no\"},\"usage\":{\"input_tokens\":444,"
 					+ "\"output_tokens\":2,\"total_tokens\":446}}}\n\n")));
-		List<StreamEvent> events = client().streamEvents(RESPONSES).collectList().block();
+		List<StreamEvent> events = openAiClient(server).streamEvents(RESPONSES).collectList().block();
 		StreamUsageEvent usage = usageBeforeError(events);
 		assertThat(Reliability.error(events).error()).isInstanceOf(ProviderStreamException.class);
 		assertThat(usage.isEstimated()).isFalse();
@@ -104,7 +86,7 @@ class UsageOnFailureTests {
 			.enqueue(MockResponse.chunks(responsesEventsThen(6, "event: response.failed\ndata: {\"type\":"
 					+ "\"response.failed\",\"sequence_number\":6,\"response\":{\"id\":\"resp_1\",\"status\":\"failed\","
 					+ "\"error\":{\"code\":\"invalid_prompt\",\"message\":\"no\"},\"usage\":null}}\n\n")));
-		List<StreamEvent> events = client().streamEvents(RESPONSES).collectList().block();
+		List<StreamEvent> events = openAiClient(server).streamEvents(RESPONSES).collectList().block();
 		StreamUsageEvent usage = usageBeforeError(events);
 		assertThat(usage.isEstimated()).isTrue();
 		assertThat(usage.usage().completionTokens()).isPositive();
@@ -117,7 +99,7 @@ class UsageOnFailureTests {
 			.enqueue(MockResponse.chunks(responsesEventsThen(2, "event: error\ndata: {\"type\":\"error\","
 					+ "\"sequence_number\":2,\"error\":{\"type\":\"insufficient_quota\",\"code\":"
 					+ "\"insufficient_quota\",\"message\":\"quota\"}}\n\n")));
-		List<StreamEvent> events = client().streamEvents(RESPONSES).collectList().block();
+		List<StreamEvent> events = openAiClient(server).streamEvents(RESPONSES).collectList().block();
 		StreamErrorEvent error = Reliability.error(events);
 		assertThat(usageEvents(events)).isEmpty();
 		assertThat(error.partialResponse().usageEstimated()).isTrue();
@@ -127,7 +109,7 @@ class UsageOnFailureTests {
 	void httpErrorShouldEmitNoUsageEvent() {
 		// the provider never answered with a stream: nothing to bill, no start event, no usage event
 		server.server().enqueue(MockResponse.status(400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}"));
-		List<StreamEvent> events = client().streamEvents(CHAT).collectList().block();
+		List<StreamEvent> events = openAiClient(server).streamEvents(CHAT).collectList().block();
 		Reliability.error(events);
 		assertThat(events).hasSize(1);
 	}
