@@ -295,15 +295,7 @@ class AnthropicMessagesContractTests {
 		assertThat(response.text()).isEqualTo("It is sunny in New York City.");
 		assertThat(response.metadata()).doesNotContainKey("stream.unrecognized");
 		// the search's input is streamed too, marked as run by the provider
-		List<StreamDeltaEvent> toolDeltas = events.stream()
-			.filter(StreamDeltaEvent.class::isInstance)
-			.map(StreamDeltaEvent.class::cast)
-			.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
-			.toList();
-		assertThat(toolDeltas).isNotEmpty().allSatisfy((delta) -> {
-			assertThat(delta.toolCall().providerExecuted()).isTrue();
-			assertThat(delta.toolCall().index()).isZero();
-		});
+		List<StreamDeltaEvent> toolDeltas = FixtureExpectations.providerExecutedToolDeltas(events);
 		assertThat(String.join("", toolDeltas.stream().map(StreamDeltaEvent::getText).toList()))
 			.isEqualTo(response.serverToolCalls().get(0).input());
 	}

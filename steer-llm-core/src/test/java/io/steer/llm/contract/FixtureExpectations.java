@@ -3,6 +3,9 @@ package io.steer.llm.contract;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.steer.llm.event.DeltaKind;
+import io.steer.llm.event.StreamDeltaEvent;
+import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.Choice;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.StreamingResponse;
@@ -16,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Reads a fixture's {@code .expected.json} and checks a {@link StreamingResponse} against it.
  * The expected values were derived from the recording by a script outside this repository;
- * they are never edited to fit the code.
+ * they are never edited to fit the code. Also the checks of a stream's events that several
+ * contract tests make.
  */
 final class FixtureExpectations {
 
@@ -141,6 +145,25 @@ final class FixtureExpectations {
 		assertThat(actual).as(what + " tool calls")
 			.extracting((call) -> call.id() + "|" + call.name() + "|" + call.arguments())
 			.containsExactlyElementsOf(expected);
+	}
+
+	/**
+	 * The tool call deltas of a stream in which the provider ran one tool: asserts there are
+	 * some, and that each is marked as run by the provider and belongs to call 0.
+	 * @param events the events of the stream
+	 * @return the tool call deltas, in order
+	 */
+	static List<StreamDeltaEvent> providerExecutedToolDeltas(List<StreamEvent> events) {
+		List<StreamDeltaEvent> toolDeltas = events.stream()
+			.filter(StreamDeltaEvent.class::isInstance)
+			.map(StreamDeltaEvent.class::cast)
+			.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
+			.toList();
+		assertThat(toolDeltas).isNotEmpty().allSatisfy((delta) -> {
+			assertThat(delta.toolCall().providerExecuted()).isTrue();
+			assertThat(delta.toolCall().index()).isZero();
+		});
+		return toolDeltas;
 	}
 
 }

@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.event.StreamCompleteEvent;
-import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamErrorType;
@@ -426,15 +425,7 @@ class ResponsesContractTests {
 			.collectList()
 			.block();
 		assertThat(events).last().isInstanceOf(StreamCompleteEvent.class);
-		List<StreamDeltaEvent> toolDeltas = events.stream()
-			.filter(StreamDeltaEvent.class::isInstance)
-			.map(StreamDeltaEvent.class::cast)
-			.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
-			.toList();
-		assertThat(toolDeltas).isNotEmpty().allSatisfy((delta) -> {
-			assertThat(delta.toolCall().providerExecuted()).isTrue();
-			assertThat(delta.toolCall().index()).isZero();
-		});
+		List<StreamDeltaEvent> toolDeltas = FixtureExpectations.providerExecutedToolDeltas(events);
 		assertThat(toolDeltas.get(0).toolCall().id()).isEqualTo("ws_1");
 		assertThat(toolDeltas.get(0).toolCall().name()).isEqualTo("web_search_call");
 		assertWebSearch(((StreamCompleteEvent) events.get(events.size() - 1)).response());
