@@ -6,9 +6,8 @@ import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
+import io.steer.llm.provider.ParserFeed;
 import io.steer.llm.provider.RecordingListener;
-import io.steer.llm.sse.SseDecoder;
-import io.steer.llm.sse.SseEvent;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,19 +33,11 @@ class ChatCompletionsStreamParserTests {
 			JsonMapper.builder().build(), this.listener, null);
 
 	private void feed(byte[] body) {
-		SseDecoder decoder = new SseDecoder();
-		decoder.decode(body, 0, body.length, this::onEvent);
-		decoder.end();
+		ParserFeed.feed(this.parser, body);
 	}
 
 	private void feed(String rawEvents) {
 		feed(rawEvents.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private void onEvent(SseEvent event) {
-		if (!this.parser.isComplete()) {
-			this.parser.onEvent(event);
-		}
 	}
 
 	@Test

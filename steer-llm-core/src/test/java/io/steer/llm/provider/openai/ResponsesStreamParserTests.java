@@ -12,6 +12,7 @@ import io.steer.llm.error.StreamParseException;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Usage;
+import io.steer.llm.provider.ParserFeed;
 import io.steer.llm.provider.RecordingListener;
 import io.steer.llm.sse.SseDecoder;
 import io.steer.llm.sse.SseEvent;
@@ -43,9 +44,7 @@ class ResponsesStreamParserTests {
 			JsonMapper.builder().build().readerFor(ResponsesEvent.class), this.listener, null);
 
 	private void feed(byte[] body) {
-		SseDecoder decoder = new SseDecoder();
-		decoder.decode(body, 0, body.length, this::onEvent);
-		decoder.end();
+		ParserFeed.feed(this.parser, body);
 	}
 
 	private void feed(List<byte[]> events) {
@@ -56,12 +55,6 @@ class ResponsesStreamParserTests {
 
 	private void feed(String rawEvents) {
 		feed(rawEvents.getBytes(StandardCharsets.UTF_8));
-	}
-
-	private void onEvent(SseEvent event) {
-		if (!this.parser.isComplete()) {
-			this.parser.onEvent(event);
-		}
 	}
 
 	@Test
