@@ -20,7 +20,6 @@ import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.ToolDefinition;
 import io.steer.llm.options.StreamingOptions;
-import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.retry.StreamingRetryManager;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
@@ -55,12 +54,7 @@ class MidStreamReconnectTests {
 	private final StreamingRetryManager retryManager = new StreamingRetryManager();
 
 	private SteerLLMClient client() {
-		return SteerLLMClient.builder()
-			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.defaultOptions(FAST_RETRIES)
-			.retryManager(this.retryManager)
-			.build();
+		return Reliability.openAiAndAnthropicClient(server, this.retryManager);
 	}
 
 	// OpenAI Responses API

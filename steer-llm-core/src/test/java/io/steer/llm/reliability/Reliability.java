@@ -25,6 +25,7 @@ import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.retry.StreamingRetryManager;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.SseFixture;
@@ -83,6 +84,20 @@ final class Reliability {
 		return SteerLLMClient.builder()
 			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
 			.defaultOptions(FAST_RETRIES)
+			.build();
+	}
+
+	/**
+	 * A client of the server as OpenAI and as Anthropic, with {@link #API_KEY},
+	 * {@link #FAST_RETRIES} and the retry manager given.
+	 */
+	static SteerLLMClient openAiAndAnthropicClient(LoopbackProviderServerExtension server,
+			StreamingRetryManager retryManager) {
+		return SteerLLMClient.builder()
+			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
+			.defaultOptions(FAST_RETRIES)
+			.retryManager(retryManager)
 			.build();
 	}
 

@@ -56,12 +56,7 @@ class RetryBeforeFirstDeltaTests {
 	private final StreamingRetryManager retryManager = new StreamingRetryManager();
 
 	private SteerLLMClient client() {
-		return SteerLLMClient.builder()
-			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
-			.defaultOptions(FAST_RETRIES)
-			.retryManager(this.retryManager)
-			.build();
+		return Reliability.openAiAndAnthropicClient(server, this.retryManager);
 	}
 
 	private static MockResponse claude() {
