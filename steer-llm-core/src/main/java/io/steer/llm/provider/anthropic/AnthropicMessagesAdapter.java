@@ -299,8 +299,9 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	 * <li>the failure is retryable: the connection closed or reset, a read timeout, an
 	 * {@code overloaded_error} or {@code api_error} event, or a retryable HTTP error of an
 	 * earlier continuation;</li>
-	 * <li>only text was delivered, and some (no {@code tool_use} input, thinking or other
-	 * content block, which a text prefill cannot continue);</li>
+	 * <li>only text was delivered, and some (no {@code tool_use} input, no server tool call
+	 * such as a web search, no thinking or other content block, which a text prefill cannot
+	 * continue);</li>
 	 * <li>the request does not enable extended thinking (provider option {@code thinking}),
 	 * which Anthropic does not allow with a prefill.</li>
 	 * </ul>
