@@ -191,13 +191,14 @@ public interface SteerLLMClient {
 	 * <p>
 	 * The client built by {@link #builder()} routes the model (a known name, or
 	 * {@code provider:model} with a configured provider and a model after the colon, or no
-	 * model and a default model) and checks that its provider serves the
-	 * {@linkplain ChatRequest#api() API} the request names. This default accepts every
-	 * request.
+	 * model and a default model), checks that its provider serves the
+	 * {@linkplain ChatRequest#api() API} the request names and can take the request (tool call
+	 * arguments), and builds the HTTP request. This default accepts every request.
 	 * @param request the request
 	 * @throws InvalidRequestException when the request cannot be sent; its
-	 * {@link InvalidRequestException#getField() field} is {@code model} or {@code api} and its
-	 * message names what was wrong and what is accepted
+	 * {@link InvalidRequestException#getField() field} names the part at fault ({@code model},
+	 * {@code api}, a tool call's arguments, or {@code request}) and its message what was wrong
+	 * and what is accepted
 	 * @throws NullPointerException when the request is {@code null}
 	 */
 	default void validate(ChatRequest request) {
