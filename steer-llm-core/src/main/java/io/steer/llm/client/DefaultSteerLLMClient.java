@@ -36,6 +36,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -198,8 +199,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			throw ex;
 		}
 		catch (RuntimeException ex) {
+			String reason = (ex instanceof JacksonException json) ? json.getOriginalMessage() : ex.getMessage();
 			throw new InvalidRequestException("request", adapter.name(),
-					adapter.name() + " could not build the request: " + ex.getMessage());
+					adapter.name() + " could not build the request: " + ((reason != null) ? reason : ex.toString()));
 		}
 	}
 

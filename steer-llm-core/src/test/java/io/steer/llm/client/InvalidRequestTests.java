@@ -237,7 +237,7 @@ class InvalidRequestTests {
 			assertThat(error.errorType()).isEqualTo(StreamErrorType.REQUEST);
 			assertThat(error.isRetryable()).isFalse();
 			assertThat(error.error()).isInstanceOf(InvalidRequestException.class)
-				.hasMessageStartingWith("openai could not build the request: ");
+				.hasMessage("openai could not build the request: not readable");
 			assertThat(((InvalidRequestException) error.error()).getField()).isEqualTo("request");
 		});
 		StepVerifier.create(client().stream(request)).verifyError(InvalidRequestException.class);
