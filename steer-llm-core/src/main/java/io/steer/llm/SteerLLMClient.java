@@ -31,15 +31,15 @@ import org.springframework.web.reactive.function.client.WebClient;
  * are routed by name ({@code gpt-*}, {@code o3*}, {@code grok-*}, …) or as
  * {@code provider:model}.
  * <p>
- * No method throws for a request that cannot be sent: a model no configured provider serves
- * ({@code llama-3}), an unknown provider ({@code foo:bar}), no model after the provider
- * ({@code openai:}), an API the provider does not speak. Such a request is rejected before
+ * No streaming method throws for a request that cannot be sent: a model no configured
+ * provider serves ({@code llama-3}), an unknown provider ({@code foo:bar}), no model after the
+ * provider ({@code openai:}), an API the provider does not speak. Such a request is rejected before
  * anything is sent, when the result is subscribed to: {@link #streamEvents} ends with a
  * {@link io.steer.llm.event.StreamErrorEvent} of type
  * {@link io.steer.llm.event.StreamErrorType#REQUEST}, and {@link #stream} and
  * {@link #streamWithUsage} fail, with an {@link InvalidRequestException} whose message names
  * what was wrong and what is accepted. {@link #validate(ChatRequest)} makes the same checks up
- * front. {@code null} arguments throw {@link NullPointerException} at call time.
+ * front, and throws. {@code null} arguments throw {@link NullPointerException} at call time.
  * <p>
  * Reliability, as {@link StreamingOptions} configure it: the connection, read and total
  * timeouts each end a stream with a {@link io.steer.llm.error.StreamTimeoutException} naming
@@ -191,13 +191,14 @@ public interface SteerLLMClient {
 	 * <p>
 	 * The client built by {@link #builder()} routes the model (a known name, or
 	 * {@code provider:model} with a configured provider and a model after the colon, or no
-	 * model and a default model) and checks that its provider serves the
-	 * {@linkplain ChatRequest#api() API} the request names. This default accepts every
-	 * request.
+	 * model and a default model), checks that its provider serves the
+	 * {@linkplain ChatRequest#api() API} the request names and can take the request (tool call
+	 * arguments), and builds the HTTP request. This default accepts every request.
 	 * @param request the request
 	 * @throws InvalidRequestException when the request cannot be sent; its
-	 * {@link InvalidRequestException#getField() field} is {@code model} or {@code api} and its
-	 * message names what was wrong and what is accepted
+	 * {@link InvalidRequestException#getField() field} names the part at fault ({@code model},
+	 * {@code api}, a tool call's arguments, or {@code request}) and its message what was wrong
+	 * and what is accepted
 	 * @throws NullPointerException when the request is {@code null}
 	 */
 	default void validate(ChatRequest request) {

@@ -25,6 +25,7 @@ import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.CostCalculator;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderAdapter;
+import io.steer.llm.provider.ProviderRequest;
 import io.steer.llm.provider.ProviderRouter;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
@@ -35,6 +36,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -152,13 +154,15 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		Objects.requireNonNull(callbacks, "callbacks must not be null");
 		Flux<StreamEvent> events = Flux.defer(() -> {
 			ProviderRouter.Route route;
+			ProviderRequest first;
 			try {
 				route = this.router.route(request);
+				first = firstRequest(route, request, options);
 			}
 			catch (InvalidRequestException ex) {
 				return Flux.just(rejected(request, ex));
 			}
-			return exchange(route, request, options);
+			return exchange(route, first, request, options);
 		});
 		events = CallbackInvoker.apply(events, options.callbacks(), callbacks);
 		EventProcessor processor = options.eventProcessor();
@@ -168,13 +172,37 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Routes the model as {@link ProviderRouter#route(ChatRequest)} does and checks that the
-	 * provider serves the API the request names.
+	 * Routes the model as {@link ProviderRouter#route(ChatRequest)} does, checks that the
+	 * provider serves the API the request names and can send it, and builds its HTTP request
+	 * (with the {@linkplain #defaultOptions() default options}), as a stream does before it
+	 * sends; field {@code request} when the request cannot be built (a provider option that
+	 * cannot be written as JSON).
 	 */
 	@Override
 	public void validate(ChatRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
-		this.router.route(request);
+		firstRequest(this.router.route(request), request, this.defaultOptions);
+	}
+
+	/**
+	 * The HTTP request of the first attempt, built before the stream starts so that a request
+	 * the adapter cannot build (a provider option JSON cannot write) is rejected like any
+	 * request that cannot be sent, rather than failing the flux.
+	 */
+	private static ProviderRequest firstRequest(ProviderRouter.Route route, ChatRequest request,
+			StreamingOptions options) {
+		ProviderAdapter adapter = route.adapter();
+		try {
+			return adapter.createRequest(request, route.model(), options);
+		}
+		catch (InvalidRequestException ex) {
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			String reason = (ex instanceof JacksonException json) ? json.getOriginalMessage() : ex.getMessage();
+			throw new InvalidRequestException("request", adapter.name(),
+					adapter.name() + " could not build the request: " + ((reason != null) ? reason : ex.toString()));
+		}
 	}
 
 	private StreamErrorEvent rejected(ChatRequest request, InvalidRequestException ex) {
@@ -185,11 +213,12 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		return RejectedRequests.errorEvent(streamId, request, ex, CLOCK.instant());
 	}
 
-	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ChatRequest request, StreamingOptions options) {
+	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ProviderRequest first, ChatRequest request,
+			StreamingOptions options) {
 		ProviderAdapter adapter = route.adapter();
 		StreamSession session = new StreamSession(UUID.randomUUID().toString(), adapter, route.model(), request,
 				options, this.mapper, this.costCalculator);
-		return new StreamExchange(this.webClient, adapter, route.model(), request, options, session,
+		return new StreamExchange(this.webClient, adapter, route.model(), first, request, options, session,
 				this.retryManager, CLOCK).events();
 	}
 

@@ -13,6 +13,7 @@ import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderAdapter;
+import io.steer.llm.provider.Secrets;
 import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.core.JacksonException;
 
@@ -29,7 +30,8 @@ import tools.jackson.core.JacksonException;
  * of the head had arrived: {@link StreamInterruptedException}, retryable;</li>
  * <li>a connection closed or broken once the response began: {@link StreamInterruptedException};</li>
  * <li>a connection that could not be opened: {@link StreamConnectionException};</li>
- * <li>unreadable JSON: {@link StreamParseException}.</li>
+ * <li>unreadable JSON: {@link StreamParseException}, its message redacted and without the
+ * parser's exception, whose message may quote the data.</li>
  * </ul>
  */
 final class Failures {
@@ -78,8 +80,10 @@ final class Failures {
 			return new StreamConnectionException(provider, "could not connect to " + provider + " at "
 					+ adapter.settings().baseUrl() + ": " + rootMessage(error), error);
 		}
-		if (error instanceof JacksonException) {
-			return new StreamParseException(provider, "could not read the " + provider + " stream", error);
+		if (error instanceof JacksonException json) {
+			// its message may quote the data, so it is redacted, and the exception not kept
+			return new StreamParseException(provider, "could not read the " + provider + " stream: "
+					+ Secrets.redact(json.getOriginalMessage(), adapter.settings().apiKey()), null);
 		}
 		return new StreamInterruptedException(provider, provider + " stream failed: " + rootMessage(error), error);
 	}

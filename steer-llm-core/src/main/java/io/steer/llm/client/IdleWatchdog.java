@@ -49,7 +49,7 @@ final class IdleWatchdog implements Runnable {
 	 * @param scheduler the scheduler of the timer and the source of time
 	 * @param limit the longest time without activity, positive
 	 * @param onIdle called once, on a thread of the scheduler, when the limit passed without
-	 * activity; never called after {@link #stop()} returned
+	 * activity; not called once {@link #stop()} returned, unless it was already being called
 	 */
 	IdleWatchdog(Scheduler scheduler, Duration limit, Runnable onIdle) {
 		this.scheduler = scheduler;

@@ -102,6 +102,9 @@ final class StreamExchange {
 
 	private final String model;
 
+	/** The HTTP request of the first attempt, built before the stream started. */
+	private final ProviderRequest firstRequest;
+
 	private final ChatRequest request;
 
 	private final StreamingOptions options;
@@ -119,11 +122,13 @@ final class StreamExchange {
 
 	private volatile boolean totalTimedOut;
 
-	StreamExchange(WebClient webClient, ProviderAdapter adapter, String model, ChatRequest request,
-			StreamingOptions options, StreamSession session, StreamingRetryManager retryManager, Clock clock) {
+	StreamExchange(WebClient webClient, ProviderAdapter adapter, String model, ProviderRequest firstRequest,
+			ChatRequest request, StreamingOptions options, StreamSession session, StreamingRetryManager retryManager,
+			Clock clock) {
 		this.webClient = webClient;
 		this.adapter = adapter;
 		this.model = model;
+		this.firstRequest = firstRequest;
 		this.request = request;
 		this.options = options;
 		this.session = session;
@@ -156,8 +161,9 @@ final class StreamExchange {
 		if (state != null) {
 			state.recordAttempt();
 		}
+		// a retry builds its request again: an adapter may make each one afresh (a signature)
 		ProviderRequest http = (continuation != null) ? continuation.request()
-				: this.adapter.createRequest(this.request, this.model, this.options);
+				: (number == 1) ? this.firstRequest : this.adapter.createRequest(this.request, this.model, this.options);
 		WebClient.RequestBodySpec spec = this.webClient.method(http.method())
 			.uri(http.uri())
 			.headers((headers) -> http.headers().forEach(headers::set))

@@ -440,11 +440,12 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		boolean refusal = false;
 		int withDeltas = 0;
 		for (ChoiceState choice : this.choices) {
-			toolCalls |= !choice.toolCalls.isEmpty();
+			// a tool the provider ran is a tool call delta too: a text prefill cannot continue it
+			boolean calls = !choice.toolCalls.isEmpty() || !choice.serverToolCalls.isEmpty();
+			toolCalls |= calls;
 			reasoning |= choice.reasoning.length() > 0;
 			refusal |= choice.refusal != null;
-			if (choice.text.length() > 0 || !choice.toolCalls.isEmpty() || choice.reasoning.length() > 0
-					|| choice.refusal != null) {
+			if (choice.text.length() > 0 || calls || choice.reasoning.length() > 0 || choice.refusal != null) {
 				withDeltas++;
 			}
 		}

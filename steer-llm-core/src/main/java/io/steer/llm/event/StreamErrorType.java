@@ -26,7 +26,8 @@ public enum StreamErrorType {
 	/**
 	 * The request was rejected before anything was sent: no configured provider serves its
 	 * model, its {@code provider:} prefix names no configured provider, it has no model after
-	 * the prefix, or it asks for an API its provider does not speak. Never retryable; see
+	 * the prefix, it asks for an API its provider does not speak, or its provider cannot build
+	 * it (tool call arguments it cannot take, a body that cannot be written). Never retryable; see
 	 * {@link io.steer.llm.error.InvalidRequestException}.
 	 */
 	REQUEST

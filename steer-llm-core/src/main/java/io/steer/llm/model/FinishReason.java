@@ -4,8 +4,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Why a choice stopped, the same for every provider, beside the provider's own string
- * ({@link Choice#finishReason()}). This is what the OpenTelemetry attribute
- * {@code gen_ai.response.finish_reasons} carries (lower case, as {@link #value()}).
+ * ({@link Choice#finishReason()}). {@link #value()} is what the OpenTelemetry attribute
+ * {@code gen_ai.response.finish_reasons} carries: {@code stop}, {@code length},
+ * {@code tool_call}, {@code content_filter} and {@code error} are the values of
+ * OpenTelemetry's GenAI {@code FinishReason}; {@code pause}, {@code refusal} and
+ * {@code other} are this client's own, as the conventions allow.
  * <p>
  * Mapping of each wire format's value:
  * <table>
@@ -36,8 +39,8 @@ public enum FinishReason {
 	/** The output token limit (or the context window) was reached. */
 	LENGTH("length"),
 
-	/** The model asks the caller to run tools. */
-	TOOL_CALLS("tool_calls"),
+	/** The model asks the caller to run tools; its {@link #value()} is OpenTelemetry's {@code tool_call}. */
+	TOOL_CALLS("tool_call"),
 
 	/** The provider's content filter stopped the answer. */
 	CONTENT_FILTER("content_filter"),
@@ -61,8 +64,8 @@ public enum FinishReason {
 	}
 
 	/**
-	 * The lower-case name, as OpenTelemetry's {@code gen_ai.response.finish_reasons} carries it.
-	 * @return e.g. {@code stop}, {@code tool_calls}
+	 * The value OpenTelemetry's {@code gen_ai.response.finish_reasons} carries.
+	 * @return e.g. {@code stop}, {@code tool_call}
 	 */
 	public String value() {
 		return this.value;

@@ -40,8 +40,21 @@ public interface ProviderAdapter {
 	}
 
 	/**
-	 * Builds the HTTP request that opens the stream.
+	 * Checks, without sending anything, that this adapter can send a request: what
+	 * {@link #createRequest} would refuse (such as tool call arguments the wire format cannot
+	 * carry). Called before a stream opens, and by {@code SteerLLMClient#validate}, so that such
+	 * a request ends its stream with a request error rather than failing it.
 	 * @param request the request
+	 * @param model the model to ask for, without any {@code provider:} prefix
+	 * @throws io.steer.llm.error.InvalidRequestException when the request cannot be sent; its
+	 * field names the part of the request at fault. The default accepts every request.
+	 */
+	default void validate(ChatRequest request, String model) {
+	}
+
+	/**
+	 * Builds the HTTP request that opens the stream.
+	 * @param request the request, one that {@link #validate} accepted
 	 * @param model the model to ask for, without any {@code provider:} prefix
 	 * @param options the streaming options
 	 * @return the HTTP request

@@ -58,12 +58,13 @@ public final class ProviderRouter {
 	}
 
 	/**
-	 * Resolves the model of a request and checks that its provider serves the API it names.
+	 * Resolves the model of a request and checks that its provider serves the API it names and
+	 * can send the request ({@link ProviderAdapter#validate}).
 	 * @param request the request
 	 * @return the adapter and the model to ask it for
 	 * @throws InvalidRequestException (field {@code model}) as {@link #route(String)} does;
 	 * (field {@code api}) when the request names an API that is not among the adapter's
-	 * {@link ProviderAdapter#supportedApis()}
+	 * {@link ProviderAdapter#supportedApis()}; (another field) when the adapter cannot send it
 	 */
 	public Route route(ChatRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
@@ -72,6 +73,7 @@ public final class ProviderRouter {
 		if (api != null && !route.adapter().supportedApis().contains(api)) {
 			throw unsupportedApi(route, api);
 		}
+		route.adapter().validate(request, route.model());
 		return route;
 	}
 

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param text the text of choice 0 delivered so far, possibly empty
  * @param deltas number of delta events delivered so far (all kinds, all choices)
  * @param choices number of choices that received a delta
- * @param toolCalls whether a tool-call delta was delivered
+ * @param toolCalls whether a tool-call delta was delivered, of a call for the caller or of a
+ * tool the provider ran
  * @param reasoning whether a reasoning delta was delivered
  * @param refusal whether a refusal delta was delivered
  */

@@ -10,8 +10,10 @@ import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.FinishReason;
+import io.steer.llm.model.Message;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.model.ToolCall;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
@@ -184,6 +186,66 @@ class InvalidRequestTests {
 		assertThat(server.server().requestCount()).isZero();
 	}
 
+	/** An assistant turn whose tool call arguments Anthropic cannot take as a tool_use input. */
+	private static ChatRequest claudeWithToolArguments(String arguments) {
+		return ChatRequest.builder()
+			.messages(List.of(Message.user("Weather in Paris?"),
+					Message.assistant(null, List.of(new ToolCall(0, "toolu_1", "get_weather", arguments))),
+					Message.tool("toolu_1", "sunny")))
+			.model("claude-sonnet-4-5")
+			.build();
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "{\"city\": | are not valid JSON", "[1, 2] | are not a JSON object" })
+	void streamEventsWhenAnthropicCannotTakeTheToolArgumentsShouldEndWithRequestErrorAndSendNothing(String arguments,
+			String why) {
+		ChatRequest request = claudeWithToolArguments(arguments);
+		StreamErrorEvent error = (StreamErrorEvent) client().streamEvents(request).single().block();
+		assertThat(error.errorType()).isEqualTo(StreamErrorType.REQUEST);
+		assertThat(error.isRetryable()).isFalse();
+		assertThat(error.error()).isInstanceOf(InvalidRequestException.class)
+			.hasMessageContaining("arguments of tool call toolu_1 (get_weather) " + why);
+		assertThat(((InvalidRequestException) error.error()).getField()).isEqualTo("messages[1].toolCalls[0].arguments");
+		assertThat(error.error().getProvider()).isEqualTo("anthropic");
+		assertThat(error.partialResponse().attempts()).isZero();
+		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> client().validate(request))
+			.withMessage(error.error().getMessage());
+		StepVerifier.create(client().stream(request)).verifyError(InvalidRequestException.class);
+		assertThat(server.server().requestCount()).isZero();
+	}
+
+	@Test
+	void streamEventsWhenAnthropicToolArgumentsAreAJsonObjectOrBlankShouldSendTheRequest() {
+		server.server().enqueue(MockResponse.replay(SseFixture.load("anthropic", "text")));
+		assertThatNoException().isThrownBy(() -> client().validate(claudeWithToolArguments(" ")));
+		StreamingResponse response = client().streamWithUsage(claudeWithToolArguments("{\"city\": \"Paris\"}"))
+			.block();
+		assertThat(response.text()).isNotEmpty();
+		assertThat(server.server().requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void streamEventsWhenTheRequestBodyCannotBeWrittenShouldEndWithRequestErrorAndSendNothing() {
+		ChatRequest request = ChatRequest.builder()
+			.prompt("Hello")
+			.model("gpt-4o-mini")
+			.providerOption("metadata", new Unwritable())
+			.build();
+		List<StreamEvent> events = client().streamEvents(request).collectList().block();
+		assertThat(events).singleElement().isInstanceOfSatisfying(StreamErrorEvent.class, (error) -> {
+			assertThat(error.errorType()).isEqualTo(StreamErrorType.REQUEST);
+			assertThat(error.isRetryable()).isFalse();
+			assertThat(error.error()).isInstanceOf(InvalidRequestException.class)
+				.hasMessage("openai could not build the request: not readable");
+			assertThat(((InvalidRequestException) error.error()).getField()).isEqualTo("request");
+		});
+		StepVerifier.create(client().stream(request)).verifyError(InvalidRequestException.class);
+		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> client().validate(request))
+			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("request"));
+		assertThat(server.server().requestCount()).isZero();
+	}
+
 	@Test
 	void streamEventsAfterARejectionShouldStillStreamValidRequests() {
 		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
@@ -192,6 +254,15 @@ class InvalidRequestTests {
 		StreamingResponse response = client.streamWithUsage("Hello", "gpt-4o-mini").block();
 		assertThat(response.text()).startsWith("I'm unable");
 		assertThat(response.attempts()).isEqualTo(1);
+	}
+
+	/** A provider option JSON cannot write: its property cannot be read. */
+	public static final class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("not readable");
+		}
+
 	}
 
 }

@@ -14,6 +14,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
+import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Message;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.Usage;
@@ -164,9 +165,11 @@ class ChatController {
 			return sse("usage", new UsageView(usage.usage(), usage.isEstimated(), usage.confidence()));
 		}
 		if (event instanceof StreamCompleteEvent complete) {
+			FinishReason normalized = complete.response().normalizedFinishReason();
 			return sse("complete", new Complete(complete.response().model(), complete.totalChunks(),
 					complete.durationMs(), complete.response().metrics().timeToFirstTokenMs(),
-					complete.response().finishReason(), complete.response().text().length()));
+					complete.response().finishReason(), (normalized != null) ? normalized.value() : null,
+					complete.response().text().length()));
 		}
 		StreamErrorEvent error = (StreamErrorEvent) event;
 		return sse("error", new Error(error.errorType().name(), error.error().getMessage(), error.isRetryable(),
@@ -214,8 +217,22 @@ class ChatController {
 
 	}
 
+	/**
+	 * The {@code complete} event.
+	 *
+	 * @param model the model that answered, as the provider named it
+	 * @param chunks number of deltas
+	 * @param durationMs duration of the stream, in milliseconds
+	 * @param timeToFirstTokenMs time to the first delta, in milliseconds, {@code null} when none
+	 * came
+	 * @param finishReason the provider's finish reason ({@code stop}, {@code end_turn},
+	 * {@code completed}, …), {@code null} when none was sent
+	 * @param normalizedFinishReason the same for every provider ({@code stop}, {@code length},
+	 * {@code tool_call}, {@code content_filter}, …), {@code null} when none was sent
+	 * @param textLength length of the answer text, in characters
+	 */
 	record Complete(String model, int chunks, double durationMs, @Nullable Double timeToFirstTokenMs,
-			@Nullable String finishReason, int textLength) {
+			@Nullable String finishReason, @Nullable String normalizedFinishReason, int textLength) {
 	}
 
 	record Error(String type, String message, boolean retryable, String partialText) {

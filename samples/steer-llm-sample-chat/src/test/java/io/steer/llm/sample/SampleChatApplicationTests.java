@@ -106,6 +106,18 @@ class SampleChatApplicationTests {
 		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "model=gpt-4o-mini, stop, stop", "model=claude-sonnet-4-5, end_turn, stop",
+			"model=gpt-5.2&api=responses, completed, stop" })
+	void completeEventShouldCarryTheProvidersAndTheNormalizedFinishReason(String query, String finishReason,
+			String normalized) {
+		List<ServerSentEvent<String>> events = events("?prompt=hi&" + query);
+		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
+		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
+		assertThat(complete.get("finishReason").asString()).isEqualTo(finishReason);
+		assertThat(complete.get("normalizedFinishReason").asString()).isEqualTo(normalized);
+	}
+
 	@Test
 	void chatFromTheReplayProviderShouldSayWhichRecordingAnswersWhateverThePrompt() {
 		List<ServerSentEvent<String>> events = events("?prompt=Invent%20a%20holiday&model=gpt-4o-mini");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
@@ -151,8 +152,33 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 
 	/**
 	 * {@inheritDoc}
+	 * <p>
+	 * The arguments of each assistant tool call must be blank or a JSON object: they become
+	 * the {@code input} object of a {@code tool_use} block.
+	 * @throws InvalidRequestException (field {@code messages[<i>].toolCalls[<j>].arguments})
+	 * when a tool call's arguments are not valid JSON or not a JSON object
+	 */
+	@Override
+	public void validate(ChatRequest request, String model) {
+		List<Message> messages = request.messages();
+		for (int i = 0; i < messages.size(); i++) {
+			List<ToolCall> calls = messages.get(i).toolCalls();
+			for (int j = 0; j < calls.size(); j++) {
+				try {
+					input(calls.get(j));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidRequestException("messages[" + i + "].toolCalls[" + j + "].arguments", NAME,
+							"The " + ex.getMessage() + "; Anthropic takes a JSON object as a tool_use input");
+				}
+			}
+		}
+	}
+
+	/**
+	 * {@inheritDoc}
 	 * @throws IllegalArgumentException when an assistant tool call's arguments are not a JSON
-	 * object
+	 * object (a request that {@link #validate} refuses)
 	 */
 	@Override
 	public ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options) {
@@ -299,8 +325,9 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	 * <li>the failure is retryable: the connection closed or reset, a read timeout, an
 	 * {@code overloaded_error} or {@code api_error} event, or a retryable HTTP error of an
 	 * earlier continuation;</li>
-	 * <li>only text was delivered, and some (no {@code tool_use} input, thinking or other
-	 * content block, which a text prefill cannot continue);</li>
+	 * <li>only text was delivered, and some (no {@code tool_use} input, no server tool call
+	 * such as a web search, no thinking or other content block, which a text prefill cannot
+	 * continue);</li>
 	 * <li>the request does not enable extended thinking (provider option {@code thinking}),
 	 * which Anthropic does not allow with a prefill.</li>
 	 * </ul>

@@ -169,10 +169,12 @@ final class AnthropicStreamParser implements StreamParser {
 			tree = this.mapper.readTree(sse.data());
 		}
 		catch (JacksonException ex) {
-			throw notJson(sse, ex.getOriginalMessage(), ex);
+			// the parser's message quotes the data (an unrecognised token may be a key): redacted
+			// by notJson, and the exception, whose message cannot be, is not kept as the cause
+			throw notJson(sse, ex.getOriginalMessage());
 		}
 		if (tree == null || tree.isMissingNode()) {
-			throw notJson(sse, "no content", null);
+			throw notJson(sse, "no content");
 		}
 		if (tree.isNull()) {
 			return null;
@@ -187,14 +189,14 @@ final class AnthropicStreamParser implements StreamParser {
 		return AnthropicEvent.lenient(tree, this.mapper, this.listener::unrecognized);
 	}
 
-	private RuntimeException notJson(SseEvent sse, @Nullable String reason, @Nullable Exception cause) {
+	private RuntimeException notJson(SseEvent sse, @Nullable String reason) {
 		if ("error".equals(sse.event())) {
 			// an error event that is not JSON: its data is the message
 			return streamError(null, sse.data());
 		}
 		return new StreamParseException(this.provider, this.provider + " sent a "
 				+ ((sse.event() != null) ? sse.event() + " " : "") + "event that is not valid JSON: "
-				+ Secrets.redact(reason, this.apiKey), cause);
+				+ Secrets.redact(reason, this.apiKey), null);
 	}
 
 	private void onMessageStart(AnthropicEvent event) {

@@ -153,8 +153,10 @@ final class ChatCompletionsStreamParser implements StreamParser {
 			tree = this.mapper.readTree(data);
 		}
 		catch (JacksonException ex) {
-			throw new StreamParseException(this.provider,
-					this.provider + " sent a chunk that is not valid JSON: " + ex.getOriginalMessage(), ex);
+			// the parser's message quotes the data (an unrecognised token may be a key): redacted,
+			// and the exception, whose message cannot be, is not kept as the cause
+			throw new StreamParseException(this.provider, this.provider + " sent a chunk that is not valid JSON: "
+					+ Secrets.redact(ex.getOriginalMessage(), this.apiKey), null);
 		}
 		if (tree == null || tree.isMissingNode()) {
 			throw new StreamParseException(this.provider, this.provider + " sent an empty chunk", null);

@@ -314,8 +314,10 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	private StreamParseException notJson(@Nullable JacksonException ex) {
+		// the parser's message quotes the data (an unrecognised token may be a key): redacted, and
+		// the exception, whose message cannot be, is not kept as the cause
 		return new StreamParseException(this.provider, this.provider + " sent a Responses API event that is not valid JSON"
-				+ ((ex != null) ? ": " + ex.getOriginalMessage() : ""), ex);
+				+ ((ex != null) ? ": " + Secrets.redact(ex.getOriginalMessage(), this.apiKey) : ""), null);
 	}
 
 	/**
