@@ -229,7 +229,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	 * @param continuation how the attempt continues the stream, or {@code null} for the first
 	 * attempt and for retries
 	 * @param onEvent called for each complete SSE event of the attempt's body (before it is
-	 * parsed), as activity for the read timeout
+	 * parsed), and for each buffer that completed a comment line ({@code : keep-alive}), as
+	 * activity for the read timeout
 	 */
 	synchronized void beginAttempt(@Nullable Continuation continuation, Runnable onEvent) {
 		this.onEvent = onEvent;
@@ -341,11 +342,16 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			if (this.terminated || this.failure != null) {
 				return List.of();
 			}
+			int comments = this.decoder.commentLines();
 			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
 				while (iterator.hasNext() && !this.terminated) {
 					ByteBuffer byteBuffer = iterator.next();
 					this.decoder.decode(byteBuffer, this);
 				}
+			}
+			if (this.decoder.commentLines() != comments) {
+				// whole keep-alive comment lines are activity too, as a proxy's way of waiting
+				this.onEvent.run();
 			}
 		}
 		catch (RuntimeException ex) {

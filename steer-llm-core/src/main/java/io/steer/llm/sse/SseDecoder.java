@@ -76,6 +76,8 @@ public final class SseDecoder {
 
 	private int ignoredLines;
 
+	private int commentLines;
+
 	private int invalidUtf8;
 
 	/**
@@ -228,6 +230,7 @@ public final class SseDecoder {
 		checkSize(length);
 		this.eventSize += length + 1;
 		if (bytes[offset] == ':') {
+			this.commentLines++;
 			return;
 		}
 		int colon = -1;
@@ -287,6 +290,16 @@ public final class SseDecoder {
 	 */
 	public int ignoredLines() {
 		return this.ignoredLines;
+	}
+
+	/**
+	 * How many complete comment lines (starting with {@code :}, such as a proxy's
+	 * {@code : keep-alive}) were read so far. They carry nothing, but show that the server is
+	 * alive.
+	 * @return the number of comment lines so far
+	 */
+	public int commentLines() {
+		return this.commentLines;
 	}
 
 	/**

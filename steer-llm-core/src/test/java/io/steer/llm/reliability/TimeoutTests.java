@@ -247,6 +247,28 @@ class TimeoutTests {
 	}
 
 	@Test
+	void streamEventsWhenTheServerSendsKeepAliveCommentsLongerThanTheReadTimeoutShouldNotTimeOut() {
+		// a proxy or a slow model behind one (OpenRouter's ": OPENROUTER PROCESSING") sends whole
+		// SSE comment lines while it waits: 10 of them 100 ms apart, 1 s in all, then the answer
+		List<byte[]> bytes = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			bytes.add(": keep-alive\n".getBytes(StandardCharsets.UTF_8));
+		}
+		bytes.add(io.steer.llm.test.SseFixture.load("openai", "chat-text-usage").bytes());
+		server.server().enqueue(MockResponse.chunks(bytes).delayBetweenEvents(Duration.ofMillis(100)));
+		StreamingOptions options = FAST_RETRIES.toBuilder()
+			.readTimeout(Duration.ofMillis(400))
+			.totalTimeout(Duration.ofSeconds(20))
+			.build();
+		List<StreamEvent> events = client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+			.collectList()
+			.block(Duration.ofSeconds(15));
+		StreamCompleteEvent complete = Reliability.complete(events);
+		assertThat(complete.response().text()).isEqualTo(CHAT_TEXT);
+		assertThat(complete.attempts()).isEqualTo(1);
+	}
+
+	@Test
 	void streamEventsWithAnotherConnectorWhenTheHeadersAreLateShouldTimeOutAndRetry() {
 		// the JDK HttpClient connector: no Reactor Netty responseTimeout to fall back on
 		server.server().enqueue(chat().delayBeforeFirstByte(Duration.ofSeconds(8)));
