@@ -272,8 +272,8 @@ class SteerLLMAutoConfigurationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "openai, api.openai.com/v1", "openai, localhost:8080/v1", "xai, ftp://api.x.ai/v1",
-			"anthropic, https://", "anthropic, http//localhost:8080", "xai, 'https://api.x.ai/v1 beta'" })
+	@CsvSource({ "openai, llm.example/v1", "openai, localhost:8080/v1", "xai, ftp://llm.example/v1",
+			"anthropic, https://", "anthropic, http//localhost:8080", "xai, 'https://llm.example/v1 beta'" })
 	void runWhenBaseUrlIsNotAnAbsoluteHttpUrlShouldFailAtStartUpNamingPropertyAndValue(String provider,
 			String value) {
 		String property = "steer.providers." + provider + ".base-url";
