@@ -3,7 +3,6 @@ package io.steer.llm.client;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -229,12 +228,17 @@ final class StreamExchange {
 	 * @return the text, empty when the body is
 	 */
 	private static Mono<String> readText(ClientResponse response) {
-		BoundedBytes bytes = new BoundedBytes(MAX_TEXT_BODY);
-		return response.body(BodyExtractors.toDataBuffers())
-			.map(bytes::add)
-			.takeUntil(Boolean::booleanValue)
-			.onErrorComplete()
-			.then(Mono.fromSupplier(bytes::text));
+		Flux<DataBuffer> head = DataBufferUtils
+			.takeUntilByteCount(response.body(BodyExtractors.toDataBuffers()), MAX_TEXT_BODY)
+			.onErrorComplete();
+		return DataBufferUtils.join(head).map((joined) -> {
+			try {
+				return joined.toString(StandardCharsets.UTF_8);
+			}
+			finally {
+				DataBufferUtils.release(joined);
+			}
+		}).defaultIfEmpty("");
 	}
 
 	/**
@@ -483,49 +487,6 @@ final class StreamExchange {
 		private void onIdle() {
 			this.idle = true;
 			this.readTimedOut.tryEmitValue(Boolean.TRUE);
-		}
-
-	}
-
-	/**
-	 * The first bytes of a body, up to a limit, copied out of the buffers it arrives in.
-	 */
-	private static final class BoundedBytes {
-
-		private final int limit;
-
-		/** Grown as bytes arrive: most error bodies are a few hundred bytes. */
-		private byte[] bytes = new byte[1024];
-
-		private int length;
-
-		BoundedBytes(int limit) {
-			this.limit = limit;
-		}
-
-		/**
-		 * Copies what fits of a buffer, and releases it.
-		 * @return whether the limit is reached
-		 */
-		synchronized boolean add(DataBuffer buffer) {
-			try {
-				int count = Math.min(buffer.readableByteCount(), this.limit - this.length);
-				if (this.length + count > this.bytes.length) {
-					this.bytes = Arrays.copyOf(this.bytes,
-							Math.min(this.limit, Math.max(this.length + count, this.bytes.length * 2)));
-				}
-				buffer.read(this.bytes, this.length, count);
-				this.length += count;
-			}
-			finally {
-				DataBufferUtils.release(buffer);
-			}
-			return this.length == this.limit;
-		}
-
-		/** The bytes as UTF-8, malformed sequences (a character cut at the limit) replaced. */
-		synchronized String text() {
-			return new String(this.bytes, 0, this.length, StandardCharsets.UTF_8);
 		}
 
 	}
