@@ -1,17 +1,10 @@
-package io.steer.llm.client;
+package io.steer.llm.reliability;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.AppenderBase;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.StreamErrorEvent;
@@ -20,6 +13,7 @@ import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.reliability.Reliability.CapturedLog;
 import io.steer.llm.retry.RetryState;
 import io.steer.llm.retry.StreamingRetryManager;
 import io.steer.llm.test.LoopbackProviderServerExtension;
@@ -28,7 +22,6 @@ import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,7 +63,7 @@ class UnreadableDataKeyLeakTests {
 			.build();
 		List<StreamEvent> received;
 		String logged;
-		try (CapturedLog log = new CapturedLog()) {
+		try (CapturedLog log = CapturedLog.everythingAtTrace()) {
 			received = client.streamEvents(request).collectList().block(Duration.ofSeconds(10));
 			logged = log.text();
 		}
@@ -89,51 +82,6 @@ class UnreadableDataKeyLeakTests {
 			assertThat(String.valueOf(state.lastError())).doesNotContain(KEY);
 		}
 		assertThat(logged).doesNotContain(KEY);
-	}
-
-	/** Every logger at TRACE, every event kept with its stack trace. */
-	private static final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
-
-		private final Logger root;
-
-		private final Level previous;
-
-		private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
-
-		CapturedLog() {
-			LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-			this.root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-			this.previous = this.root.getLevel();
-			setContext(context);
-			start();
-			this.root.addAppender(this);
-			this.root.setLevel(Level.TRACE);
-		}
-
-		String text() {
-			StringBuilder text = new StringBuilder();
-			for (ILoggingEvent event : this.events) {
-				text.append(event.getFormattedMessage()).append('\n');
-				if (event.getThrowableProxy() != null) {
-					text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
-				}
-			}
-			return text.toString();
-		}
-
-		@Override
-		protected void append(ILoggingEvent event) {
-			event.prepareForDeferredProcessing();
-			this.events.add(event);
-		}
-
-		@Override
-		public void close() {
-			this.root.detachAppender(this);
-			this.root.setLevel(this.previous);
-			stop();
-		}
-
 	}
 
 }
