@@ -23,34 +23,36 @@ import tools.jackson.databind.ObjectMapper;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * Streaming client for LLM providers: OpenAI and xAI (Chat Completions and the Responses API)
- * and Anthropic (Messages).
+ * Streaming client for LLM providers: OpenAI and xAI (Chat Completions and the Responses
+ * API) and Anthropic (Messages).
  * <p>
  * Every method is lazy: nothing is sent until the result is subscribed to, and each
- * subscription streams one answer. Cancelling the subscription closes the connection. Models
- * are routed by name ({@code gpt-*}, {@code o3*}, {@code grok-*}, …) or as
+ * subscription streams one answer. Cancelling the subscription closes the connection.
+ * Models are routed by name ({@code gpt-*}, {@code o3*}, {@code grok-*}, …) or as
  * {@code provider:model}.
  * <p>
  * No streaming method throws for a request that cannot be sent: a model no configured
- * provider serves ({@code llama-3}), an unknown provider ({@code foo:bar}), no model after the
- * provider ({@code openai:}), an API the provider does not speak. Such a request is rejected before
- * anything is sent, when the result is subscribed to: {@link #streamEvents} ends with a
- * {@link io.steer.llm.event.StreamErrorEvent} of type
- * {@link io.steer.llm.event.StreamErrorType#REQUEST}, and {@link #stream} and
- * {@link #streamWithUsage} fail, with an {@link InvalidRequestException} whose message names
- * what was wrong and what is accepted. {@link #validate(ChatRequest)} makes the same checks up
- * front, and throws. {@code null} arguments throw {@link NullPointerException} at call time.
+ * provider serves ({@code llama-3}), an unknown provider ({@code foo:bar}), no model
+ * after the provider ({@code openai:}), an API the provider does not speak. Such a
+ * request is rejected before anything is sent, when the result is subscribed to:
+ * {@link #streamEvents} ends with a {@link io.steer.llm.event.StreamErrorEvent} of type
+ * {@link io.steer.llm.error.StreamErrorType#REQUEST}, and {@link #stream} and
+ * {@link #streamWithUsage} fail, with an {@link InvalidRequestException} whose message
+ * names what was wrong and what is accepted. {@link #validate(ChatRequest)} makes the
+ * same checks up front, and throws. {@code null} arguments throw
+ * {@link NullPointerException} at call time.
  * <p>
  * Reliability, as {@link StreamingOptions} configure it: the connection, read and total
- * timeouts each end a stream with a {@link io.steer.llm.error.StreamTimeoutException} naming
- * the limit; a failure before the first delta (connection refused or reset, a timeout, HTTP
- * 408, 409, 429, 5xx, a retryable provider error as the first event) is retried after the
- * wait the provider asks for ({@code x-should-retry}, {@code retry-after-ms},
- * {@code retry-after}) or an exponential backoff; after a delta, the same answer is resumed
- * (OpenAI Responses API in background mode) or continued (Anthropic, with the partial text
- * as a prefill), and otherwise the stream ends with the failure and the partial response. No
- * delta is ever delivered twice: chunk indexes run on across attempts without gaps. The
- * number of attempts is in {@link StreamingResponse#attempts()}.
+ * timeouts each end a stream with a {@link io.steer.llm.error.StreamTimeoutException}
+ * naming the limit; a failure before the first delta (connection refused or reset, a
+ * timeout, HTTP 408, 409, 429, 5xx, a retryable provider error as the first event) is
+ * retried after the wait the provider asks for ({@code x-should-retry},
+ * {@code retry-after-ms}, {@code retry-after}) or an exponential backoff; after a delta,
+ * the same answer is resumed (OpenAI Responses API in background mode) or continued
+ * (Anthropic, with the partial text as a prefill), and otherwise the stream ends with the
+ * failure and the partial response. No delta is ever delivered twice: chunk indexes run
+ * on across attempts without gaps. The number of attempts is in
+ * {@link StreamingResponse#attempts()}.
  */
 public interface SteerLLMClient {
 
@@ -59,11 +61,12 @@ public interface SteerLLMClient {
 	 * <p>
 	 * Emits the text deltas of choice 0 as they arrive, across retries and reconnections,
 	 * each once. Cancelling closes the connection. Fails with a
-	 * {@link io.steer.llm.error.SteerLLMException} (HTTP error, provider error, broken stream,
-	 * timeout, unreadable data) carrying the partial text, once retries are exhausted or not
-	 * allowed, or at once, before sending, with an {@link InvalidRequestException} for a
-	 * request that cannot be sent. Backpressure is honoured: the connection is read only as fast as deltas are
-	 * requested, at most {@code buffer-size} events ahead.
+	 * {@link io.steer.llm.error.SteerLLMException} (HTTP error, provider error, broken
+	 * stream, timeout, unreadable data) carrying the partial text, once retries are
+	 * exhausted or not allowed, or at once, before sending, with an
+	 * {@link InvalidRequestException} for a request that cannot be sent. Backpressure is
+	 * honoured: the connection is read only as fast as deltas are requested, at most
+	 * {@code buffer-size} events ahead.
 	 * @param prompt the user prompt
 	 * @param model the model, or {@code null} for the default model
 	 * @return the text chunks
@@ -94,8 +97,8 @@ public interface SteerLLMClient {
 	 * Streams an answer and emits it whole once the stream completes: text, usage, finish
 	 * reason, tool calls, metrics and the number of attempts.
 	 * <p>
-	 * Cancelling closes the connection; the usage so far is recorded in the stream's retry
-	 * state. Fails with a {@link io.steer.llm.error.SteerLLMException} whose
+	 * Cancelling closes the connection; the usage so far is recorded in the stream's
+	 * retry state. Fails with a {@link io.steer.llm.error.SteerLLMException} whose
 	 * {@code getPartialResponse()} holds what arrived (empty for an
 	 * {@link InvalidRequestException}: the request could not be sent).
 	 * @param prompt the user prompt
@@ -126,7 +129,8 @@ public interface SteerLLMClient {
 	}
 
 	/**
-	 * See {@link #streamWithUsage(String, String)}; the callbacks see every event as it passes.
+	 * See {@link #streamWithUsage(String, String)}; the callbacks see every event as it
+	 * passes.
 	 * @param request the request
 	 * @param options the streaming options
 	 * @param callbacks callbacks for this call, run after those of the options
@@ -154,28 +158,27 @@ public interface SteerLLMClient {
 	}
 
 	/**
-	 * Streams typed events: a {@link io.steer.llm.event.StreamStartEvent}, then delta and usage
-	 * events, then exactly one terminal event.
+	 * Streams typed events: a {@link io.steer.llm.event.StreamStartEvent}, then delta and
+	 * usage events, then exactly one terminal event.
 	 * <p>
 	 * A retried, resumed or continued stream reads as one: one start event, delta chunk
 	 * indexes 0, 1, 2… without gaps or repeats, and a complete event whose
 	 * {@link io.steer.llm.event.StreamCompleteEvent#attempts()} counts the attempts.
 	 * <p>
 	 * Failures are not signalled as errors: they arrive as a final
-	 * {@link io.steer.llm.event.StreamErrorEvent} carrying the typed exception and the partial
-	 * response, after which the flux completes. A request that cannot be sent (see
-	 * {@link #validate(ChatRequest)}) is not sent: its stream is that error event alone, of
-	 * type {@link io.steer.llm.event.StreamErrorType#REQUEST}, with an
-	 * {@link InvalidRequestException} and an empty partial response, and the {@code onError}
-	 * callbacks see it. A stream that fails after deltas has a
-	 * {@link io.steer.llm.event.StreamUsageEvent} before its error event too, as a complete
-	 * stream has before its complete event: the provider's usage (emitted once), else the
-	 * estimate made at the failure, flagged estimated, with its confidence. Cancelling closes
-	 * the connection promptly (or
-	 * stops a retry's wait) and records the usage so far in the stream's
-	 * {@link io.steer.llm.retry.RetryState}. Backpressure is honoured: at most
-	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads
-	 * pause, so a slow subscriber does not make memory grow.
+	 * {@link io.steer.llm.event.StreamErrorEvent} carrying the typed exception and the
+	 * partial response, after which the flux completes. A request that cannot be sent
+	 * (see {@link #validate(ChatRequest)}) is not sent: its stream is that error event
+	 * alone, of type {@link io.steer.llm.error.StreamErrorType#REQUEST}, with an
+	 * {@link InvalidRequestException} and an empty partial response, and the
+	 * {@code onError} callbacks see it. A stream that fails after deltas has a
+	 * {@link io.steer.llm.event.StreamUsageEvent} before its error event too, as a
+	 * complete stream has before its complete event: the provider's usage (emitted once),
+	 * else the estimate made at the failure, flagged estimated, with its confidence.
+	 * Cancelling closes the connection promptly (or stops a retry's wait) and records the
+	 * usage so far in the stream's {@link io.steer.llm.retry.RetryState}. Backpressure is
+	 * honoured: at most {@code buffer-size} events are read ahead of the subscriber, then
+	 * the connection's reads pause, so a slow subscriber does not make memory grow.
 	 * @param request the request
 	 * @param options the streaming options
 	 * @param callbacks callbacks for this call, run after those of the options
@@ -185,20 +188,20 @@ public interface SteerLLMClient {
 
 	/**
 	 * Checks, without sending anything, that a request can be sent: the checks
-	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)} makes before it
-	 * sends, for a caller that must answer before it starts streaming (a web layer answering
-	 * 400 rather than an error event inside a 200 stream).
+	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)} makes before
+	 * it sends, for a caller that must answer before it starts streaming (a web layer
+	 * answering 400 rather than an error event inside a 200 stream).
 	 * <p>
 	 * The client built by {@link #builder()} routes the model (a known name, or
-	 * {@code provider:model} with a configured provider and a model after the colon, or no
-	 * model and a default model), checks that its provider serves the
-	 * {@linkplain ChatRequest#api() API} the request names and can take the request (tool call
-	 * arguments), and builds the HTTP request. This default accepts every request.
+	 * {@code provider:model} with a configured provider and a model after the colon, or
+	 * no model and a default model), checks that its provider serves the
+	 * {@linkplain ChatRequest#api() API} the request names and can take the request (tool
+	 * call arguments), and builds the HTTP request. This default accepts every request.
 	 * @param request the request
 	 * @throws InvalidRequestException when the request cannot be sent; its
-	 * {@link InvalidRequestException#getField() field} names the part at fault ({@code model},
-	 * {@code api}, a tool call's arguments, or {@code request}) and its message what was wrong
-	 * and what is accepted
+	 * {@link InvalidRequestException#getField() field} names the part at fault
+	 * ({@code model}, {@code api}, a tool call's arguments, or {@code request}) and its
+	 * message what was wrong and what is accepted
 	 * @throws NullPointerException when the request is {@code null}
 	 */
 	default void validate(ChatRequest request) {
@@ -228,14 +231,15 @@ public interface SteerLLMClient {
 		 * The WebClient builder to build the HTTP client from, so that its customizations
 		 * (codecs, filters, connector) apply. Defaults to {@link WebClient#builder()}.
 		 * <p>
-		 * The time limits of {@link StreamingOptions} work with any connector, as follows.
-		 * {@code connection-timeout} is timed by the client, from subscribing until the
-		 * connector is ready to write the request; a connector's own connect timeout (Reactor
-		 * Netty's {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when it is
-		 * shorter. {@code read-timeout} is set on each request as Reactor Netty's
-		 * {@code responseTimeout}, replacing one set on the connector's {@code HttpClient};
-		 * with a connector other than Reactor Netty's it applies between body buffers only,
-		 * and the wait for the response headers is bounded by {@code total-timeout}.
+		 * The time limits of {@link StreamingOptions} work with any connector, as
+		 * follows. {@code connection-timeout} is timed by the client, from subscribing
+		 * until the connector is ready to write the request; a connector's own connect
+		 * timeout (Reactor Netty's {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still
+		 * applies when it is shorter. {@code read-timeout} is set on each request as
+		 * Reactor Netty's {@code responseTimeout}, replacing one set on the connector's
+		 * {@code HttpClient}; with a connector other than Reactor Netty's it applies
+		 * between body buffers only, and the wait for the response headers is bounded by
+		 * {@code total-timeout}.
 		 * @param webClientBuilder the builder; it is cloned
 		 * @return this builder
 		 */
@@ -276,8 +280,8 @@ public interface SteerLLMClient {
 		Builder xai(ProviderSettings settings, ProviderApi defaultApi);
 
 		/**
-		 * Adds Anthropic (Messages) with {@code anthropic-version: 2023-06-01} and 4096 as the
-		 * {@code max_tokens} of requests that give none.
+		 * Adds Anthropic (Messages) with {@code anthropic-version: 2023-06-01} and 4096
+		 * as the {@code max_tokens} of requests that give none.
 		 * @param settings connection settings
 		 * @return this builder
 		 */
@@ -310,7 +314,8 @@ public interface SteerLLMClient {
 		Builder defaultProvider(String provider);
 
 		/**
-		 * Options used when a call gives none; defaults to {@link StreamingOptions#DEFAULTS}.
+		 * Options used when a call gives none; defaults to
+		 * {@link StreamingOptions#DEFAULTS}.
 		 * @param options the options
 		 * @return this builder
 		 */
@@ -333,11 +338,12 @@ public interface SteerLLMClient {
 		Builder priceCatalog(PriceCatalog catalog);
 
 		/**
-		 * Where the client keeps the {@link io.steer.llm.retry.RetryState} of each stream that
-		 * failed an attempt, timed out or was cancelled (attempts, resume position, partial
-		 * text, last error, the usage so far of a cancelled stream); defaults to a new
-		 * {@link StreamingRetryManager} with its default TTL (900 s) and size (10,000 states).
-		 * Share one manager to inspect the states or to clean them up on a schedule.
+		 * Where the client keeps the {@link io.steer.llm.retry.RetryState} of each stream
+		 * that failed an attempt, timed out or was cancelled (attempts, resume position,
+		 * partial text, last error, the usage so far of a cancelled stream); defaults to
+		 * a new {@link StreamingRetryManager} with its default TTL (900 s) and size
+		 * (10,000 states). Share one manager to inspect the states or to clean them up on
+		 * a schedule.
 		 * @param retryManager the manager
 		 * @return this builder
 		 */

@@ -1,5 +1,6 @@
 /**
- * Steer LLM: one streaming client for OpenAI, Anthropic and xAI. Start at {@link io.steer.llm.SteerLLMClient}.
+ * Steer LLM: one streaming client for OpenAI, Anthropic and xAI. Start at
+ * {@link io.steer.llm.SteerLLMClient}.
  */
 @NullMarked
 package io.steer.llm;

@@ -36,16 +36,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Streams a synthetic 2,000-chunk OpenAI Chat Completions stream from the loopback server,
- * one SSE event per network write, through {@code SteerLLMClient.streamEvents} with default
- * options, and through a baseline: Reactor Netty reading the same stream line by line and
- * parsing each {@code data:} line into a Jackson tree.
+ * Streams a synthetic 2,000-chunk OpenAI Chat Completions stream from the loopback
+ * server, one SSE event per network write, through {@code SteerLLMClient.streamEvents}
+ * with default options, and through a baseline: Reactor Netty reading the same stream
+ * line by line and parsing each {@code data:} line into a Jackson tree.
  * <p>
  * CPU time is the sum of the CPU time of every thread except the loopback server's own
  * ({@code steer-loopback-*}), so that serving the stream is not counted, and the JIT
- * compiler threads. Variants run in interleaved rounds and each keeps its best round. See the README for
- * how to run it; arguments {@code --chunks=N}, {@code --warmup=N} and {@code --iterations=N}
- * change the sizes.
+ * compiler threads. Variants run in interleaved rounds and each keeps its best round. See
+ * the README for how to run it; arguments {@code --chunks=N}, {@code --warmup=N} and
+ * {@code --iterations=N} change the sizes.
  */
 public final class StreamingBenchmark {
 
@@ -73,7 +73,8 @@ public final class StreamingBenchmark {
 			LongSupplier ours = () -> streamEvents(client, request, StreamingOptions.DEFAULTS);
 			StreamingOptions noEstimation = StreamingOptions.builder().enableUsageAggregation(false).build();
 			LongSupplier oursWithoutEstimation = () -> streamEvents(client, request, noEstimation);
-			// a provider not expected to report usage: tiktoken counts every delta as it arrives
+			// a provider not expected to report usage: tiktoken counts every delta as it
+			// arrives
 			SteerLLMClient countingClient = SteerLLMClient.builder()
 				.provider(new CountAsDeltasArrive(OpenAiChatCompletionsAdapter
 					.openAi(ProviderSettings.of(server.baseUrl(), "sk-benchmark"), JsonMapper.builder().build())))
@@ -87,7 +88,8 @@ public final class StreamingBenchmark {
 					.send(ByteBufFlux.fromString(Mono.just(new String(body, StandardCharsets.UTF_8))))
 					.responseContent()
 					.doOnNext((content) -> {
-						// split into lines, carrying a partial line over to the next buffer
+						// split into lines, carrying a partial line over to the next
+						// buffer
 						carry.writeBytes(content);
 						int lf;
 						while ((lf = carry.indexOf(carry.readerIndex(), carry.writerIndex(), (byte) '\n')) >= 0) {
@@ -108,28 +110,37 @@ public final class StreamingBenchmark {
 				return parsed.get();
 			};
 
-			System.out.printf(Locale.ROOT, "Streaming benchmark: %d-chunk OpenAI stream over loopback, %d warm-up + %d rounds of %d measured runs each, %d cores%n",
+			System.out.printf(Locale.ROOT,
+					"Streaming benchmark: %d-chunk OpenAI stream over loopback, %d warm-up + %d rounds of %d measured runs each, %d cores%n",
 					chunks, warmup, rounds, iterations, Runtime.getRuntime().availableProcessors());
 			run("warm-up steer", ours, warmup);
 			run("warm-up steer, estimation off", oursWithoutEstimation, warmup);
 			run("warm-up steer, tiktoken per delta", oursCounting, warmup);
 			run("warm-up baseline", baseline, warmup);
-			// interleaved rounds; each variant's best round is kept (the VM's noise only adds time)
+			// interleaved rounds; each variant's best round is kept (the VM's noise only
+			// adds time)
 			double baseCpu = Double.MAX_VALUE;
 			double steerCpu = Double.MAX_VALUE;
 			double offCpu = Double.MAX_VALUE;
 			double countingCpu = Double.MAX_VALUE;
 			for (int round = 1; round <= rounds; round++) {
-				baseCpu = Math.min(baseCpu, run("baseline (Reactor Netty + Jackson tree) #" + round, baseline, iterations).cpuMicrosPerChunk);
-				steerCpu = Math.min(steerCpu, run("steer streamEvents, default options #" + round, ours, iterations).cpuMicrosPerChunk);
-				offCpu = Math.min(offCpu, run("steer, usage estimation off #" + round, oursWithoutEstimation, iterations).cpuMicrosPerChunk);
-				countingCpu = Math.min(countingCpu, run("steer, tiktoken on every delta #" + round, oursCounting, iterations).cpuMicrosPerChunk);
+				baseCpu = Math.min(baseCpu, run("baseline (Reactor Netty + Jackson tree) #" + round, baseline,
+						iterations).cpuMicrosPerChunk);
+				steerCpu = Math.min(steerCpu,
+						run("steer streamEvents, default options #" + round, ours, iterations).cpuMicrosPerChunk);
+				offCpu = Math.min(offCpu, run("steer, usage estimation off #" + round, oursWithoutEstimation,
+						iterations).cpuMicrosPerChunk);
+				countingCpu = Math.min(countingCpu,
+						run("steer, tiktoken on every delta #" + round, oursCounting, iterations).cpuMicrosPerChunk);
 			}
-			System.out.printf(Locale.ROOT, "RESULT steer %.3f us/chunk, baseline %.3f us/chunk, ratio %.3f (target <= 1.25)%n",
-					steerCpu, baseCpu, steerCpu / baseCpu);
-			System.out.printf(Locale.ROOT, "RESULT usage estimation on (default: tiktoken runs only if the provider sends no usage) %.3f us/chunk, off %.3f us/chunk, added %.3f us/chunk (target <= 1.5)%n",
+			System.out.printf(Locale.ROOT,
+					"RESULT steer %.3f us/chunk, baseline %.3f us/chunk, ratio %.3f (target <= 1.25)%n", steerCpu,
+					baseCpu, steerCpu / baseCpu);
+			System.out.printf(Locale.ROOT,
+					"RESULT usage estimation on (default: tiktoken runs only if the provider sends no usage) %.3f us/chunk, off %.3f us/chunk, added %.3f us/chunk (target <= 1.5)%n",
 					steerCpu, offCpu, steerCpu - offCpu);
-			System.out.printf(Locale.ROOT, "RESULT tiktoken counting every delta as it arrives %.3f us/chunk, added %.3f us/chunk over off%n",
+			System.out.printf(Locale.ROOT,
+					"RESULT tiktoken counting every delta as it arrives %.3f us/chunk, added %.3f us/chunk over off%n",
 					countingCpu, countingCpu - offCpu);
 		}
 	}
@@ -169,8 +180,9 @@ public final class StreamingBenchmark {
 	}
 
 	/**
-	 * Runs a stream reader repeatedly. CPU per chunk divides by the content chunks the reader
-	 * reported (the baseline also counts the role, finish and usage chunks: 2,003 for 2,000).
+	 * Runs a stream reader repeatedly. CPU per chunk divides by the content chunks the
+	 * reader reported (the baseline also counts the role, finish and usage chunks: 2,003
+	 * for 2,000).
 	 */
 	private static Result run(String name, LongSupplier stream, int iterations) {
 		Map<Long, Long> cpuBefore = clientCpuTimes();
@@ -191,7 +203,10 @@ public final class StreamingBenchmark {
 		return result;
 	}
 
-	/** CPU time (ns) of every live thread except the loopback server's and the JIT compilers'. */
+	/**
+	 * CPU time (ns) of every live thread except the loopback server's and the JIT
+	 * compilers'.
+	 */
 	private static Map<Long, Long> clientCpuTimes() {
 		Map<Long, Long> times = new HashMap<>();
 		for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {

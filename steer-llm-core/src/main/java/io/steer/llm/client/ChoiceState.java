@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What one choice of a stream has gathered: text, reasoning, refusal, finish reason and tool
- * calls by index. Used only under its {@link StreamSession}'s lock.
+ * What one choice of a stream has gathered: text, reasoning, refusal, finish reason and
+ * tool calls by index. Used only under its {@link StreamSession}'s lock.
  */
 final class ChoiceState {
 
@@ -56,8 +56,8 @@ final class ChoiceState {
 	}
 
 	/**
-	 * The server tool call with the given index, else the one with the given id, else a new
-	 * one after the others.
+	 * The server tool call with the given index, else the one with the given id, else a
+	 * new one after the others.
 	 */
 	ServerToolState serverToolCall(int index, @Nullable String id) {
 		if (index >= 0) {
@@ -78,14 +78,14 @@ final class ChoiceState {
 
 	/**
 	 * The choice as assembled so far.
-	 * @param failed whether the stream failed, so that a choice without a finish reason gets
-	 * {@link FinishReason#ERROR}
+	 * @param failed whether the stream failed, so that a choice without a finish reason
+	 * gets {@link FinishReason#ERROR}
 	 */
 	Choice toChoice(boolean failed) {
 		List<ToolCall> calls = new ArrayList<>(this.toolCalls.size());
 		for (ToolCallState call : this.toolCalls.values()) {
-			calls.add(new ToolCall(call.index, call.id, (call.name != null) ? call.name : "",
-					call.arguments.toString()));
+			calls.add(
+					new ToolCall(call.index, call.id, (call.name != null) ? call.name : "", call.arguments.toString()));
 		}
 		List<ServerToolCall> serverCalls = new ArrayList<>(this.serverToolCalls.size());
 		for (ServerToolState call : this.serverToolCalls.values()) {
@@ -96,9 +96,8 @@ final class ChoiceState {
 		if (normalized == null && failed) {
 			normalized = FinishReason.ERROR;
 		}
-		return new Choice(this.index, this.text.toString(),
-				(this.refusal != null) ? this.refusal.toString() : null, this.reasoning.toString(),
-				this.finishReason, normalized, calls, serverCalls, this.citations);
+		return new Choice(this.index, this.text.toString(), (this.refusal != null) ? this.refusal.toString() : null,
+				this.reasoning.toString(), this.finishReason, normalized, calls, serverCalls, this.citations);
 	}
 
 	/** One tool call that the provider ran, as its fragments and result arrive. */

@@ -44,14 +44,17 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The {@link SteerLLMClient} built by {@link SteerLLMClient#builder()}: one WebClient shared by
- * every provider adapter.
+ * The {@link SteerLLMClient} built by {@link SteerLLMClient#builder()}: one WebClient
+ * shared by every provider adapter.
  */
 public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private static final Log logger = LogFactory.getLog(DefaultSteerLLMClient.class);
 
-	/** Clock an HTTP date in a {@code Retry-After} header is compared with, and of rejections. */
+	/**
+	 * Clock an HTTP date in a {@code Retry-After} header is compared with, and of
+	 * rejections.
+	 */
 	private static final Clock CLOCK = Clock.systemUTC();
 
 	private final WebClient webClient;
@@ -77,8 +80,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	}
 
 	/**
-	 * A new builder of this client, with no provider yet; {@link SteerLLMClient#builder()}
-	 * delegates here.
+	 * A new builder of this client, with no provider yet;
+	 * {@link SteerLLMClient#builder()} delegates here.
 	 * @return the builder, whose {@code build()} returns a {@code DefaultSteerLLMClient}
 	 */
 	public static SteerLLMClient.Builder builder() {
@@ -99,10 +102,10 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	}
 
 	/**
-	 * The retry states of this client's streams: one for each stream that failed an attempt,
-	 * timed out or was cancelled (a stream whose first attempt succeeds needs none), keyed by
-	 * its stream id (the {@code streamId} of its events) and kept for the manager's TTL after
-	 * their last activity.
+	 * The retry states of this client's streams: one for each stream that failed an
+	 * attempt, timed out or was cancelled (a stream whose first attempt succeeds needs
+	 * none), keyed by its stream id (the {@code streamId} of its events) and kept for the
+	 * manager's TTL after their last activity.
 	 * @return the manager given to the builder, else the one the client created
 	 */
 	public StreamingRetryManager retryManager() {
@@ -110,8 +113,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	}
 
 	/**
-	 * The cost calculator of this client's streams, over {@link #priceCatalog()}; it warns
-	 * once per unknown model for the client's lifetime.
+	 * The cost calculator of this client's streams, over {@link #priceCatalog()}; it
+	 * warns once per unknown model for the client's lifetime.
 	 * @return the calculator
 	 */
 	CostCalculator costCalculator() {
@@ -173,10 +176,10 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	 * {@inheritDoc}
 	 * <p>
 	 * Routes the model as {@link ProviderRouter#route(ChatRequest)} does, checks that the
-	 * provider serves the API the request names and can send it, and builds its HTTP request
-	 * (with the {@linkplain #defaultOptions() default options}), as a stream does before it
-	 * sends; field {@code request} when the request cannot be built (a provider option that
-	 * cannot be written as JSON).
+	 * provider serves the API the request names and can send it, and builds its HTTP
+	 * request (with the {@linkplain #defaultOptions() default options}), as a stream does
+	 * before it sends; field {@code request} when the request cannot be built (a provider
+	 * option that cannot be written as JSON).
 	 */
 	@Override
 	public void validate(ChatRequest request) {
@@ -185,9 +188,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	}
 
 	/**
-	 * The HTTP request of the first attempt, built before the stream starts so that a request
-	 * the adapter cannot build (a provider option JSON cannot write) is rejected like any
-	 * request that cannot be sent, rather than failing the flux.
+	 * The HTTP request of the first attempt, built before the stream starts so that a
+	 * request the adapter cannot build (a provider option JSON cannot write) is rejected
+	 * like any request that cannot be sent, rather than failing the flux.
 	 */
 	private static ProviderRequest firstRequest(ProviderRouter.Route route, ChatRequest request,
 			StreamingOptions options) {
@@ -219,7 +222,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		StreamSession session = new StreamSession(UUID.randomUUID().toString(), adapter, route.model(), request,
 				options, this.mapper, this.costCalculator);
 		return new StreamExchange(this.webClient, adapter, route.model(), first, request, options, session,
-				this.retryManager, CLOCK).events();
+				this.retryManager, CLOCK)
+			.events();
 	}
 
 	private static final class Builder implements SteerLLMClient.Builder {

@@ -18,17 +18,18 @@ import reactor.netty.http.client.PrematureCloseException;
 import tools.jackson.core.JacksonException;
 
 /**
- * Turns what a failed exchange threw into the typed {@link SteerLLMException} a stream ends
- * with, in the category that says what happened:
+ * Turns what a failed exchange threw into the typed {@link SteerLLMException} a stream
+ * ends with, in the category that says what happened:
  * <ul>
- * <li>a read timeout (Netty's {@code ReadTimeoutException}, a Reactor {@code TimeoutException}):
- * {@link StreamTimeoutException} {@code READ}, retryable;</li>
+ * <li>a read timeout (Netty's {@code ReadTimeoutException}, a Reactor
+ * {@code TimeoutException}): {@link StreamTimeoutException} {@code READ}, retryable;</li>
  * <li>a response head too large for the connector: {@link StreamParseException}, not
- * retryable: the provider answered, so the connection is not at fault, and the same request
- * gets the same head;</li>
- * <li>a connection closed before the response headers were complete, whether no byte or part
- * of the head had arrived: {@link StreamInterruptedException}, retryable;</li>
- * <li>a connection closed or broken once the response began: {@link StreamInterruptedException};</li>
+ * retryable: the provider answered, so the connection is not at fault, and the same
+ * request gets the same head;</li>
+ * <li>a connection closed before the response headers were complete, whether no byte or
+ * part of the head had arrived: {@link StreamInterruptedException}, retryable;</li>
+ * <li>a connection closed or broken once the response began:
+ * {@link StreamInterruptedException};</li>
  * <li>a connection that could not be opened: {@link StreamConnectionException};</li>
  * <li>unreadable JSON: {@link StreamParseException}, its message redacted and without the
  * parser's exception, whose message may quote the data.</li>
@@ -44,8 +45,8 @@ final class Failures {
 	 * @param error what was thrown
 	 * @param adapter the provider's adapter
 	 * @param options the stream's options, for the read timeout
-	 * @param attemptStarted whether the provider had answered, so that an I/O error means a
-	 * broken stream rather than a failed connection
+	 * @param attemptStarted whether the provider had answered, so that an I/O error means
+	 * a broken stream rather than a failed connection
 	 * @return the exception, {@code error} itself when it is one already
 	 */
 	static SteerLLMException translate(Throwable error, ProviderAdapter adapter, StreamingOptions options,
@@ -54,34 +55,39 @@ final class Failures {
 			return ex;
 		}
 		String provider = adapter.name();
-		if (hasCause(error, ReadTimeoutException.class) || hasCause(error, java.util.concurrent.TimeoutException.class)) {
+		if (hasCause(error, ReadTimeoutException.class)
+				|| hasCause(error, java.util.concurrent.TimeoutException.class)) {
 			return new StreamTimeoutException(provider, StreamTimeoutException.Limit.READ, options.readTimeout(),
 					error);
 		}
 		if (hasCause(error, TooLongHttpHeaderException.class) || hasCause(error, TooLongHttpLineException.class)) {
-			// the provider answered: not a connection failure, and the same request gets the same head
+			// the provider answered: not a connection failure, and the same request gets
+			// the same head
 			String detail = rootMessage(error);
 			detail = detail.endsWith(".") ? detail.substring(0, detail.length() - 1) : detail;
-			return new StreamParseException(provider, provider + " answered with response headers larger than the "
-					+ "client accepts (" + detail + "); raise the connector's limit, e.g. Reactor Netty's "
-					+ "HttpClient.httpResponseDecoder(spec -> spec.maxHeaderSize(...))", error);
+			return new StreamParseException(provider,
+					provider + " answered with response headers larger than the " + "client accepts (" + detail
+							+ "); raise the connector's limit, e.g. Reactor Netty's "
+							+ "HttpClient.httpResponseDecoder(spec -> spec.maxHeaderSize(...))",
+					error);
 		}
-		if (!attemptStarted
-				&& (hasCause(error, PrematureCloseException.class) || hasCause(error, PrematureChannelClosureException.class))) {
+		if (!attemptStarted && (hasCause(error, PrematureCloseException.class)
+				|| hasCause(error, PrematureChannelClosureException.class))) {
 			// the same failure whether no byte or part of the head arrived
 			return new StreamInterruptedException(provider,
 					provider + " closed the connection before the response headers were complete", error);
 		}
 		if (hasCause(error, PrematureCloseException.class) || (attemptStarted && isIoError(error))) {
-			return new StreamInterruptedException(provider,
-					provider + " connection closed before the stream completed", error);
+			return new StreamInterruptedException(provider, provider + " connection closed before the stream completed",
+					error);
 		}
 		if (hasCause(error, ConnectException.class) || isIoError(error)) {
 			return new StreamConnectionException(provider, "could not connect to " + provider + " at "
 					+ adapter.settings().baseUrl() + ": " + rootMessage(error), error);
 		}
 		if (error instanceof JacksonException json) {
-			// its message may quote the data, so it is redacted, and the exception not kept
+			// its message may quote the data, so it is redacted, and the exception not
+			// kept
 			return new StreamParseException(provider, "could not read the " + provider + " stream: "
 					+ Secrets.redact(json.getOriginalMessage(), adapter.settings().apiKey()), null);
 		}

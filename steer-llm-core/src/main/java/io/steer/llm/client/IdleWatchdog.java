@@ -11,22 +11,23 @@ import reactor.core.Disposables;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The {@code read-timeout} of one HTTP attempt: fires when no activity was seen for the limit.
+ * The {@code read-timeout} of one HTTP attempt: fires when no activity was seen for the
+ * limit.
  * <p>
- * Activity is whatever the attempt reports with {@link #touch()}: for a stream, the request
- * being sent, the response headers, and each complete SSE event (not each network read, so
- * that a server trickling bytes without completing an event does not keep the stream alive).
- * A touch only records the time in a field; a single timer, armed by {@link #start()}, checks
- * the gap when it fires and, when activity came meanwhile, re-arms itself for the remainder.
- * So an attempt has at most one pending timer whatever its number of events, and a timer
- * fires at most once per limit of elapsed time.
+ * Activity is whatever the attempt reports with {@link #touch()}: for a stream, the
+ * request being sent, the response headers, and each complete SSE event (not each network
+ * read, so that a server trickling bytes without completing an event does not keep the
+ * stream alive). A touch only records the time in a field; a single timer, armed by
+ * {@link #start()}, checks the gap when it fires and, when activity came meanwhile,
+ * re-arms itself for the remainder. So an attempt has at most one pending timer whatever
+ * its number of events, and a timer fires at most once per limit of elapsed time.
  * <p>
  * Times come from the scheduler's {@link Scheduler#now(TimeUnit) now()}, so that the
- * watchdog follows virtual time under {@code StepVerifier.withVirtualTime} (when it is given
- * {@code Schedulers.parallel()} at the time of the attempt).
+ * watchdog follows virtual time under {@code StepVerifier.withVirtualTime} (when it is
+ * given {@code Schedulers.parallel()} at the time of the attempt).
  * <p>
- * Thread-safe: {@link #touch()} may be called from the connection's thread while the timer
- * runs on a scheduler thread.
+ * Thread-safe: {@link #touch()} may be called from the connection's thread while the
+ * timer runs on a scheduler thread.
  */
 final class IdleWatchdog implements Runnable {
 
@@ -39,7 +40,10 @@ final class IdleWatchdog implements Runnable {
 
 	private final Runnable onIdle;
 
-	/** The pending timer; {@code null} before {@link #start()}, {@link #STOPPED} at the end. */
+	/**
+	 * The pending timer; {@code null} before {@link #start()}, {@link #STOPPED} at the
+	 * end.
+	 */
 	private final AtomicReference<@Nullable Disposable> timer = new AtomicReference<>();
 
 	private volatile long lastActivity;
@@ -48,8 +52,9 @@ final class IdleWatchdog implements Runnable {
 	 * Creates a watchdog; nothing is scheduled until {@link #start()}.
 	 * @param scheduler the scheduler of the timer and the source of time
 	 * @param limit the longest time without activity, positive
-	 * @param onIdle called once, on a thread of the scheduler, when the limit passed without
-	 * activity; not called once {@link #stop()} returned, unless it was already being called
+	 * @param onIdle called once, on a thread of the scheduler, when the limit passed
+	 * without activity; not called once {@link #stop()} returned, unless it was already
+	 * being called
 	 */
 	IdleWatchdog(Scheduler scheduler, Duration limit, Runnable onIdle) {
 		this.scheduler = scheduler;
@@ -95,7 +100,9 @@ final class IdleWatchdog implements Runnable {
 		return this.timer.get() == STOPPED;
 	}
 
-	/** The timer fired: fires the watchdog, or re-arms it for what is left of the limit. */
+	/**
+	 * The timer fired: fires the watchdog, or re-arms it for what is left of the limit.
+	 */
 	@Override
 	public void run() {
 		Disposable current = this.timer.get();

@@ -13,9 +13,9 @@ import io.steer.llm.model.StreamingResponse;
 
 /**
  * The terminal event of a stream whose request was rejected before anything was sent: its
- * partial response is empty (no text, no usage, no cost, zero metrics and attempts) and its
- * normalized finish reason is {@link FinishReason#ERROR}, as for any stream that failed before
- * a finish reason.
+ * partial response is empty (no text, no usage, no cost, zero metrics and attempts) and
+ * its normalized finish reason is {@link FinishReason#ERROR}, as for any stream that
+ * failed before a finish reason.
  */
 final class RejectedRequests {
 
@@ -23,7 +23,8 @@ final class RejectedRequests {
 	}
 
 	/**
-	 * The error event of a rejected request; attaches the empty partial response to the error.
+	 * The error event of a rejected request; attaches the empty partial response to the
+	 * error.
 	 * @param streamId id of the stream
 	 * @param request the rejected request
 	 * @param error why it was rejected
@@ -41,8 +42,8 @@ final class RejectedRequests {
 	 * An empty response for a rejected request.
 	 * @param request the request
 	 * @param error why it was rejected
-	 * @return the response: the provider it was routed to (else empty) and the model as the
-	 * request named it (else empty)
+	 * @return the response: the provider it was routed to (else empty) and the model as
+	 * the request named it (else empty)
 	 */
 	static StreamingResponse emptyResponse(ChatRequest request, InvalidRequestException error) {
 		String provider = (error.getProvider() != null) ? error.getProvider() : "";

@@ -47,40 +47,41 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * Time limits:
  * <ul>
- * <li>{@code connection-timeout}: one timer per attempt, from subscribing until the connector
- * is ready to write the request (name resolution, pool acquisition, TCP connect, TLS). It
- * works with any connector; a connector's own connect timeout (Reactor Netty's
- * {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when shorter.</li>
- * <li>{@code read-timeout}: the longest gap between two signs of progress of an attempt: the
- * request about to be sent, the response headers, each complete SSE event. Bytes that
- * complete no event do not count, so a server trickling bytes cannot hold a stream until the
- * total timeout, and the wait for the headers is bounded by the same limit. One
+ * <li>{@code connection-timeout}: one timer per attempt, from subscribing until the
+ * connector is ready to write the request (name resolution, pool acquisition, TCP
+ * connect, TLS). It works with any connector; a connector's own connect timeout (Reactor
+ * Netty's {@code CONNECT_TIMEOUT_MILLIS}, 30 s by default) still applies when
+ * shorter.</li>
+ * <li>{@code read-timeout}: the longest gap between two signs of progress of an attempt:
+ * the request about to be sent, the response headers, each complete SSE event. Bytes that
+ * complete no event do not count, so a server trickling bytes cannot hold a stream until
+ * the total timeout, and the wait for the headers is bounded by the same limit. One
  * {@link IdleWatchdog} per attempt (a field holding the time of the last activity and a
  * single timer that re-arms itself for the remainder, never a timer per event) on
  * {@code Schedulers.parallel()}, so virtual time applies in tests. It works with any
  * connector, and replaces both Reactor Netty's per-request {@code responseTimeout}, which
  * counted network reads, and the timeout on body buffers used with other connectors. A
- * {@code responseTimeout} or {@code ReadTimeoutHandler} configured on your own Reactor Netty
- * {@code HttpClient} still applies; it ends the attempt with the same read timeout
+ * {@code responseTimeout} or {@code ReadTimeoutHandler} configured on your own Reactor
+ * Netty {@code HttpClient} still applies; it ends the attempt with the same read timeout
  * failure.</li>
  * <li>{@code total-timeout}: one timer per stream, retries and their waits included.</li>
  * </ul>
  * <p>
- * After a failed attempt, and while retries remain ({@code retry-on-connection-error} on and
- * fewer than {@code max-reconnect-attempts} retries made):
+ * After a failed attempt, and while retries remain ({@code retry-on-connection-error} on
+ * and fewer than {@code max-reconnect-attempts} retries made):
  * <ul>
  * <li>before any delta, a retryable failure (connection refused or reset, connect or read
- * timeout, HTTP 408, 409, 429, 5xx, a retryable provider error as the stream's first event)
- * sends the request again, or resumes the response when the provider can (a background
- * Responses API response whose id arrived);</li>
- * <li>after a delta, only a {@linkplain ProviderAdapter#continuation continuation} of the same
- * answer is made; without one the stream ends with the failure, carrying the partial
+ * timeout, HTTP 408, 409, 429, 5xx, a retryable provider error as the stream's first
+ * event) sends the request again, or resumes the response when the provider can (a
+ * background Responses API response whose id arrived);</li>
+ * <li>after a delta, only a {@linkplain ProviderAdapter#continuation continuation} of the
+ * same answer is made; without one the stream ends with the failure, carrying the partial
  * response.</li>
  * </ul>
- * The wait comes from {@link RetryDelays}. Each retry is logged at INFO and recorded in the
- * stream's {@link RetryState}, which is registered with the {@link StreamingRetryManager}
- * when the stream first fails, times out or is cancelled: a stream whose first attempt
- * succeeds costs the manager nothing.
+ * The wait comes from {@link RetryDelays}. Each retry is logged at INFO and recorded in
+ * the stream's {@link RetryState}, which is registered with the
+ * {@link StreamingRetryManager} when the stream first fails, times out or is cancelled: a
+ * stream whose first attempt succeeds costs the manager nothing.
  */
 final class StreamExchange {
 
@@ -138,10 +139,10 @@ final class StreamExchange {
 	/**
 	 * The stream's events, across its attempts, ending with one terminal event.
 	 * <p>
-	 * Cancelling closes the connection of the current attempt (or stops a retry's wait); the
-	 * usage so far is then estimated and recorded in the retry state. Backpressure: at most
-	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's reads
-	 * pause.
+	 * Cancelling closes the connection of the current attempt (or stops a retry's wait);
+	 * the usage so far is then estimated and recorded in the retry state. Backpressure:
+	 * at most {@code buffer-size} events are read ahead of the subscriber, then the
+	 * connection's reads pause.
 	 * @return the events
 	 */
 	Flux<StreamEvent> events() {
@@ -160,9 +161,10 @@ final class StreamExchange {
 		if (state != null) {
 			state.recordAttempt();
 		}
-		// a retry builds its request again: an adapter may make each one afresh (a signature)
-		ProviderRequest http = (continuation != null) ? continuation.request()
-				: (number == 1) ? this.firstRequest : this.adapter.createRequest(this.request, this.model, this.options);
+		// a retry builds its request again: an adapter may make each one afresh (a
+		// signature)
+		ProviderRequest http = (continuation != null) ? continuation.request() : (number == 1) ? this.firstRequest
+				: this.adapter.createRequest(this.request, this.model, this.options);
 		WebClient.RequestBodySpec spec = this.webClient.method(http.method())
 			.uri(http.uri())
 			.headers((headers) -> http.headers().forEach(headers::set))
@@ -204,27 +206,26 @@ final class StreamExchange {
 		}
 		this.session.start(requestId, status);
 		Flux<DataBuffer> body = response.body(BodyExtractors.toDataBuffers());
-		// a body that breaks fails the attempt only once the buffers read before the break are
+		// a body that breaks fails the attempt only once the buffers read before the
+		// break are
 		// parsed: one of them may hold the end marker, which completes the stream
 		return body.onErrorResume((ex) -> {
 			attempt.bodyError = ex;
 			return Mono.empty();
-		})
-			.concatMapIterable(this.session::onData, BODY_PREFETCH)
-			.concatWith(Flux.defer(() -> {
-				Throwable broken = attempt.bodyError;
-				return (broken != null) ? Flux.error(broken) : Flux.fromIterable(this.session.onEndOfBody());
-			}));
+		}).concatMapIterable(this.session::onData, BODY_PREFETCH).concatWith(Flux.defer(() -> {
+			Throwable broken = attempt.bodyError;
+			return (broken != null) ? Flux.error(broken) : Flux.fromIterable(this.session.onEndOfBody());
+		}));
 	}
 
 	/**
-	 * Reads a body that is not a stream (an HTTP error, a page that is not an event stream)
-	 * as UTF-8 text, at most {@link #MAX_TEXT_BODY} bytes of it: the buffers straight from the
-	 * connector, not through a codec, so that no framework logger sees the text (Spring's
-	 * {@code StringDecoder} logs what it decodes at DEBUG and TRACE) before it is redacted.
-	 * Every buffer is released; the rest of a longer body is not read (the connection is then
-	 * closed). A body that breaks gives what arrived before the break: the status is what
-	 * matters.
+	 * Reads a body that is not a stream (an HTTP error, a page that is not an event
+	 * stream) as UTF-8 text, at most {@link #MAX_TEXT_BODY} bytes of it: the buffers
+	 * straight from the connector, not through a codec, so that no framework logger sees
+	 * the text (Spring's {@code StringDecoder} logs what it decodes at DEBUG and TRACE)
+	 * before it is redacted. Every buffer is released; the rest of a longer body is not
+	 * read (the connection is then closed). A body that breaks gives what arrived before
+	 * the break: the status is what matters.
 	 * @return the text, empty when the body is
 	 */
 	private static Mono<String> readText(ClientResponse response) {
@@ -252,11 +253,11 @@ final class StreamExchange {
 	}
 
 	/**
-	 * A success status with a body that is not an event stream, such as a proxy's HTML page
-	 * or a JSON error: not retried, as the same request likely gets the same answer. The
-	 * adapter reads the body like an HTTP error body (provider error type, code and message
-	 * when it is the provider's JSON error, else the redacted text), which becomes the excerpt
-	 * the message ends with.
+	 * A success status with a body that is not an event stream, such as a proxy's HTML
+	 * page or a JSON error: not retried, as the same request likely gets the same answer.
+	 * The adapter reads the body like an HTTP error body (provider error type, code and
+	 * message when it is the provider's JSON error, else the redacted text), which
+	 * becomes the excerpt the message ends with.
 	 */
 	private ProviderHttpException notAnEventStream(int status, String contentType, @Nullable String requestId,
 			String body) {
@@ -288,7 +289,9 @@ final class StreamExchange {
 		}
 	}
 
-	/** Fires when the attempt is not connected within the connection timeout, else never. */
+	/**
+	 * Fires when the attempt is not connected within the connection timeout, else never.
+	 */
 	private Mono<Long> connectTimer(Attempt attempt) {
 		return Mono.delay(this.options.connectionTimeout()).flatMap((tick) -> {
 			if (attempt.connected) {
@@ -306,7 +309,8 @@ final class StreamExchange {
 					StreamTimeoutException.Limit.CONNECT, this.options.connectionTimeout(), null));
 		}
 		if (attempt.idle) {
-			// a body that is not a stream, too slow to read: the status says more than the timeout
+			// a body that is not a stream, too slow to read: the status says more than
+			// the timeout
 			SteerLLMException answer = attempt.answer;
 			this.session.recordFailure((answer != null) ? answer : new StreamTimeoutException(this.adapter.name(),
 					StreamTimeoutException.Limit.READ, this.options.readTimeout(), null));
@@ -383,8 +387,8 @@ final class StreamExchange {
 		else {
 			how = "continuing the answer after its " + retry.progress().text().length() + " characters";
 		}
-		logger.info("Stream " + this.session.streamId() + " to " + this.adapter.name() + "/" + this.model
-				+ ": attempt " + number + " of " + (this.options.maxReconnectAttempts() + 1) + " failed after "
+		logger.info("Stream " + this.session.streamId() + " to " + this.adapter.name() + "/" + this.model + ": attempt "
+				+ number + " of " + (this.options.maxReconnectAttempts() + 1) + " failed after "
 				+ retry.progress().deltas() + " deltas (" + failure.getMessage() + "); " + how + " in "
 				+ retry.delay().toMillis() + " ms");
 	}
@@ -475,8 +479,8 @@ final class StreamExchange {
 		private volatile @Nullable SteerLLMException answer;
 
 		/**
-		 * The connector is about to write the request, so the connection is ready: the read
-		 * timeout starts.
+		 * The connector is about to write the request, so the connection is ready: the
+		 * read timeout starts.
 		 */
 		void onRequest(ClientHttpRequest request) {
 			this.connected = true;

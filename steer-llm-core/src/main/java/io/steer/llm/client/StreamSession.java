@@ -18,7 +18,7 @@ import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
@@ -60,12 +60,12 @@ import org.springframework.core.io.buffer.DataBufferUtils;
  * <p>
  * An attempt that fails does not emit an error event: it records its failure (see
  * {@link #failure()}) and ends its events with {@link #ATTEMPT_FAILED}, so that
- * {@link StreamExchange} can decide to retry or to {@link #finish(SteerLLMException) finish}.
- * The {@link StreamStartEvent} of an attempt is held back until the attempt emits another
- * event, so that a retried stream has one start event.
+ * {@link StreamExchange} can decide to retry or to {@link #finish(SteerLLMException)
+ * finish}. The {@link StreamStartEvent} of an attempt is held back until the attempt
+ * emits another event, so that a retried stream has one start event.
  * <p>
- * Thread-safe: the entry points are synchronized, since timers (connect and total timeouts)
- * and cancellation act from other threads than the connection's.
+ * Thread-safe: the entry points are synchronized, since timers (connect and total
+ * timeouts) and cancellation act from other threads than the connection's.
  */
 final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
@@ -77,8 +77,7 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	static final StreamEvent ATTEMPT_FAILED = new StreamErrorEvent("",
 			new StreamInterruptedException(null, "attempt failed", null), StreamErrorType.INTERRUPTED, true,
 			new StreamingResponse(null, "", "", "", null, "", null, null, List.of(), List.of(), List.of(), List.of(),
-					null, false, null, null,
-					new StreamingMetrics(0, 0, 0, null, 0, 0), Map.of()),
+					null, false, null, null, new StreamingMetrics(0, 0, 0, null, 0, 0), Map.of()),
 			Instant.EPOCH);
 
 	private final String streamId;
@@ -104,7 +103,10 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	private final @Nullable UsageAggregator aggregator;
 
-	/** Whether deltas are counted as they arrive, rather than only when an estimate is needed. */
+	/**
+	 * Whether deltas are counted as they arrive, rather than only when an estimate is
+	 * needed.
+	 */
 	private final boolean countAsDeltasArrive;
 
 	private @Nullable StreamParser parser;
@@ -148,7 +150,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** Why the current attempt failed, {@code null} while it has not. */
 	private @Nullable SteerLLMException failure;
 
-	/** The failure that made the stream continue, for when the continuation is refused. */
+	/**
+	 * The failure that made the stream continue, for when the continuation is refused.
+	 */
 	private @Nullable SteerLLMException interruption;
 
 	private @Nullable StreamStartEvent pendingStart;
@@ -161,15 +165,22 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** Text a prefill continuation may repeat at its start, {@code null} once passed. */
 	private @Nullable String overlap;
 
-	/** Usage of the responses a prefill continued (reported or estimated), {@code null} if none. */
+	/**
+	 * Usage of the responses a prefill continued (reported or estimated), {@code null} if
+	 * none.
+	 */
 	private @Nullable Usage priorUsage;
 
 	private boolean priorUsageEstimated;
 
-	/** Usage the provider reported for the current response, {@code null} until it does. */
+	/**
+	 * Usage the provider reported for the current response, {@code null} until it does.
+	 */
 	private @Nullable Usage segmentUsage;
 
-	/** Length of the text of choice 0 when the current response began (after a prefill). */
+	/**
+	 * Length of the text of choice 0 when the current response began (after a prefill).
+	 */
 	private int segmentStart;
 
 	/** SSE lines ignored by the decoders of earlier attempts. */
@@ -184,12 +195,15 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/** In a resumed attempt, the sequence number it resumes after; else -1. */
 	private long resumedAfter = -1;
 
-	/** Whether the current event repeats one received before the resume (and is skipped). */
+	/**
+	 * Whether the current event repeats one received before the resume (and is skipped).
+	 */
 	private boolean replayed;
 
 	/**
-	 * Whether the parser read the provider's end-of-stream marker in the current attempt: the
-	 * stream completes once the buffer that held it is read, whatever the body does next.
+	 * Whether the parser read the provider's end-of-stream marker in the current attempt:
+	 * the stream completes once the buffer that held it is read, whatever the body does
+	 * next.
 	 */
 	private boolean ended;
 
@@ -200,8 +214,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	private Runnable onEvent = () -> {
 	};
 
-	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request,
-			StreamingOptions options, ObjectMapper mapper, CostCalculator costCalculator) {
+	StreamSession(String streamId, ProviderAdapter adapter, String model, ChatRequest request, StreamingOptions options,
+			ObjectMapper mapper, CostCalculator costCalculator) {
 		this.costCalculator = costCalculator;
 		this.streamId = streamId;
 		this.adapter = adapter;
@@ -223,14 +237,14 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/**
 	 * Begins an HTTP attempt: a fresh body decoder and no failure. For a retry (no
 	 * continuation) everything the failed attempt read is forgotten, as no delta was
-	 * delivered; a {@linkplain Continuation.Kind#RESUME resume} keeps the parser, which reads
-	 * on; a {@linkplain Continuation.Kind#PREFILL prefill} closes the usage of the response it
-	 * continues and gets a new parser.
-	 * @param continuation how the attempt continues the stream, or {@code null} for the first
-	 * attempt and for retries
-	 * @param onEvent called for each complete SSE event of the attempt's body (before it is
-	 * parsed), and for each buffer that completed a comment line ({@code : keep-alive}), as
-	 * activity for the read timeout
+	 * delivered; a {@linkplain Continuation.Kind#RESUME resume} keeps the parser, which
+	 * reads on; a {@linkplain Continuation.Kind#PREFILL prefill} closes the usage of the
+	 * response it continues and gets a new parser.
+	 * @param continuation how the attempt continues the stream, or {@code null} for the
+	 * first attempt and for retries
+	 * @param onEvent called for each complete SSE event of the attempt's body (before it
+	 * is parsed), and for each buffer that completed a comment line
+	 * ({@code : keep-alive}), as activity for the read timeout
 	 */
 	synchronized void beginAttempt(@Nullable Continuation continuation, Runnable onEvent) {
 		this.onEvent = onEvent;
@@ -310,8 +324,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * The provider answered the current attempt with a 2xx status: its stream begins. The
-	 * start event is held back until the attempt emits another event, and emitted once per
-	 * stream.
+	 * start event is held back until the attempt emits another event, and emitted once
+	 * per stream.
 	 * @param requestId the provider's request id, or {@code null}
 	 * @param httpStatus the status
 	 */
@@ -329,13 +343,13 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * Reads one buffer of the body and releases it. When the buffer holds the provider's end
-	 * marker, the stream completes with it: the complete event is the last of the returned
-	 * events, and the rest of the buffer is read only to count the SSE events that followed
-	 * the marker ({@code stream.events_after_end} in the response metadata); a failure there
-	 * (such as an oversized event) is ignored too.
-	 * @return the events it completed, ending with the complete event when the stream ended,
-	 * or with {@link #ATTEMPT_FAILED} when the attempt failed
+	 * Reads one buffer of the body and releases it. When the buffer holds the provider's
+	 * end marker, the stream completes with it: the complete event is the last of the
+	 * returned events, and the rest of the buffer is read only to count the SSE events
+	 * that followed the marker ({@code stream.events_after_end} in the response
+	 * metadata); a failure there (such as an oversized event) is ignored too.
+	 * @return the events it completed, ending with the complete event when the stream
+	 * ended, or with {@link #ATTEMPT_FAILED} when the attempt failed
 	 */
 	synchronized List<StreamEvent> onData(DataBuffer buffer) {
 		try {
@@ -350,7 +364,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 				}
 			}
 			if (this.decoder.commentLines() != comments) {
-				// whole keep-alive comment lines are activity too, as a proxy's way of waiting
+				// whole keep-alive comment lines are activity too, as a proxy's way of
+				// waiting
 				this.onEvent.run();
 			}
 		}
@@ -391,8 +406,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * The body ended.
-	 * @return the closing events: complete, or {@link #ATTEMPT_FAILED} when the stream was
-	 * cut short
+	 * @return the closing events: complete, or {@link #ATTEMPT_FAILED} when the stream
+	 * was cut short
 	 */
 	synchronized List<StreamEvent> onEndOfBody() {
 		if (this.terminated || this.failure != null) {
@@ -446,7 +461,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		boolean refusal = false;
 		int withDeltas = 0;
 		for (ChoiceState choice : this.choices) {
-			// a tool the provider ran is a tool call delta too: a text prefill cannot continue it
+			// a tool the provider ran is a tool call delta too: a text prefill cannot
+			// continue it
 			boolean calls = !choice.toolCalls.isEmpty() || !choice.serverToolCalls.isEmpty();
 			toolCalls |= calls;
 			reasoning |= choice.reasoning.length() > 0;
@@ -455,13 +471,13 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 				withDeltas++;
 			}
 		}
-		return new StreamProgress(this.responseId, this.sequenceNumber, text(), this.chunkIndex, withDeltas,
-				toolCalls, reasoning, refusal);
+		return new StreamProgress(this.responseId, this.sequenceNumber, text(), this.chunkIndex, withDeltas, toolCalls,
+				reasoning, refusal);
 	}
 
 	/**
-	 * Remembers the failure that made the stream continue (the first one), so that a refused
-	 * continuation ends the stream with it.
+	 * Remembers the failure that made the stream continue (the first one), so that a
+	 * refused continuation ends the stream with it.
 	 * @param failure the failure
 	 */
 	synchronized void continuing(SteerLLMException failure) {
@@ -472,8 +488,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/**
 	 * The exception a failed stream ends with: the last failure, except that when a
-	 * continuation was refused (an HTTP error answered it) the failure that broke the stream
-	 * is reported, with the refusal suppressed.
+	 * continuation was refused (an HTTP error answered it) the failure that broke the
+	 * stream is reported, with the refusal suppressed.
 	 * @param last the last attempt's failure
 	 * @return the exception to end the stream with
 	 */
@@ -495,11 +511,11 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * Ends the stream with a failure: the held-back start event, if the last attempt got a
-	 * response; then, when the stream began (a start event was emitted), a usage event, as a
-	 * complete stream has: the provider's usage if it was not emitted yet, else, when deltas
-	 * were delivered, the estimate made now (with its confidence); none when the provider's
-	 * was emitted already or nothing was generated; then the error event.
+	 * Ends the stream with a failure: the held-back start event, if the last attempt got
+	 * a response; then, when the stream began (a start event was emitted), a usage event,
+	 * as a complete stream has: the provider's usage if it was not emitted yet, else,
+	 * when deltas were delivered, the estimate made now (with its confidence); none when
+	 * the provider's was emitted already or nothing was generated; then the error event.
 	 * @param error the failure
 	 * @return the events, empty when the stream had already ended
 	 */
@@ -524,11 +540,11 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * The usage event of a failed stream: the usage known (the provider's, or the sum with an
-	 * estimate after a prefill) when no event carried it yet; else, once a delta was delivered
-	 * (something was generated), the estimate; else none. A stream that failed before any
-	 * delta (a rate limit or quota error as its first event, a stall) gets no estimated usage
-	 * event: its partial response still carries the estimate.
+	 * The usage event of a failed stream: the usage known (the provider's, or the sum
+	 * with an estimate after a prefill) when no event carried it yet; else, once a delta
+	 * was delivered (something was generated), the estimate; else none. A stream that
+	 * failed before any delta (a rate limit or quota error as its first event, a stall)
+	 * gets no estimated usage event: its partial response still carries the estimate.
 	 */
 	private @Nullable StreamUsageEvent usageAtFailure() {
 		if (this.usage == null) {
@@ -550,8 +566,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * The subscriber cancelled: the stream ends without a final event, its usage estimated
-	 * when the provider has not reported it.
+	 * The subscriber cancelled: the stream ends without a final event, its usage
+	 * estimated when the provider has not reported it.
 	 * @return what the stream produced, or {@code null} when it had already ended
 	 */
 	synchronized @Nullable StreamingResponse onCancel() {
@@ -617,9 +633,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * Warns, once per stream, that SSE lines with an unknown field were ignored (WHATWG rules):
-	 * a malformed {@code data:} line loses what it carried, so this must not pass silently;
-	 * and, once per stream too, that malformed UTF-8 was replaced by U+FFFD.
+	 * Warns, once per stream, that SSE lines with an unknown field were ignored (WHATWG
+	 * rules): a malformed {@code data:} line loses what it carried, so this must not pass
+	 * silently; and, once per stream too, that malformed UTF-8 was replaced by U+FFFD.
 	 */
 	private void warnMalformedInput() {
 		int ignored = this.ignoredLines + this.decoder.ignoredLines();
@@ -637,8 +653,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	}
 
 	/**
-	 * When the provider sent no usage, takes the aggregator's estimate, and emits it as an
-	 * estimated usage event when the stream completed.
+	 * When the provider sent no usage, takes the aggregator's estimate, and emits it as
+	 * an estimated usage event when the stream completed.
 	 */
 	private void estimateUsageIfMissing(boolean emit) {
 		if (this.usage != null || this.aggregator == null) {
@@ -654,8 +670,8 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		this.usageEstimated = true;
 		if (emit) {
 			this.usageEmitted = true;
-			this.out.add(new StreamUsageEvent(this.streamId, this.usage, true, this.aggregator.confidence(),
-					Instant.now()));
+			this.out.add(
+					new StreamUsageEvent(this.streamId, this.usage, true, this.aggregator.confidence(), Instant.now()));
 		}
 	}
 
@@ -801,13 +817,12 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 			this.usageEstimated = false;
 		}
 		this.usageEmitted = true;
-		this.out.add(
-				new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence(), Instant.now()));
+		this.out.add(new StreamUsageEvent(this.streamId, this.usage, this.usageEstimated, confidence(), Instant.now()));
 	}
 
 	/**
-	 * Drops the start of a prefill continuation's text that repeats the overlap (whitespace
-	 * the prefill left out), as far as it matches.
+	 * Drops the start of a prefill continuation's text that repeats the overlap
+	 * (whitespace the prefill left out), as far as it matches.
 	 */
 	private String dropOverlap(String text) {
 		String overlap = this.overlap;
@@ -826,9 +841,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * In a resumed stream, an event at or before the position resumed after is a repeat (a
-	 * provider that ignored {@code starting_after}): what it carries is skipped, so that no
-	 * delta is delivered twice.
+	 * In a resumed stream, an event at or before the position resumed after is a repeat
+	 * (a provider that ignored {@code starting_after}): what it carries is skipped, so
+	 * that no delta is delivered twice.
 	 */
 	@Override
 	public void resumePosition(@Nullable String responseId, long sequenceNumber) {
@@ -942,11 +957,14 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 		return new StreamingResponse(this.responseId, this.adapter.name(), model, first.text(), first.refusal(),
 				first.reasoning(), (withContent) ? first.finishReason() : null,
 				(withContent || failed) ? first.normalizedFinishReason() : null, first.toolCalls(),
-				first.serverToolCalls(), first.citations(), assembled,
-				this.usage, this.usageEstimated, cost(model), parseJson(first.text()), metrics, meta);
+				first.serverToolCalls(), first.citations(), assembled, this.usage, this.usageEstimated, cost(model),
+				parseJson(first.text()), metrics, meta);
 	}
 
-	/** Cost of the usage so far; the model the provider reported first, else the one asked for. */
+	/**
+	 * Cost of the usage so far; the model the provider reported first, else the one asked
+	 * for.
+	 */
 	private @Nullable BigDecimal cost(String model) {
 		if (this.usage == null) {
 			return null;

@@ -1,5 +1,6 @@
 /**
- * The default client and its stream pipeline: HTTP exchange, SSE decoding, event assembly and callbacks.
+ * The default client and its stream pipeline: HTTP exchange, SSE decoding, event assembly
+ * and callbacks.
  */
 @NullMarked
 package io.steer.llm.client;

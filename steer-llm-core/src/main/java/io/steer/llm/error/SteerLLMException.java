@@ -1,12 +1,11 @@
 package io.steer.llm.error;
 
-import io.steer.llm.event.StreamErrorType;
 import io.steer.llm.model.StreamingResponse;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base of every failure a stream can end with. It carries what arrived before the failure,
- * so that nothing the provider sent is lost.
+ * Base of every failure a stream can end with. It carries what arrived before the
+ * failure, so that nothing the provider sent is lost.
  * <p>
  * Messages never contain API keys or request bodies.
  */
@@ -18,10 +17,15 @@ public abstract class SteerLLMException extends RuntimeException {
 	/** Whether sending the same request again may succeed. */
 	private final boolean retryable;
 
-	/** Provider that failed; {@code null} when the failure happened before one was chosen. */
+	/**
+	 * Provider that failed; {@code null} when the failure happened before one was chosen.
+	 */
 	private final @Nullable String provider;
 
-	/** What the stream produced before it failed; set once, by {@link #attachPartialResponse}. */
+	/**
+	 * What the stream produced before it failed; set once, by
+	 * {@link #attachPartialResponse}.
+	 */
 	private volatile @Nullable StreamingResponse partialResponse;
 
 	/**
@@ -32,8 +36,8 @@ public abstract class SteerLLMException extends RuntimeException {
 	 * @param provider provider that failed, or {@code null} when none was chosen yet
 	 * @param cause the underlying failure, or {@code null}
 	 */
-	protected SteerLLMException(String message, StreamErrorType errorType, boolean retryable,
-			@Nullable String provider, @Nullable Throwable cause) {
+	protected SteerLLMException(String message, StreamErrorType errorType, boolean retryable, @Nullable String provider,
+			@Nullable Throwable cause) {
 		super(message, cause);
 		this.errorType = errorType;
 		this.retryable = retryable;
@@ -50,7 +54,8 @@ public abstract class SteerLLMException extends RuntimeException {
 
 	/**
 	 * Whether sending the same request again may succeed.
-	 * @return {@code true} for rate limits, overloads, server errors and connection failures
+	 * @return {@code true} for rate limits, overloads, server errors and connection
+	 * failures
 	 */
 	public boolean isRetryable() {
 		return this.retryable;
@@ -58,7 +63,8 @@ public abstract class SteerLLMException extends RuntimeException {
 
 	/**
 	 * Provider that failed.
-	 * @return the provider name, {@code null} when the failure happened before one was chosen
+	 * @return the provider name, {@code null} when the failure happened before one was
+	 * chosen
 	 */
 	public @Nullable String getProvider() {
 		return this.provider;
@@ -66,8 +72,8 @@ public abstract class SteerLLMException extends RuntimeException {
 
 	/**
 	 * What the stream produced before it failed.
-	 * @return the partial response, {@code null} only while the exception has not yet left the
-	 * client
+	 * @return the partial response, {@code null} only while the exception has not yet
+	 * left the client
 	 */
 	public @Nullable StreamingResponse getPartialResponse() {
 		return this.partialResponse;
@@ -83,8 +89,8 @@ public abstract class SteerLLMException extends RuntimeException {
 	}
 
 	/**
-	 * Attaches what the stream produced before it failed. Called once by the client before the
-	 * exception is delivered; later calls are ignored.
+	 * Attaches what the stream produced before it failed. Called once by the client
+	 * before the exception is delivered; later calls are ignored.
 	 * @param partialResponse the partial response
 	 */
 	public void attachPartialResponse(StreamingResponse partialResponse) {

@@ -8,7 +8,10 @@ public enum DeltaKind {
 	/** Answer text (OpenAI {@code delta.content}, Anthropic {@code text_delta}). */
 	TEXT,
 
-	/** Reasoning the provider exposes (xAI {@code reasoning_content}, Anthropic {@code thinking_delta}, Responses reasoning summaries). */
+	/**
+	 * Reasoning the provider exposes (xAI {@code reasoning_content}, Anthropic
+	 * {@code thinking_delta}, Responses reasoning summaries).
+	 */
 	REASONING,
 
 	/** A fragment of a tool call's JSON arguments. */

@@ -5,8 +5,8 @@ import java.time.Instant;
 /**
  * A typed event of one stream. A stream emits exactly one {@link StreamStartEvent} first
  * (unless it fails before the provider answered), then any number of
- * {@link StreamDeltaEvent}s and {@link StreamUsageEvent}s, and ends with exactly one terminal
- * event: a {@link StreamCompleteEvent} or a {@link StreamErrorEvent}.
+ * {@link StreamDeltaEvent}s and {@link StreamUsageEvent}s, and ends with exactly one
+ * terminal event: a {@link StreamCompleteEvent} or a {@link StreamErrorEvent}.
  */
 public sealed interface StreamEvent
 		permits StreamStartEvent, StreamDeltaEvent, StreamUsageEvent, StreamCompleteEvent, StreamErrorEvent {

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param streamId id this client gave the stream
  * @param provider provider name ({@code openai}, {@code xai}, {@code anthropic})
  * @param model model asked for
- * @param requestId the provider's request id from its response headers ({@code x-request-id},
- * Anthropic {@code request-id}); {@code null} when it sent none
+ * @param requestId the provider's request id from its response headers
+ * ({@code x-request-id}, Anthropic {@code request-id}); {@code null} when it sent none
  * @param timestamp when the response headers arrived
  * @param metadata extras: {@code http.status}, and the request's own metadata
  */
@@ -24,11 +24,12 @@ public record StreamStartEvent(String streamId, String provider, String model, @
 	 * @param streamId id this client gave the stream
 	 * @param provider provider name
 	 * @param model model asked for
-	 * @param requestId the provider's request id from its response headers, or {@code null}
+	 * @param requestId the provider's request id from its response headers, or
+	 * {@code null}
 	 * @param timestamp when the response headers arrived
 	 * @param metadata extras: {@code http.status}, and the request's own metadata
-	 * @throws NullPointerException if {@code metadata} is {@code null} or holds a {@code null}
-	 * key or value
+	 * @throws NullPointerException if {@code metadata} is {@code null} or holds a
+	 * {@code null} key or value
 	 */
 	public StreamStartEvent {
 		metadata = Map.copyOf(metadata);

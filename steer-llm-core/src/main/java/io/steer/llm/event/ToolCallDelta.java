@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param providerExecuted whether the provider runs this tool itself (an Anthropic
  * {@code server_tool_use} block, a Responses API built-in tool item): such a call is in
  * {@link io.steer.llm.model.StreamingResponse#serverToolCalls()}, not in
- * {@link io.steer.llm.model.StreamingResponse#toolCalls()}, and the caller must not run it
+ * {@link io.steer.llm.model.StreamingResponse#toolCalls()}, and the caller must not run
+ * it
  */
 public record ToolCallDelta(int index, @Nullable String id, @Nullable String name, boolean providerExecuted) {
 

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param messages the conversation, not empty
  * @param model model name ({@code gpt-4o-mini}, {@code grok-3-mini}, …) or
- * {@code provider:model} ({@code xai:grok-3-mini}); {@code null} to use the provider's default
- * model
+ * {@code provider:model} ({@code xai:grok-3-mini}); {@code null} to use the provider's
+ * default model
  * @param temperature sampling temperature, {@code null} for the provider's default
  * @param maxTokens most output tokens, {@code null} for the provider's default
  * @param n number of alternative choices, {@code null} for one
@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param responseFormat output format, {@code null} for text
  * @param tools functions the model may call, empty for none
  * @param metadata caller's data, copied to the start event; never sent to the provider
- * @param providerOptions extra top-level fields merged into the provider's request body as is
- * (e.g. {@code logprobs}, {@code seed}); they win over the mapped fields
- * @param api which of the provider's APIs to use, {@code null} for the provider's configured
- * one; a request naming an API its provider does not serve (any API, to Anthropic) is rejected
- * with an {@link io.steer.llm.error.InvalidRequestException} before anything is sent
+ * @param providerOptions extra top-level fields merged into the provider's request body
+ * as is (e.g. {@code logprobs}, {@code seed}); they win over the mapped fields
+ * @param api which of the provider's APIs to use, {@code null} for the provider's
+ * configured one; a request naming an API its provider does not serve (any API, to
+ * Anthropic) is rejected with an {@link io.steer.llm.error.InvalidRequestException}
+ * before anything is sent
  */
 public record ChatRequest(List<Message> messages, @Nullable String model, @Nullable Double temperature,
 		@Nullable Integer maxTokens, @Nullable Integer n, List<String> stop, @Nullable ResponseFormat responseFormat,
@@ -34,23 +35,26 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		@Nullable ProviderApi api) {
 
 	/**
-	 * Creates a request, checking the counts; the lists are copied, the maps copied in their
-	 * order.
+	 * Creates a request, checking the counts; the lists are copied, the maps copied in
+	 * their order.
 	 * @param messages the conversation, not empty
-	 * @param model model name or {@code provider:model}, or {@code null} for the provider's
-	 * default model
+	 * @param model model name or {@code provider:model}, or {@code null} for the
+	 * provider's default model
 	 * @param temperature sampling temperature, or {@code null} for the provider's default
-	 * @param maxTokens most output tokens, at least 1, or {@code null} for the provider's default
+	 * @param maxTokens most output tokens, at least 1, or {@code null} for the provider's
+	 * default
 	 * @param n number of alternative choices, at least 1, or {@code null} for one
 	 * @param stop stop sequences, empty for none
 	 * @param responseFormat output format, or {@code null} for text
 	 * @param tools functions the model may call, empty for none
-	 * @param metadata caller's data, copied to the start event; never sent to the provider
-	 * @param providerOptions extra top-level fields merged into the provider's request body
+	 * @param metadata caller's data, copied to the start event; never sent to the
+	 * provider
+	 * @param providerOptions extra top-level fields merged into the provider's request
+	 * body
 	 * @param api which of the provider's APIs to use, or {@code null} for the provider's
 	 * configured one
-	 * @throws IllegalArgumentException if {@code messages} is empty, or {@code maxTokens} or
-	 * {@code n} is less than 1
+	 * @throws IllegalArgumentException if {@code messages} is empty, or {@code maxTokens}
+	 * or {@code n} is less than 1
 	 * @throws NullPointerException if a list or map is {@code null}, or a list holds a
 	 * {@code null} element
 	 */
@@ -82,8 +86,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 	}
 
 	/**
-	 * A builder of an empty request: no messages (which {@link Builder#build()} rejects), no
-	 * model, provider defaults for the rest.
+	 * A builder of an empty request: no messages (which {@link Builder#build()} rejects),
+	 * no model, provider defaults for the rest.
 	 * @return the builder
 	 */
 	public static Builder builder() {
@@ -213,7 +217,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 
 		/**
 		 * Sets the most output tokens; {@link #build()} rejects a value below 1.
-		 * @param maxTokens the limit in tokens, or {@code null} for the provider's default
+		 * @param maxTokens the limit in tokens, or {@code null} for the provider's
+		 * default
 		 * @return this builder
 		 */
 		public Builder maxTokens(@Nullable Integer maxTokens) {
@@ -222,7 +227,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		}
 
 		/**
-		 * Sets the number of alternative choices; {@link #build()} rejects a value below 1.
+		 * Sets the number of alternative choices; {@link #build()} rejects a value below
+		 * 1.
 		 * @param n the number of choices, or {@code null} for one
 		 * @return this builder
 		 */
@@ -274,8 +280,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		}
 
 		/**
-		 * Adds, or replaces, an entry of the caller's metadata, which is copied to the start
-		 * event and never sent to the provider.
+		 * Adds, or replaces, an entry of the caller's metadata, which is copied to the
+		 * start event and never sent to the provider.
 		 * @param key the key
 		 * @param value the value
 		 * @return this builder
@@ -286,8 +292,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		}
 
 		/**
-		 * Adds, or replaces, a top-level field merged into the provider's request body as is
-		 * (e.g. {@code seed}); it wins over the mapped fields.
+		 * Adds, or replaces, a top-level field merged into the provider's request body as
+		 * is (e.g. {@code seed}); it wins over the mapped fields.
 		 * @param key the JSON field name
 		 * @param value the value, serialized as JSON
 		 * @return this builder
@@ -310,8 +316,8 @@ public record ChatRequest(List<Message> messages, @Nullable String model, @Nulla
 		/**
 		 * Builds the request.
 		 * @return the request
-		 * @throws IllegalArgumentException if there are no messages, or {@code maxTokens} or
-		 * {@code n} is less than 1
+		 * @throws IllegalArgumentException if there are no messages, or {@code maxTokens}
+		 * or {@code n} is less than 1
 		 */
 		public ChatRequest build() {
 			return new ChatRequest(this.messages, this.model, this.temperature, this.maxTokens, this.n, this.stop,

@@ -13,22 +13,57 @@ import org.jspecify.annotations.Nullable;
  * Mapping of each wire format's value:
  * <table>
  * <caption>Provider finish reasons</caption>
- * <tr><th></th><th>Chat Completions ({@code finish_reason})</th><th>Responses API (status,
- * {@code incomplete_details.reason})</th><th>Anthropic ({@code stop_reason})</th></tr>
- * <tr><td>{@link #STOP}</td><td>{@code stop}</td><td>{@code completed} without function
- * calls</td><td>{@code end_turn}, {@code stop_sequence}</td></tr>
- * <tr><td>{@link #LENGTH}</td><td>{@code length}</td><td>{@code incomplete}:
- * {@code max_output_tokens}</td><td>{@code max_tokens},
- * {@code model_context_window_exceeded}</td></tr>
- * <tr><td>{@link #TOOL_CALLS}</td><td>{@code tool_calls}, {@code function_call}</td>
- * <td>{@code completed} with a function call</td><td>{@code tool_use}</td></tr>
- * <tr><td>{@link #CONTENT_FILTER}</td><td>{@code content_filter}</td><td>{@code incomplete}:
- * {@code content_filter}</td><td>—</td></tr>
- * <tr><td>{@link #PAUSE}</td><td>—</td><td>—</td><td>{@code pause_turn}</td></tr>
- * <tr><td>{@link #REFUSAL}</td><td>—</td><td>—</td><td>{@code refusal}</td></tr>
- * <tr><td>{@link #ERROR}</td><td colspan="3">the stream ended with an error before a finish
- * reason; Responses {@code failed}</td></tr>
- * <tr><td>{@link #OTHER}</td><td colspan="3">any other value</td></tr>
+ * <tr>
+ * <th></th>
+ * <th>Chat Completions ({@code finish_reason})</th>
+ * <th>Responses API (status, {@code incomplete_details.reason})</th>
+ * <th>Anthropic ({@code stop_reason})</th>
+ * </tr>
+ * <tr>
+ * <td>{@link #STOP}</td>
+ * <td>{@code stop}</td>
+ * <td>{@code completed} without function calls</td>
+ * <td>{@code end_turn}, {@code stop_sequence}</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #LENGTH}</td>
+ * <td>{@code length}</td>
+ * <td>{@code incomplete}: {@code max_output_tokens}</td>
+ * <td>{@code max_tokens}, {@code model_context_window_exceeded}</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #TOOL_CALLS}</td>
+ * <td>{@code tool_calls}, {@code function_call}</td>
+ * <td>{@code completed} with a function call</td>
+ * <td>{@code tool_use}</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #CONTENT_FILTER}</td>
+ * <td>{@code content_filter}</td>
+ * <td>{@code incomplete}: {@code content_filter}</td>
+ * <td>—</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #PAUSE}</td>
+ * <td>—</td>
+ * <td>—</td>
+ * <td>{@code pause_turn}</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #REFUSAL}</td>
+ * <td>—</td>
+ * <td>—</td>
+ * <td>{@code refusal}</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #ERROR}</td>
+ * <td colspan="3">the stream ended with an error before a finish reason; Responses
+ * {@code failed}</td>
+ * </tr>
+ * <tr>
+ * <td>{@link #OTHER}</td>
+ * <td colspan="3">any other value</td>
+ * </tr>
  * </table>
  */
 public enum FinishReason {
@@ -39,13 +74,19 @@ public enum FinishReason {
 	/** The output token limit (or the context window) was reached. */
 	LENGTH("length"),
 
-	/** The model asks the caller to run tools; its {@link #value()} is OpenTelemetry's {@code tool_call}. */
+	/**
+	 * The model asks the caller to run tools; its {@link #value()} is OpenTelemetry's
+	 * {@code tool_call}.
+	 */
 	TOOL_CALLS("tool_call"),
 
 	/** The provider's content filter stopped the answer. */
 	CONTENT_FILTER("content_filter"),
 
-	/** The provider paused a long turn (Anthropic {@code pause_turn}): send it back to go on. */
+	/**
+	 * The provider paused a long turn (Anthropic {@code pause_turn}): send it back to go
+	 * on.
+	 */
 	PAUSE("pause"),
 
 	/** The model refused to answer (Anthropic {@code refusal}). */
@@ -110,10 +151,12 @@ public enum FinishReason {
 
 	/**
 	 * Maps a Responses API response status.
-	 * @param status {@code completed}, {@code incomplete}, {@code failed}, … may be {@code null}
-	 * @param incompleteReason {@code incomplete_details.reason} of an incomplete response, may be
+	 * @param status {@code completed}, {@code incomplete}, {@code failed}, … may be
 	 * {@code null}
-	 * @param hasFunctionCalls whether the response holds a function call for the caller to run
+	 * @param incompleteReason {@code incomplete_details.reason} of an incomplete
+	 * response, may be {@code null}
+	 * @param hasFunctionCalls whether the response holds a function call for the caller
+	 * to run
 	 * @return the normalised reason, {@code null} when {@code status} is {@code null}
 	 */
 	public static @Nullable FinishReason fromResponses(@Nullable String status, @Nullable String incompleteReason,

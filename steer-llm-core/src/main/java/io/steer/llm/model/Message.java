@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param toolCallId for a {@link Role#TOOL} message, the id of the tool call it answers
  * @param toolCalls for an {@link Role#ASSISTANT} message, the tool calls the model made;
  * empty otherwise
- * @param cacheBreakpoint whether to mark this message as a prompt-cache breakpoint (Anthropic
- * {@code cache_control: {"type": "ephemeral"}}); ignored by providers without explicit caching
+ * @param cacheBreakpoint whether to mark this message as a prompt-cache breakpoint
+ * (Anthropic {@code cache_control: {"type": "ephemeral"}}); ignored by providers without
+ * explicit caching
  */
 public record Message(Role role, @Nullable String content, @Nullable String name, @Nullable String toolCallId,
 		List<ToolCall> toolCalls, boolean cacheBreakpoint) {
@@ -26,13 +27,14 @@ public record Message(Role role, @Nullable String content, @Nullable String name
 	 * @param role author of the message
 	 * @param content text content, or {@code null} when the message carries tool calls
 	 * @param name participant name, or {@code null}
-	 * @param toolCallId id of the tool call answered, required for a {@link Role#TOOL} message
+	 * @param toolCallId id of the tool call answered, required for a {@link Role#TOOL}
+	 * message
 	 * @param toolCalls tool calls the model made, empty for none
 	 * @param cacheBreakpoint whether the message is a prompt-cache breakpoint
-	 * @throws NullPointerException if {@code role} or {@code toolCalls} is {@code null}, or a
-	 * tool call is {@code null}
-	 * @throws IllegalArgumentException if {@code content} is {@code null} and there are no tool
-	 * calls, or a tool message has no {@code toolCallId}
+	 * @throws NullPointerException if {@code role} or {@code toolCalls} is {@code null},
+	 * or a tool call is {@code null}
+	 * @throws IllegalArgumentException if {@code content} is {@code null} and there are
+	 * no tool calls, or a tool message has no {@code toolCallId}
 	 */
 	public Message {
 		Objects.requireNonNull(role, "role must not be null");

@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
 import io.steer.llm.error.InvalidRequestException;
 
 /**
- * Which of a provider's streaming APIs serves a request, where it has more than one (OpenAI
- * and xAI both speak Chat Completions and the Responses API).
+ * Which of a provider's streaming APIs serves a request, where it has more than one
+ * (OpenAI and xAI both speak Chat Completions and the Responses API).
  */
 public enum ProviderApi {
 
@@ -29,12 +29,12 @@ public enum ProviderApi {
 
 	/**
 	 * Parses a configuration or request value such as {@code responses} or
-	 * {@code chat-completions}, in any case, with dashes or underscores, surrounding blanks
-	 * ignored.
+	 * {@code chat-completions}, in any case, with dashes or underscores, surrounding
+	 * blanks ignored.
 	 * @param value the value
 	 * @return the API
-	 * @throws InvalidRequestException (field {@code api}) when the value names no API; its
-	 * message lists the accepted names
+	 * @throws InvalidRequestException (field {@code api}) when the value names no API;
+	 * its message lists the accepted names
 	 * @throws NullPointerException when the value is {@code null}
 	 */
 	public static ProviderApi from(String value) {

@@ -23,8 +23,8 @@ public record ResponseFormat(Type type, @Nullable String name, @Nullable Map<Str
 	 * @param strict whether the schema is strict, for {@link Type#JSON_SCHEMA}
 	 * @throws NullPointerException if {@code type} is {@code null}, or the schema holds a
 	 * {@code null} key or value
-	 * @throws IllegalArgumentException if a {@link Type#JSON_SCHEMA} format lacks its name or
-	 * schema
+	 * @throws IllegalArgumentException if a {@link Type#JSON_SCHEMA} format lacks its
+	 * name or schema
 	 */
 	public ResponseFormat {
 		Objects.requireNonNull(type, "type must not be null");

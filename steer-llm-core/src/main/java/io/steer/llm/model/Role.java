@@ -18,7 +18,8 @@ public enum Role {
 	TOOL;
 
 	/**
-	 * Lower-case wire name used by every supported provider ({@code "system"}, {@code "user"}, …).
+	 * Lower-case wire name used by every supported provider ({@code "system"},
+	 * {@code "user"}, …).
 	 * @return the wire name, never {@code null}
 	 */
 	public String wireName() {

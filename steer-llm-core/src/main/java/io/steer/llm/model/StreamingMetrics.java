@@ -3,8 +3,8 @@ package io.steer.llm.model;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Timing figures of one stream, measured on the client's monotonic clock from the moment the
- * request was sent.
+ * Timing figures of one stream, measured on the client's monotonic clock from the moment
+ * the request was sent.
  *
  * @param chunks number of delta events delivered (text, reasoning, refusal and tool-call
  * deltas)
@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * {@code null} when no delta arrived
  * @param charsPerSecond {@code totalChars} divided by the time from first delta to end of
  * stream; 0 when that time is zero or no delta arrived
- * @param attempts number of HTTP attempts made, 1 when the first attempt succeeded, 0 when the
- * request was rejected before it was sent
+ * @param attempts number of HTTP attempts made, 1 when the first attempt succeeded, 0
+ * when the request was rejected before it was sent
  */
 public record StreamingMetrics(int chunks, long totalChars, double durationMs, @Nullable Double timeToFirstTokenMs,
 		double charsPerSecond, int attempts) {

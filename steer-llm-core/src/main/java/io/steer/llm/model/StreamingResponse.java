@@ -21,22 +21,25 @@ import tools.jackson.databind.JsonNode;
  * @param refusal concatenated refusal deltas of choice 0, {@code null} when the model did
  * not refuse
  * @param reasoning concatenated reasoning deltas of choice 0, empty when none
- * @param finishReason the provider's finish reason of choice 0, {@code null} when the stream
- * ended without one
+ * @param finishReason the provider's finish reason of choice 0, {@code null} when the
+ * stream ended without one
  * @param normalizedFinishReason {@code finishReason} mapped to the same values for every
- * provider; {@link FinishReason#ERROR} for a stream that failed before one; {@code null} when
- * the stream ended without one
+ * provider; {@link FinishReason#ERROR} for a stream that failed before one; {@code null}
+ * when the stream ended without one
  * @param toolCalls tool calls of choice 0 that the caller must run, by index
  * @param serverToolCalls tools the provider ran itself for choice 0 (web search, code
  * execution, …), by index; never in {@code toolCalls}
  * @param citations sources choice 0 cited, in the order they arrived
  * @param choices every choice, by index
- * @param usage token usage, {@code null} when the provider sent none and none was estimated
- * @param usageEstimated whether {@code usage} is an estimate rather than the provider's count
- * @param costUsd cost of the response in USD at the bundled or configured prices, {@code null}
- * when the usage or the model's price is unknown; an estimate when {@code usageEstimated}
- * @param json the text parsed as JSON when a JSON response format was asked for and the text
- * parsed, else {@code null}
+ * @param usage token usage, {@code null} when the provider sent none and none was
+ * estimated
+ * @param usageEstimated whether {@code usage} is an estimate rather than the provider's
+ * count
+ * @param costUsd cost of the response in USD at the bundled or configured prices,
+ * {@code null} when the usage or the model's price is unknown; an estimate when
+ * {@code usageEstimated}
+ * @param json the text parsed as JSON when a JSON response format was asked for and the
+ * text parsed, else {@code null}
  * @param metrics timing figures
  * @param metadata provider-specific extras (e.g. {@code system_fingerprint},
  * {@code service_tier}, Anthropic signatures)
@@ -44,8 +47,8 @@ import tools.jackson.databind.JsonNode;
 public record StreamingResponse(@Nullable String id, String provider, String model, String text,
 		@Nullable String refusal, String reasoning, @Nullable String finishReason,
 		@Nullable FinishReason normalizedFinishReason, List<ToolCall> toolCalls, List<ServerToolCall> serverToolCalls,
-		List<Citation> citations, List<Choice> choices, @Nullable Usage usage, boolean usageEstimated, @Nullable BigDecimal costUsd,
-		@Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata) {
+		List<Citation> citations, List<Choice> choices, @Nullable Usage usage, boolean usageEstimated,
+		@Nullable BigDecimal costUsd, @Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata) {
 
 	/**
 	 * Creates a response, copying the lists and the metadata.
@@ -53,19 +56,20 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 	 * @param provider provider name
 	 * @param model model that answered, as the provider named it
 	 * @param text concatenated text deltas of choice 0
-	 * @param refusal concatenated refusal deltas of choice 0, or {@code null} when the model did
-	 * not refuse
+	 * @param refusal concatenated refusal deltas of choice 0, or {@code null} when the
+	 * model did not refuse
 	 * @param reasoning concatenated reasoning deltas of choice 0, empty when none
 	 * @param finishReason the provider's finish reason of choice 0, or {@code null}
-	 * @param normalizedFinishReason the finish reason of choice 0 mapped across providers, or
-	 * {@code null}
+	 * @param normalizedFinishReason the finish reason of choice 0 mapped across
+	 * providers, or {@code null}
 	 * @param toolCalls tool calls of choice 0 that the caller must run, by index
 	 * @param serverToolCalls tools the provider ran itself for choice 0, by index
 	 * @param citations sources choice 0 cited, in arrival order
 	 * @param choices every choice, by index
 	 * @param usage token usage, or {@code null} when there is none
 	 * @param usageEstimated whether {@code usage} is an estimate
-	 * @param costUsd cost in USD, or {@code null} when the usage or the model's price is unknown
+	 * @param costUsd cost in USD, or {@code null} when the usage or the model's price is
+	 * unknown
 	 * @param json the text parsed as JSON, or {@code null}
 	 * @param metrics timing figures
 	 * @param metadata provider-specific extras
@@ -90,9 +94,9 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 
 	/**
 	 * The number of HTTP attempts the stream took: 1 when the first succeeded; each retry
-	 * before the first delta and each reconnection after it (a resumed OpenAI Responses API
-	 * stream, a continued Anthropic message) adds one. How many were reconnections is in the
-	 * metadata {@code reconnects}, when there were any.
+	 * before the first delta and each reconnection after it (a resumed OpenAI Responses
+	 * API stream, a continued Anthropic message) adds one. How many were reconnections is
+	 * in the metadata {@code reconnects}, when there were any.
 	 * @return {@code metrics().attempts()}: at least 1, except 0 for the empty partial
 	 * response of a request rejected before it was sent
 	 * ({@link io.steer.llm.error.InvalidRequestException})

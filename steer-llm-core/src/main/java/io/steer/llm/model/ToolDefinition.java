@@ -22,8 +22,8 @@ public record ToolDefinition(String name, @Nullable String description, Map<Stri
 	 * @param description what the function does, or {@code null}
 	 * @param parameters JSON Schema of the arguments, as nested maps and lists
 	 * @param strict whether to ask for strict schema adherence
-	 * @throws NullPointerException if {@code name} or {@code parameters} is {@code null}, or
-	 * the parameters hold a {@code null} key or value
+	 * @throws NullPointerException if {@code name} or {@code parameters} is {@code null},
+	 * or the parameters hold a {@code null} key or value
 	 */
 	public ToolDefinition {
 		Objects.requireNonNull(name, "name must not be null");

@@ -1,5 +1,6 @@
 /**
- * Provider-independent requests and results: {@link io.steer.llm.model.ChatRequest}, {@link io.steer.llm.model.StreamingResponse}, usage and tool calls.
+ * Provider-independent requests and results: {@link io.steer.llm.model.ChatRequest},
+ * {@link io.steer.llm.model.StreamingResponse}, usage and tool calls.
  */
 @NullMarked
 package io.steer.llm.model;

@@ -7,7 +7,10 @@ import java.util.Locale;
  */
 public enum AggregatorType {
 
-	/** Provider usage when sent; else tiktoken for OpenAI-family models when preferred; else characters. */
+	/**
+	 * Provider usage when sent; else tiktoken for OpenAI-family models when preferred;
+	 * else characters.
+	 */
 	AUTO,
 
 	/** Count tokens with a tiktoken encoding (jtokkit). */

@@ -19,7 +19,8 @@ public class InvalidStreamingOptionException extends IllegalArgumentException {
 
 	/**
 	 * Creates an exception.
-	 * @param field name of the {@link StreamingOptions} component, e.g. {@code readTimeout}
+	 * @param field name of the {@link StreamingOptions} component, e.g.
+	 * {@code readTimeout}
 	 * @param value the rejected value
 	 * @param reason what is wrong, e.g. {@code "must be positive"}
 	 */

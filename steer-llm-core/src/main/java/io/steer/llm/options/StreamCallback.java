@@ -25,9 +25,10 @@ public sealed interface StreamCallback<E> permits StreamCallback.Plain, StreamCa
 	}
 
 	/**
-	 * An asynchronous callback: the stream waits for the returned publisher to complete (or
-	 * fail) before it delivers the event onwards.
-	 * @param function the function, returning a publisher that completes when the callback is done
+	 * An asynchronous callback: the stream waits for the returned publisher to complete
+	 * (or fail) before it delivers the event onwards.
+	 * @param function the function, returning a publisher that completes when the
+	 * callback is done
 	 * @param <E> the event type
 	 * @return the callback
 	 * @throws NullPointerException if {@code function} is {@code null}
@@ -38,6 +39,7 @@ public sealed interface StreamCallback<E> permits StreamCallback.Plain, StreamCa
 
 	/**
 	 * A callback run on the thread that delivers the event.
+	 *
 	 * @param consumer the function
 	 * @param <E> the event type
 	 */
@@ -55,15 +57,19 @@ public sealed interface StreamCallback<E> permits StreamCallback.Plain, StreamCa
 	}
 
 	/**
-	 * A callback whose completion the stream waits for before it delivers the event onwards.
-	 * @param function the function, returning a publisher that completes when the callback is done
+	 * A callback whose completion the stream waits for before it delivers the event
+	 * onwards.
+	 *
+	 * @param function the function, returning a publisher that completes when the
+	 * callback is done
 	 * @param <E> the event type
 	 */
 	record Async<E>(Function<? super E, ? extends Publisher<Void>> function) implements StreamCallback<E> {
 
 		/**
 		 * Creates an asynchronous callback.
-		 * @param function the function, returning a publisher that completes when the callback is done
+		 * @param function the function, returning a publisher that completes when the
+		 * callback is done
 		 * @throws NullPointerException if {@code function} is {@code null}
 		 */
 		public Async {

@@ -13,11 +13,12 @@ import org.reactivestreams.Publisher;
 
 /**
  * Functions called as a stream's events pass: {@code onStart}, {@code onDelta},
- * {@code onUsage}, {@code onComplete} and {@code onError}. Each may be plain or asynchronous.
+ * {@code onUsage}, {@code onComplete} and {@code onError}. Each may be plain or
+ * asynchronous.
  * <p>
- * A callback that throws, or whose publisher fails, is logged at WARN and otherwise ignored:
- * the stream and its other callbacks carry on. Callbacks given in {@link StreamingOptions}
- * run before those given to a single call.
+ * A callback that throws, or whose publisher fails, is logged at WARN and otherwise
+ * ignored: the stream and its other callbacks carry on. Callbacks given in
+ * {@link StreamingOptions} run before those given to a single call.
  *
  * @param onStart called with the start event, or {@code null}
  * @param onDelta called with each delta event, or {@code null}
@@ -78,8 +79,8 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets the function called with the start event, on the thread that delivers it; replaces
-		 * any {@code onStart} callback set before.
+		 * Sets the function called with the start event, on the thread that delivers it;
+		 * replaces any {@code onStart} callback set before.
 		 * @param callback the function
 		 * @return this builder
 		 */
@@ -89,9 +90,11 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets an asynchronous function called with the start event: the stream waits for its
-		 * publisher before it delivers the event onwards. Replaces any {@code onStart} callback set before.
-		 * @param callback the function, returning a publisher that completes when it is done
+		 * Sets an asynchronous function called with the start event: the stream waits for
+		 * its publisher before it delivers the event onwards. Replaces any
+		 * {@code onStart} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is
+		 * done
 		 * @return this builder
 		 */
 		public Builder onStartAsync(Function<? super StreamStartEvent, ? extends Publisher<Void>> callback) {
@@ -100,8 +103,8 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets the function called with each delta event, on the thread that delivers it; replaces
-		 * any {@code onDelta} callback set before.
+		 * Sets the function called with each delta event, on the thread that delivers it;
+		 * replaces any {@code onDelta} callback set before.
 		 * @param callback the function
 		 * @return this builder
 		 */
@@ -111,9 +114,11 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets an asynchronous function called with each delta event: the stream waits for its
-		 * publisher before it delivers the event onwards. Replaces any {@code onDelta} callback set before.
-		 * @param callback the function, returning a publisher that completes when it is done
+		 * Sets an asynchronous function called with each delta event: the stream waits
+		 * for its publisher before it delivers the event onwards. Replaces any
+		 * {@code onDelta} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is
+		 * done
 		 * @return this builder
 		 */
 		public Builder onDeltaAsync(Function<? super StreamDeltaEvent, ? extends Publisher<Void>> callback) {
@@ -122,8 +127,8 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets the function called with each usage event, on the thread that delivers it; replaces
-		 * any {@code onUsage} callback set before.
+		 * Sets the function called with each usage event, on the thread that delivers it;
+		 * replaces any {@code onUsage} callback set before.
 		 * @param callback the function
 		 * @return this builder
 		 */
@@ -133,9 +138,11 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets an asynchronous function called with each usage event: the stream waits for its
-		 * publisher before it delivers the event onwards. Replaces any {@code onUsage} callback set before.
-		 * @param callback the function, returning a publisher that completes when it is done
+		 * Sets an asynchronous function called with each usage event: the stream waits
+		 * for its publisher before it delivers the event onwards. Replaces any
+		 * {@code onUsage} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is
+		 * done
 		 * @return this builder
 		 */
 		public Builder onUsageAsync(Function<? super StreamUsageEvent, ? extends Publisher<Void>> callback) {
@@ -144,8 +151,8 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets the function called with the complete event, on the thread that delivers it; replaces
-		 * any {@code onComplete} callback set before.
+		 * Sets the function called with the complete event, on the thread that delivers
+		 * it; replaces any {@code onComplete} callback set before.
 		 * @param callback the function
 		 * @return this builder
 		 */
@@ -155,9 +162,11 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets an asynchronous function called with the complete event: the stream waits for its
-		 * publisher before it delivers the event onwards. Replaces any {@code onComplete} callback set before.
-		 * @param callback the function, returning a publisher that completes when it is done
+		 * Sets an asynchronous function called with the complete event: the stream waits
+		 * for its publisher before it delivers the event onwards. Replaces any
+		 * {@code onComplete} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is
+		 * done
 		 * @return this builder
 		 */
 		public Builder onCompleteAsync(Function<? super StreamCompleteEvent, ? extends Publisher<Void>> callback) {
@@ -166,8 +175,8 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets the function called with the error event, on the thread that delivers it; replaces
-		 * any {@code onError} callback set before.
+		 * Sets the function called with the error event, on the thread that delivers it;
+		 * replaces any {@code onError} callback set before.
 		 * @param callback the function
 		 * @return this builder
 		 */
@@ -177,9 +186,11 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
-		 * Sets an asynchronous function called with the error event: the stream waits for its
-		 * publisher before it delivers the event onwards. Replaces any {@code onError} callback set before.
-		 * @param callback the function, returning a publisher that completes when it is done
+		 * Sets an asynchronous function called with the error event: the stream waits for
+		 * its publisher before it delivers the event onwards. Replaces any
+		 * {@code onError} callback set before.
+		 * @param callback the function, returning a publisher that completes when it is
+		 * done
 		 * @return this builder
 		 */
 		public Builder onErrorAsync(Function<? super StreamErrorEvent, ? extends Publisher<Void>> callback) {

@@ -7,26 +7,30 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How one stream is read, measured and shaped. Immutable; use {@link #builder()},
- * {@link #toBuilder()} or a preset ({@link #DEFAULTS}, {@link #JSON_MODE}, {@link #DEBUG},
- * {@link #HIGH_PERFORMANCE}, {@link #HIGH_THROUGHPUT}, {@link #LOW_LATENCY}).
+ * {@link #toBuilder()} or a preset ({@link #DEFAULTS}, {@link #JSON_MODE},
+ * {@link #DEBUG}, {@link #HIGH_PERFORMANCE}, {@link #HIGH_THROUGHPUT},
+ * {@link #LOW_LATENCY}).
  * <p>
  * In Spring Boot every field is bound from {@code steer.streaming.*}.
  *
- * @param enableUsageAggregation whether to estimate usage when the provider does not send it
+ * @param enableUsageAggregation whether to estimate usage when the provider does not send
+ * it
  * @param aggregatorType how usage is estimated
- * @param preferTiktoken whether {@link AggregatorType#AUTO} counts OpenAI-family models with
- * tiktoken rather than characters
- * @param enableJsonStreamHandler whether JSON answers are parsed incrementally as they stream
- * @param validateJsonIncrementally whether the JSON handler rejects invalid JSON as soon as it
- * streams, rather than at the end
+ * @param preferTiktoken whether {@link AggregatorType#AUTO} counts OpenAI-family models
+ * with tiktoken rather than characters
+ * @param enableJsonStreamHandler whether JSON answers are parsed incrementally as they
+ * stream
+ * @param validateJsonIncrementally whether the JSON handler rejects invalid JSON as soon
+ * as it streams, rather than at the end
  * @param eventProcessor stage applied to the event flux, or {@code null}
  * @param connectionTimeout longest wait to open the TCP connection
- * @param readTimeout longest gap between two complete SSE events, including from sending the
- * request to the response headers and from the headers to the first event (bytes that
+ * @param readTimeout longest gap between two complete SSE events, including from sending
+ * the request to the response headers and from the headers to the first event (bytes that
  * complete no event do not count)
  * @param totalTimeout longest time for the whole stream
- * @param retryOnConnectionError whether to retry a failure that happens before the first delta,
- * and to resume (Responses API) or continue (Anthropic) a stream that breaks after it
+ * @param retryOnConnectionError whether to retry a failure that happens before the first
+ * delta, and to resume (Responses API) or continue (Anthropic) a stream that breaks after
+ * it
  * @param maxReconnectAttempts most retries or reconnections of one stream (0 for none)
  * @param reconnectDelay first backoff delay before a retry; later ones grow exponentially
  * @param preservePartialResponse whether a broken stream's error carries what arrived
@@ -45,24 +49,30 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		boolean enableJsonStreamHandler, boolean validateJsonIncrementally, @Nullable EventProcessor eventProcessor,
 		Duration connectionTimeout, Duration readTimeout, Duration totalTimeout, boolean retryOnConnectionError,
 		int maxReconnectAttempts, Duration reconnectDelay, boolean preservePartialResponse, Duration maxRetryDelay,
-		int chunkSize, int bufferSize, int maxEventSize, BufferType bufferType, Duration progressInterval, double rateLimit,
-		boolean logStreamingMetrics, StreamCallbacks callbacks) {
+		int chunkSize, int bufferSize, int maxEventSize, BufferType bufferType, Duration progressInterval,
+		double rateLimit, boolean logStreamingMetrics, StreamCallbacks callbacks) {
 
 	/**
-	 * Defaults: usage aggregation on ({@code auto}, tiktoken preferred), JSON handler off,
-	 * 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms waiting at most 60 s,
-	 * partial responses kept, 256 buffered events, events up to 1 MiB, word buffering, 100 ms
-	 * progress, no rate limit.
+	 * Defaults: usage aggregation on ({@code auto}, tiktoken preferred), JSON handler
+	 * off, 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms waiting at most
+	 * 60 s, partial responses kept, 256 buffered events, events up to 1 MiB, word
+	 * buffering, 100 ms progress, no rate limit.
 	 */
 	public static final StreamingOptions DEFAULTS = new Builder().build();
 
-	/** For {@code response_format} JSON answers: incremental JSON handling and validation, metrics logged. */
+	/**
+	 * For {@code response_format} JSON answers: incremental JSON handling and validation,
+	 * metrics logged.
+	 */
 	public static final StreamingOptions JSON_MODE = builder().enableJsonStreamHandler(true)
 		.validateJsonIncrementally(true)
 		.logStreamingMetrics(true)
 		.build();
 
-	/** For debugging: JSON handling and validation, every delta released at once, metrics logged. */
+	/**
+	 * For debugging: JSON handling and validation, every delta released at once, metrics
+	 * logged.
+	 */
 	public static final StreamingOptions DEBUG = builder().enableJsonStreamHandler(true)
 		.validateJsonIncrementally(true)
 		.bufferType(BufferType.NONE)
@@ -76,8 +86,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		.build();
 
 	/**
-	 * Many concurrent or long streams: no usage estimation or JSON handling, larger buffers,
-	 * text released in 50-character chunks, progress every second.
+	 * Many concurrent or long streams: no usage estimation or JSON handling, larger
+	 * buffers, text released in 50-character chunks, progress every second.
 	 */
 	public static final StreamingOptions HIGH_THROUGHPUT = builder().enableUsageAggregation(false)
 		.enableJsonStreamHandler(false)
@@ -101,18 +111,20 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 	/**
 	 * Creates options, checking every value.
-	 * @param enableUsageAggregation whether to estimate usage when the provider does not send it
+	 * @param enableUsageAggregation whether to estimate usage when the provider does not
+	 * send it
 	 * @param aggregatorType how usage is estimated, not {@code null}
 	 * @param preferTiktoken whether {@link AggregatorType#AUTO} prefers tiktoken
 	 * @param enableJsonStreamHandler whether JSON answers are parsed incrementally
 	 * @param validateJsonIncrementally whether the JSON handler validates as it streams
 	 * @param eventProcessor stage applied to the event flux, or {@code null}
 	 * @param connectionTimeout longest wait to open the TCP connection, positive
-	 * @param readTimeout longest gap between two complete SSE events (and wait for the response
-	 * headers), positive
+	 * @param readTimeout longest gap between two complete SSE events (and wait for the
+	 * response headers), positive
 	 * @param totalTimeout longest time for the whole stream, positive
 	 * @param retryOnConnectionError whether to retry, resume or continue a failed stream
-	 * @param maxReconnectAttempts most retries or reconnections of one stream, not negative
+	 * @param maxReconnectAttempts most retries or reconnections of one stream, not
+	 * negative
 	 * @param reconnectDelay first backoff delay before a retry, not negative
 	 * @param preservePartialResponse whether a broken stream's error carries what arrived
 	 * @param maxRetryDelay longest wait before a retry, not negative
@@ -121,8 +133,10 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 	 * @param maxEventSize largest SSE event accepted in bytes, at least 1
 	 * @param bufferType how output buffers group text, not {@code null}
 	 * @param progressInterval shortest time between two progress reports, not negative
-	 * @param rateLimit most tokens per second released, finite and not negative (0: unlimited)
-	 * @param logStreamingMetrics whether to log each stream's metrics at INFO when it ends
+	 * @param rateLimit most tokens per second released, finite and not negative (0:
+	 * unlimited)
+	 * @param logStreamingMetrics whether to log each stream's metrics at INFO when it
+	 * ends
 	 * @param callbacks functions called as events pass, not {@code null}
 	 * @throws InvalidStreamingOptionException when a value is out of range
 	 * @throws NullPointerException when a required value is {@code null}
@@ -205,8 +219,9 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 	}
 
 	/**
-	 * Builder of {@link StreamingOptions}; starts from the defaults. Values are checked by
-	 * {@link #build()}, which throws {@link IllegalArgumentException} naming the field.
+	 * Builder of {@link StreamingOptions}; starts from the defaults. Values are checked
+	 * by {@link #build()}, which throws {@link IllegalArgumentException} naming the
+	 * field.
 	 */
 	public static final class Builder {
 
@@ -283,7 +298,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether to estimate usage when the provider does not send it (default {@code true}).
+		 * Sets whether to estimate usage when the provider does not send it (default
+		 * {@code true}).
 		 * @param enableUsageAggregation whether to estimate usage
 		 * @return this builder
 		 */
@@ -314,8 +330,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether {@link AggregatorType#AUTO} counts OpenAI-family models with tiktoken rather
-		 * than characters (default {@code true}).
+		 * Sets whether {@link AggregatorType#AUTO} counts OpenAI-family models with
+		 * tiktoken rather than characters (default {@code true}).
 		 * @param preferTiktoken whether to prefer tiktoken
 		 * @return this builder
 		 */
@@ -325,8 +341,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether JSON answers are parsed incrementally as they stream (default {@code false}).
-		 * Stored; not acted on yet.
+		 * Sets whether JSON answers are parsed incrementally as they stream (default
+		 * {@code false}). Stored; not acted on yet.
 		 * @param enableJsonStreamHandler whether to enable the JSON stream handler
 		 * @return this builder
 		 */
@@ -336,7 +352,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether the JSON handler rejects invalid JSON as soon as it streams (default {@code
+		 * Sets whether the JSON handler rejects invalid JSON as soon as it streams
+		 * (default {@code
 		 * false}). Stored; not acted on yet.
 		 * @param validateJsonIncrementally whether to validate incrementally
 		 * @return this builder
@@ -367,8 +384,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the longest gap between two complete SSE events, and the longest wait for the
-		 * response headers (default 30 s).
+		 * Sets the longest gap between two complete SSE events, and the longest wait for
+		 * the response headers (default 30 s).
 		 * @param readTimeout the timeout, positive
 		 * @return this builder
 		 */
@@ -388,8 +405,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether to retry a failure before the first delta, and to resume or continue a stream
-		 * that breaks after it (default {@code true}).
+		 * Sets whether to retry a failure before the first delta, and to resume or
+		 * continue a stream that breaks after it (default {@code true}).
 		 * @param retryOnConnectionError whether to retry
 		 * @return this builder
 		 */
@@ -409,7 +426,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the first backoff delay before a retry; later ones grow exponentially (default 500 ms).
+		 * Sets the first backoff delay before a retry; later ones grow exponentially
+		 * (default 500 ms).
 		 * @param reconnectDelay the delay, not negative
 		 * @return this builder
 		 */
@@ -419,8 +437,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether the error of a broken stream carries the partial response that arrived (default
-		 * {@code true}).
+		 * Sets whether the error of a broken stream carries the partial response that
+		 * arrived (default {@code true}).
 		 * @param preservePartialResponse whether to keep the partial response
 		 * @return this builder
 		 */
@@ -430,8 +448,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the longest wait before a retry, also when a provider's {@code Retry-After} asks for
-		 * more (default 60 s).
+		 * Sets the longest wait before a retry, also when a provider's
+		 * {@code Retry-After} asks for more (default 60 s).
 		 * @param maxRetryDelay the delay, not negative
 		 * @return this builder
 		 */
@@ -441,7 +459,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the largest server-sent event accepted; a larger one fails the stream (default 1 MiB).
+		 * Sets the largest server-sent event accepted; a larger one fails the stream
+		 * (default 1 MiB).
 		 * @param maxEventSize the size in bytes, at least 1
 		 * @return this builder
 		 */
@@ -451,8 +470,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the characters per chunk released by output buffers (default 0: text as received).
-		 * Stored; not acted on yet.
+		 * Sets the characters per chunk released by output buffers (default 0: text as
+		 * received). Stored; not acted on yet.
 		 * @param chunkSize the chunk size in characters, not negative
 		 * @return this builder
 		 */
@@ -462,7 +481,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the most events held between the connection and a slow subscriber (default 256).
+		 * Sets the most events held between the connection and a slow subscriber (default
+		 * 256).
 		 * @param bufferSize the number of events, at least 1
 		 * @return this builder
 		 */
@@ -472,8 +492,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets how output buffers group text (default {@link BufferType#WORD}). Stored; not acted on
-		 * yet.
+		 * Sets how output buffers group text (default {@link BufferType#WORD}). Stored;
+		 * not acted on yet.
 		 * @param bufferType the buffer type, not {@code null}
 		 * @return this builder
 		 */
@@ -483,8 +503,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the shortest time between two progress reports (default 100 ms). Stored; not acted on
-		 * yet.
+		 * Sets the shortest time between two progress reports (default 100 ms). Stored;
+		 * not acted on yet.
 		 * @param progressInterval the interval, not negative
 		 * @return this builder
 		 */
@@ -494,8 +514,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the most tokens per second released to the subscriber (default 0: unlimited). Stored;
-		 * not acted on yet.
+		 * Sets the most tokens per second released to the subscriber (default 0:
+		 * unlimited). Stored; not acted on yet.
 		 * @param rateLimit tokens per second, finite, 0 for unlimited
 		 * @return this builder
 		 */
@@ -505,7 +525,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether to log the metrics of each stream at INFO level when it ends (default {@code
+		 * Sets whether to log the metrics of each stream at INFO level when it ends
+		 * (default {@code
 		 * false}).
 		 * @param logStreamingMetrics whether to log metrics
 		 * @return this builder
@@ -516,7 +537,8 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the functions called as events pass (default {@link StreamCallbacks#NONE}).
+		 * Sets the functions called as events pass (default
+		 * {@link StreamCallbacks#NONE}).
 		 * @param callbacks the callbacks, not {@code null}
 		 * @return this builder
 		 */
@@ -536,8 +558,7 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 					this.connectionTimeout, this.readTimeout, this.totalTimeout, this.retryOnConnectionError,
 					this.maxReconnectAttempts, this.reconnectDelay, this.preservePartialResponse, this.maxRetryDelay,
 					this.chunkSize, this.bufferSize, this.maxEventSize, this.bufferType, this.progressInterval,
-					this.rateLimit, this.logStreamingMetrics,
-					this.callbacks);
+					this.rateLimit, this.logStreamingMetrics, this.callbacks);
 		}
 
 	}

@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param usd the cost in USD, exact: the sum of tokens times prices per million tokens
  * divided by one million, not rounded (to cents or otherwise)
- * @param estimated whether the cost rests on estimated usage (tokens counted locally because
- * the provider sent none) rather than the provider's own counts
+ * @param estimated whether the cost rests on estimated usage (tokens counted locally
+ * because the provider sent none) rather than the provider's own counts
  */
 public record Cost(BigDecimal usd, boolean estimated) {
 

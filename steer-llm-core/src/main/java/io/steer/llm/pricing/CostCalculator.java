@@ -13,42 +13,41 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Cost of a response in USD: its {@link Usage} times the prices of a {@link PriceCatalog},
- * counted as each provider bills.
+ * Cost of a response in USD: its {@link Usage} times the prices of a
+ * {@link PriceCatalog}, counted as each provider bills.
  * <p>
- * With {@code cached} = {@link Usage#cachedPromptTokens()} (cache reads),
- * {@code written} = {@link Usage#cacheCreationTokens()} (cache writes) and prices in USD per
- * million tokens, the cost is
- * <pre>
+ * With {@code cached} = {@link Usage#cachedPromptTokens()} (cache reads), {@code written}
+ * = {@link Usage#cacheCreationTokens()} (cache writes) and prices in USD per million
+ * tokens, the cost is <pre>
  * ( (promptTokens - cached - written) * input
  *   + cached * cachedInput
  *   + written * cacheWrite
  *   + outputTokens * output ) / 1,000,000
- * </pre>
- * where {@link Usage#promptTokens()} include cached and written tokens for every provider,
- * and {@code outputTokens} is:
+ * </pre> where {@link Usage#promptTokens()} include cached and written tokens for every
+ * provider, and {@code outputTokens} is:
  * <ul>
- * <li>OpenAI (and any provider other than xAI and Anthropic): {@link Usage#completionTokens()},
- * which include reasoning tokens;</li>
+ * <li>OpenAI (and any provider other than xAI and Anthropic):
+ * {@link Usage#completionTokens()}, which include reasoning tokens;</li>
  * <li>xAI Chat Completions: {@link Usage#completionTokens()} plus
- * {@link Usage#reasoningTokens()}, as xAI's {@code completion_tokens} leave reasoning tokens
- * out but xAI bills them as output. A usage in the shape of xAI's Responses API (its
- * {@link Usage#raw() raw} object has {@code output_tokens}) already counts them in its
- * output tokens, so they are not added again;</li>
+ * {@link Usage#reasoningTokens()}, as xAI's {@code completion_tokens} leave reasoning
+ * tokens out but xAI bills them as output. A usage in the shape of xAI's Responses API
+ * (its {@link Usage#raw() raw} object has {@code output_tokens}) already counts them in
+ * its output tokens, so they are not added again;</li>
  * <li>Anthropic: {@link Usage#completionTokens()} ({@code output_tokens}, thinking
  * included); its uncached input is {@code input_tokens}.</li>
  * </ul>
- * A missing cache-read or cache-write price falls back to the input price. Anthropic bills
- * 1-hour cache writes above the 5-minute price that the data gives as
+ * A missing cache-read or cache-write price falls back to the input price. Anthropic
+ * bills 1-hour cache writes above the 5-minute price that the data gives as
  * {@code cacheWrite}, and some models above a context size (e.g. 200k tokens) at a higher
- * tier; neither is modelled, so such responses cost more than computed. Counts that would be
- * negative (more cached than prompt tokens) count as 0.
+ * tier; neither is modelled, so such responses cost more than computed. Counts that would
+ * be negative (more cached than prompt tokens) count as 0.
  * <p>
- * The result is exact: no rounding to cents or to any scale (trailing zeros are stripped).
+ * The result is exact: no rounding to cents or to any scale (trailing zeros are
+ * stripped).
  * <p>
- * A model the catalog has no price for gets no cost, never a cost of zero, and one warning
- * is logged per provider and model (for the first 1024 distinct ones), not one per response.
- * Instances are thread-safe.
+ * A model the catalog has no price for gets no cost, never a cost of zero, and one
+ * warning is logged per provider and model (for the first 1024 distinct ones), not one
+ * per response. Instances are thread-safe.
  */
 public final class CostCalculator {
 
@@ -87,13 +86,15 @@ public final class CostCalculator {
 
 	/**
 	 * Cost of a response.
-	 * @param provider provider that served it: {@code openai}, {@code anthropic} or {@code xai}
-	 * @param model the model, as requested or as the provider reported it (dated snapshots
-	 * are resolved, see {@link PriceCatalog#find(String, String)})
+	 * @param provider provider that served it: {@code openai}, {@code anthropic} or
+	 * {@code xai}
+	 * @param model the model, as requested or as the provider reported it (dated
+	 * snapshots are resolved, see {@link PriceCatalog#find(String, String)})
 	 * @param usage its token usage
-	 * @param usageEstimated whether the usage was estimated rather than sent by the provider
-	 * @return the cost in USD, marked estimated when the usage was; empty when the catalog has
-	 * no price for the model
+	 * @param usageEstimated whether the usage was estimated rather than sent by the
+	 * provider
+	 * @return the cost in USD, marked estimated when the usage was; empty when the
+	 * catalog has no price for the model
 	 */
 	public Optional<Cost> cost(String provider, String model, Usage usage, boolean usageEstimated) {
 		Objects.requireNonNull(usage, "usage must not be null");
@@ -106,10 +107,10 @@ public final class CostCalculator {
 	}
 
 	/**
-	 * Cost in USD of a usage at a given price, counted as the provider bills (see the class
-	 * description).
-	 * @param provider the provider: {@code openai}, {@code anthropic}, {@code xai}; others are
-	 * counted as OpenAI
+	 * Cost in USD of a usage at a given price, counted as the provider bills (see the
+	 * class description).
+	 * @param provider the provider: {@code openai}, {@code anthropic}, {@code xai};
+	 * others are counted as OpenAI
 	 * @param price the model's price (USD per million tokens)
 	 * @param usage the usage
 	 * @return the exact cost in USD, not rounded

@@ -28,15 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Prices of LLM models in USD per million tokens, by provider and model name.
  * <p>
- * {@link #load()} gives the bundled catalog: the classpath resource
- * {@value #RESOURCE}, converted exactly from LiteLLM's public model price table
- * ({@link #source()}, read on {@link #date()}) for the models of OpenAI, Anthropic and xAI.
- * {@link #withOverrides(Map)} adds or replaces prices, for models the data does not know or
- * prices negotiated with a provider.
+ * {@link #load()} gives the bundled catalog: the classpath resource {@value #RESOURCE},
+ * converted exactly from LiteLLM's public model price table ({@link #source()}, read on
+ * {@link #date()}) for the models of OpenAI, Anthropic and xAI.
+ * {@link #withOverrides(Map)} adds or replaces prices, for models the data does not know
+ * or prices negotiated with a provider.
  * <p>
  * {@link #find(String, String)} resolves a model name as a provider reports it: the exact
- * name, else the name without a snapshot or deployment suffix, so a dated snapshot that the
- * data does not list gets the price of its family.
+ * name, else the name without a snapshot or deployment suffix, so a dated snapshot that
+ * the data does not list gets the price of its family.
  * <p>
  * Instances are immutable and thread-safe.
  */
@@ -180,8 +180,9 @@ public final class PriceCatalog {
 	}
 
 	/**
-	 * Where the bundled prices come from: the source file at the commit that was read, as a
-	 * URL ({@code https://github.com/BerriAI/litellm/blob/<commit>/model_prices_and_context_window.json}).
+	 * Where the bundled prices come from: the source file at the commit that was read, as
+	 * a URL
+	 * ({@code https://github.com/BerriAI/litellm/blob/<commit>/model_prices_and_context_window.json}).
 	 * Overrides do not change it.
 	 * @return the source URL
 	 */
@@ -190,8 +191,8 @@ public final class PriceCatalog {
 	}
 
 	/**
-	 * The date on which the bundled prices were read from {@link #source()}. Prices change;
-	 * use {@link #withOverrides(Map)} when a provider's current price differs.
+	 * The date on which the bundled prices were read from {@link #source()}. Prices
+	 * change; use {@link #withOverrides(Map)} when a provider's current price differs.
 	 * @return the date of the data
 	 */
 	public LocalDate date() {
@@ -202,16 +203,17 @@ public final class PriceCatalog {
 	 * Finds the price of a model.
 	 * <p>
 	 * The model name is matched without regard to case, after removing a leading
-	 * {@code <provider>/} or {@code <provider>:}. Candidates are the name itself, then the
-	 * name without its last snapshot or deployment suffix, repeatedly: a Bedrock version
-	 * ({@code -v1:0}), {@code -latest}, a date ({@code -YYYYMMDD}, {@code -YYYY-MM-DD}) or a
-	 * Vertex AI version ({@code @YYYYMMDD}). So {@code gpt-4o-2024-08-06} is priced as
-	 * {@code gpt-4o} unless the data lists the snapshot itself, and
-	 * {@code claude-sonnet-4-5-20250929-v1:0} as {@code claude-sonnet-4-5-20250929}.
+	 * {@code <provider>/} or {@code <provider>:}. Candidates are the name itself, then
+	 * the name without its last snapshot or deployment suffix, repeatedly: a Bedrock
+	 * version ({@code -v1:0}), {@code -latest}, a date ({@code -YYYYMMDD},
+	 * {@code -YYYY-MM-DD}) or a Vertex AI version ({@code @YYYYMMDD}). So
+	 * {@code gpt-4o-2024-08-06} is priced as {@code gpt-4o} unless the data lists the
+	 * snapshot itself, and {@code claude-sonnet-4-5-20250929-v1:0} as
+	 * {@code claude-sonnet-4-5-20250929}.
 	 * <p>
-	 * An override ({@link #withOverrides(Map)}) for any candidate wins over bundled prices,
-	 * so that overriding {@code gpt-4o} also prices its snapshots. Bundled prices are only
-	 * found for their own provider.
+	 * An override ({@link #withOverrides(Map)}) for any candidate wins over bundled
+	 * prices, so that overriding {@code gpt-4o} also prices its snapshots. Bundled prices
+	 * are only found for their own provider.
 	 * @param provider provider name: {@code openai}, {@code anthropic} or {@code xai}
 	 * @param model the model name, as requested or as the provider reported it
 	 * @return the price, or empty when the catalog has none for that model
@@ -238,8 +240,8 @@ public final class PriceCatalog {
 
 	/**
 	 * The price held under exactly this model name (without regard to case), an override
-	 * first, else a bundled price of any provider. Unlike {@link #find(String, String)}, no
-	 * family is resolved.
+	 * first, else a bundled price of any provider. Unlike {@link #find(String, String)},
+	 * no family is resolved.
 	 * @param model the model name
 	 * @return the price, or empty when the catalog has no such name
 	 */

@@ -8,9 +8,9 @@ import java.util.Objects;
  *
  * @param kind how the continuation relates to the broken stream
  * @param request the HTTP request that opens the continuation's stream
- * @param overlap text the continuation may repeat at its very start (e.g. whitespace removed
- * from the end of a prefill, which Anthropic rejects); the longest start of the continuation's
- * text that matches a start of it is dropped. Empty for none.
+ * @param overlap text the continuation may repeat at its very start (e.g. whitespace
+ * removed from the end of a prefill, which Anthropic rejects); the longest start of the
+ * continuation's text that matches a start of it is dropped. Empty for none.
  */
 public record Continuation(Kind kind, ProviderRequest request, String overlap) {
 
@@ -29,7 +29,8 @@ public record Continuation(Kind kind, ProviderRequest request, String overlap) {
 
 	/**
 	 * A resume of the same response: its stream goes on after the last event received.
-	 * @param request the request, e.g. {@code GET /responses/{id}?stream=true&starting_after=N}
+	 * @param request the request, e.g. {@code GET
+	 * /responses/{id}?stream=true&starting_after=N}
 	 * @return the continuation
 	 */
 	public static Continuation resume(ProviderRequest request) {
@@ -37,8 +38,8 @@ public record Continuation(Kind kind, ProviderRequest request, String overlap) {
 	}
 
 	/**
-	 * A new response that continues the delivered text, given to the model as the start of
-	 * its turn.
+	 * A new response that continues the delivered text, given to the model as the start
+	 * of its turn.
 	 * @param request the request with the partial text as the final assistant turn
 	 * @param overlap text the continuation may repeat at its start
 	 * @return the continuation
@@ -53,8 +54,9 @@ public record Continuation(Kind kind, ProviderRequest request, String overlap) {
 	public enum Kind {
 
 		/**
-		 * The same response, resumed after the last event received: the parser of the broken
-		 * stream reads on, and the usage the response reports at its end is the whole usage.
+		 * The same response, resumed after the last event received: the parser of the
+		 * broken stream reads on, and the usage the response reports at its end is the
+		 * whole usage.
 		 */
 		RESUME,
 

@@ -5,8 +5,8 @@ import java.util.Map;
 import org.springframework.http.HttpMethod;
 
 /**
- * The HTTP request that opens a provider's stream. {@link #toString()} shows neither headers
- * nor body, which hold the API key and the prompt.
+ * The HTTP request that opens a provider's stream. {@link #toString()} shows neither
+ * headers nor body, which hold the API key and the prompt.
  *
  * @param method HTTP method
  * @param uri absolute URI
@@ -21,8 +21,8 @@ public record ProviderRequest(HttpMethod method, String uri, Map<String, String>
 	 * @param uri absolute URI
 	 * @param headers headers to send, including authentication
 	 * @param body request body, UTF-8 JSON
-	 * @throws NullPointerException if {@code headers} is {@code null} or holds a {@code null}
-	 * key or value
+	 * @throws NullPointerException if {@code headers} is {@code null} or holds a
+	 * {@code null} key or value
 	 */
 	public ProviderRequest {
 		headers = Map.copyOf(headers);

@@ -20,12 +20,12 @@ import org.jspecify.annotations.Nullable;
  * An explicit {@code provider:model} (e.g. {@code xai:grok-3-mini}) names the provider.
  * Otherwise the name decides: {@code gpt-*}, {@code chatgpt-*}, {@code o1*}, {@code o3*},
  * {@code o4*} and fine-tuned {@code ft:gpt-*} go to {@code openai}; {@code grok-*} to
- * {@code xai}; {@code claude-*} to {@code anthropic}. A request without a model goes to the
- * default provider's default model.
+ * {@code xai}; {@code claude-*} to {@code anthropic}. A request without a model goes to
+ * the default provider's default model.
  * <p>
- * A model that cannot be routed, and a request for an API its provider does not serve, are
- * rejected with an {@link InvalidRequestException} whose message says what was wrong and what
- * is accepted.
+ * A model that cannot be routed, and a request for an API its provider does not serve,
+ * are rejected with an {@link InvalidRequestException} whose message says what was wrong
+ * and what is accepted.
  */
 public final class ProviderRouter {
 
@@ -46,8 +46,8 @@ public final class ProviderRouter {
 	/**
 	 * Creates a router.
 	 * @param adapters the configured adapters, by their {@link ProviderAdapter#name()}
-	 * @param defaultProvider provider of requests without a model, or {@code null} for the
-	 * first adapter
+	 * @param defaultProvider provider of requests without a model, or {@code null} for
+	 * the first adapter
 	 */
 	public ProviderRouter(Collection<? extends ProviderAdapter> adapters, @Nullable String defaultProvider) {
 		for (ProviderAdapter adapter : adapters) {
@@ -58,13 +58,14 @@ public final class ProviderRouter {
 	}
 
 	/**
-	 * Resolves the model of a request and checks that its provider serves the API it names and
-	 * can send the request ({@link ProviderAdapter#validate}).
+	 * Resolves the model of a request and checks that its provider serves the API it
+	 * names and can send the request ({@link ProviderAdapter#validate}).
 	 * @param request the request
 	 * @return the adapter and the model to ask it for
-	 * @throws InvalidRequestException (field {@code model}) as {@link #route(String)} does;
-	 * (field {@code api}) when the request names an API that is not among the adapter's
-	 * {@link ProviderAdapter#supportedApis()}; (another field) when the adapter cannot send it
+	 * @throws InvalidRequestException (field {@code model}) as {@link #route(String)}
+	 * does; (field {@code api}) when the request names an API that is not among the
+	 * adapter's {@link ProviderAdapter#supportedApis()}; (another field) when the adapter
+	 * cannot send it
 	 */
 	public Route route(ChatRequest request) {
 		Objects.requireNonNull(request, "request must not be null");
@@ -79,12 +80,13 @@ public final class ProviderRouter {
 
 	/**
 	 * Resolves a model name.
-	 * @param model the model name, {@code provider:model}, or {@code null} (or blank) for the
-	 * default provider's default model
+	 * @param model the model name, {@code provider:model}, or {@code null} (or blank) for
+	 * the default provider's default model
 	 * @return the adapter and the model to ask it for
-	 * @throws InvalidRequestException (field {@code model}) when no configured provider serves
-	 * the model, the {@code provider:} prefix names no configured provider, no model follows
-	 * the prefix, or no model is given and the default provider has no default model
+	 * @throws InvalidRequestException (field {@code model}) when no configured provider
+	 * serves the model, the {@code provider:} prefix names no configured provider, no
+	 * model follows the prefix, or no model is given and the default provider has no
+	 * default model
 	 */
 	public Route route(@Nullable String model) {
 		if (model == null || model.isBlank()) {
@@ -126,8 +128,8 @@ public final class ProviderRouter {
 		if (defaultModel == null) {
 			throw new InvalidRequestException("model", adapter.name(),
 					"No model given and the default provider " + adapter.name()
-							+ " has no default model: name a model, or configure one (steer.providers."
-							+ adapter.name() + ".default-model)");
+							+ " has no default model: name a model, or configure one (steer.providers." + adapter.name()
+							+ ".default-model)");
 		}
 		return new Route(adapter, defaultModel);
 	}
@@ -143,8 +145,9 @@ public final class ProviderRouter {
 
 	private InvalidRequestException unknownProvider(String prefix, String model) {
 		String lower = prefix.toLowerCase(Locale.ROOT);
-		String what = KNOWN_PROVIDERS.contains(lower) ? "Provider '" + prefix + "' in model '" + model
-				+ "' is not configured" : "Unknown provider '" + prefix + "' in model '" + model + "'";
+		String what = KNOWN_PROVIDERS.contains(lower)
+				? "Provider '" + prefix + "' in model '" + model + "' is not configured"
+				: "Unknown provider '" + prefix + "' in model '" + model + "'";
 		return new InvalidRequestException("model", null, what + "; " + configuredProviders());
 	}
 
@@ -152,10 +155,8 @@ public final class ProviderRouter {
 		ProviderAdapter adapter = route.adapter();
 		Set<ProviderApi> supported = adapter.supportedApis();
 		String accepted = supported.isEmpty() ? "it takes no api: leave it unset"
-				: "it accepts " + supported.stream()
-					.sorted()
-					.map(ProviderApi::value)
-					.collect(Collectors.joining(", ")) + ", or no api for its configured one";
+				: "it accepts " + supported.stream().sorted().map(ProviderApi::value).collect(Collectors.joining(", "))
+						+ ", or no api for its configured one";
 		List<String> others = this.adapters.values()
 			.stream()
 			.filter((other) -> other.supportedApis().contains(api))
@@ -177,7 +178,8 @@ public final class ProviderRouter {
 	/**
 	 * The provider a model name belongs to by its prefix.
 	 * @param model the model name
-	 * @return {@code openai}, {@code xai}, {@code anthropic}, or {@code null} when unknown
+	 * @return {@code openai}, {@code xai}, {@code anthropic}, or {@code null} when
+	 * unknown
 	 */
 	public static @Nullable String providerOf(String model) {
 		String m = model.toLowerCase(Locale.ROOT);

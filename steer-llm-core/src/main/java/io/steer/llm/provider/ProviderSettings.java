@@ -19,7 +19,8 @@ public record ProviderSettings(String baseUrl, @Nullable String apiKey, @Nullabl
 		Map<String, String> headers) {
 
 	/**
-	 * Creates settings; a trailing slash of the base URL is removed and the headers are copied.
+	 * Creates settings; a trailing slash of the base URL is removed and the headers are
+	 * copied.
 	 * @param baseUrl base URL of the provider's API
 	 * @param apiKey the API key, {@code null} or empty to send none
 	 * @param defaultModel model used when a request names none, or {@code null}

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Receives what a {@link StreamParser} reads from a provider's stream, normalised. Calls come
- * in wire order from one thread at a time.
+ * Receives what a {@link StreamParser} reads from a provider's stream, normalised. Calls
+ * come in wire order from one thread at a time.
  */
 public interface StreamDeltaListener {
 
@@ -55,7 +55,8 @@ public interface StreamDeltaListener {
 	 * {@code server_tool_use}, a Responses API built-in tool item): never a call for the
 	 * caller to run. The first fragment of a call carries its id and name.
 	 * @param choice choice index
-	 * @param index index of the call among the output (content block or output item index)
+	 * @param index index of the call among the output (content block or output item
+	 * index)
 	 * @param id call id, {@code null} after the first fragment
 	 * @param name tool name, {@code null} after the first fragment
 	 * @param input fragment of the JSON input, may be empty
@@ -91,10 +92,11 @@ public interface StreamDeltaListener {
 
 	/**
 	 * Something of the stream that the parser does not understand and skipped: an unknown
-	 * event, item, block or delta type, or a field of an unexpected JSON type. Never fatal:
-	 * counted in the response metadata {@code stream.unrecognized} (by {@code what}) and
-	 * logged once per stream at DEBUG.
-	 * @param what a short, low-cardinality description, e.g. {@code output_item:compaction}
+	 * event, item, block or delta type, or a field of an unexpected JSON type. Never
+	 * fatal: counted in the response metadata {@code stream.unrecognized} (by
+	 * {@code what}) and logged once per stream at DEBUG.
+	 * @param what a short, low-cardinality description, e.g.
+	 * {@code output_item:compaction}
 	 */
 	void unrecognized(String what);
 
@@ -105,8 +107,8 @@ public interface StreamDeltaListener {
 	void usage(Usage usage);
 
 	/**
-	 * Where the stream has got to, for providers whose streams can be resumed (the Responses
-	 * API's {@code sequence_number}). Called for every event that carries one.
+	 * Where the stream has got to, for providers whose streams can be resumed (the
+	 * Responses API's {@code sequence_number}). Called for every event that carries one.
 	 * @param responseId the response id, or {@code null} when not yet known
 	 * @param sequenceNumber the event's sequence number
 	 */

@@ -11,7 +11,8 @@ public interface StreamParser {
 	/**
 	 * Reads one event.
 	 * @param event the event
-	 * @throws io.steer.llm.error.ProviderStreamException when the event is a provider error
+	 * @throws io.steer.llm.error.ProviderStreamException when the event is a provider
+	 * error
 	 * @throws io.steer.llm.error.StreamParseException when the event cannot be read
 	 */
 	void onEvent(SseEvent event);
@@ -24,8 +25,8 @@ public interface StreamParser {
 
 	/**
 	 * Called when the body ended.
-	 * @throws io.steer.llm.error.StreamInterruptedException when the body ended before the
-	 * stream was complete
+	 * @throws io.steer.llm.error.StreamInterruptedException when the body ended before
+	 * the stream was complete
 	 */
 	void onEndOfBody();
 

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param text the text of choice 0 delivered so far, possibly empty
  * @param deltas number of delta events delivered so far (all kinds, all choices)
  * @param choices number of choices that received a delta
- * @param toolCalls whether a tool-call delta was delivered, of a call for the caller or of a
- * tool the provider ran
+ * @param toolCalls whether a tool-call delta was delivered, of a call for the caller or
+ * of a tool the provider ran
  * @param reasoning whether a reasoning delta was delivered
  * @param refusal whether a refusal delta was delivered
  */
@@ -22,8 +22,8 @@ public record StreamProgress(@Nullable String responseId, long sequenceNumber, S
 		boolean toolCalls, boolean reasoning, boolean refusal) {
 
 	/**
-	 * Whether only answer text of choice 0 was delivered (no tool call, reasoning or refusal,
-	 * no other choice), the one case a text prefill can continue.
+	 * Whether only answer text of choice 0 was delivered (no tool call, reasoning or
+	 * refusal, no other choice), the one case a text prefill can continue.
 	 * @return {@code true} when the delivered deltas are text of choice 0 alone
 	 */
 	public boolean textOnly() {

@@ -1,5 +1,6 @@
 /**
- * Provider adapters: building a provider request, parsing its stream, routing models to providers.
+ * Provider adapters: building a provider request, parsing its stream, routing models to
+ * providers.
  */
 @NullMarked
 package io.steer.llm.provider;

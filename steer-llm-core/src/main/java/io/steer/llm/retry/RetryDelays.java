@@ -30,11 +30,12 @@ import org.springframework.http.HttpHeaders;
  * what the status or error says;</li>
  * <li>{@code retry-after-ms} (milliseconds), else {@code retry-after} (seconds or an HTTP
  * date) decides how long, capped at the maximum retry delay;</li>
- * <li>without them, the wait grows exponentially from the reconnect delay, with jitter.</li>
+ * <li>without them, the wait grows exponentially from the reconnect delay, with
+ * jitter.</li>
  * </ol>
  * Unlike the SDKs, which fall back to their backoff when {@code retry-after} asks for no
- * wait or for more than 60 s, a zero {@code retry-after} here retries at once and a long one
- * waits the maximum retry delay ({@code steer.streaming.max-retry-delay}).
+ * wait or for more than 60 s, a zero {@code retry-after} here retries at once and a long
+ * one waits the maximum retry delay ({@code steer.streaming.max-retry-delay}).
  */
 public final class RetryDelays {
 
@@ -50,7 +51,9 @@ public final class RetryDelays {
 	/** Share of the backoff delay that jitter may remove: waits are 75% to 100% of it. */
 	private static final double JITTER = 0.25;
 
-	/** Decimal number without sign or exponent, as {@code 12}, {@code 1.5} or {@code .5}. */
+	/**
+	 * Decimal number without sign or exponent, as {@code 12}, {@code 1.5} or {@code .5}.
+	 */
 	private static final Pattern DECIMAL = Pattern.compile("(\\d+(\\.\\d*)?|\\.\\d+)");
 
 	private static final BigDecimal MAX_SECONDS = BigDecimal.valueOf(Long.MAX_VALUE);
@@ -76,17 +79,17 @@ public final class RetryDelays {
 	 * Whether and how long to wait before retry number {@code attempt}.
 	 * <ul>
 	 * <li>{@code x-should-retry: false}: do not retry, whatever the status says;</li>
-	 * <li>{@code x-should-retry: true}, or no such header and a status that allows retrying
-	 * ({@code statusSaysRetry} {@code true} or {@code null}): the
+	 * <li>{@code x-should-retry: true}, or no such header and a status that allows
+	 * retrying ({@code statusSaysRetry} {@code true} or {@code null}): the
 	 * {@link #retryAfter(HttpHeaders, Clock) Retry-After} wait capped at
-	 * {@code maxRetryDelay} when the headers give one, else the {@link #backoff exponential
-	 * backoff};</li>
+	 * {@code maxRetryDelay} when the headers give one, else the {@link #backoff
+	 * exponential backoff};</li>
 	 * <li>no such header and a status that forbids retrying: do not retry.</li>
 	 * </ul>
 	 * Whether retries remain ({@code max-reconnect-attempts}) is for the caller to check.
 	 * @param attempt the retry about to be made: 1 for the first retry, 2 for the second
-	 * @param statusSaysRetry whether the failure is retryable by itself (for an HTTP error,
-	 * {@link io.steer.llm.error.ProviderHttpException#isRetryableStatus(int)}), or
+	 * @param statusSaysRetry whether the failure is retryable by itself (for an HTTP
+	 * error, {@link io.steer.llm.error.ProviderHttpException#isRetryableStatus(int)}), or
 	 * {@code null} when there is no status to judge, such as for a connection error
 	 * @param headers the headers of the failed response; empty when there was none
 	 * @param reconnectDelay the first backoff delay; not negative
@@ -115,11 +118,11 @@ public final class RetryDelays {
 	}
 
 	/**
-	 * What the {@code x-should-retry} header says. Case and surrounding blanks are ignored;
-	 * the first value counts.
+	 * What the {@code x-should-retry} header says. Case and surrounding blanks are
+	 * ignored; the first value counts.
 	 * @param headers the response headers
-	 * @return {@code true} or {@code false} as the header says, or {@code null} when it is
-	 * absent or has another value
+	 * @return {@code true} or {@code false} as the header says, or {@code null} when it
+	 * is absent or has another value
 	 */
 	public static @Nullable Boolean shouldRetryHeader(HttpHeaders headers) {
 		String value = headers.getFirst(X_SHOULD_RETRY);
@@ -137,9 +140,9 @@ public final class RetryDelays {
 	}
 
 	/**
-	 * How long the provider asks to wait: {@code retry-after-ms} in milliseconds when it is
-	 * a valid number, else {@code retry-after} in seconds or as an HTTP date (RFC 1123, or the
-	 * obsolete RFC 850 and asctime forms, in GMT). Numbers may have decimals
+	 * How long the provider asks to wait: {@code retry-after-ms} in milliseconds when it
+	 * is a valid number, else {@code retry-after} in seconds or as an HTTP date (RFC
+	 * 1123, or the obsolete RFC 850 and asctime forms, in GMT). Numbers may have decimals
 	 * ({@code 1.5}) but no sign or exponent; an HTTP date is taken relative to
 	 * {@code clock}, and a date in the past gives zero. The result is not capped.
 	 * @param headers the response headers; the first value of each counts
@@ -163,9 +166,9 @@ public final class RetryDelays {
 	/**
 	 * Exponential backoff: {@code reconnectDelay × 2^(attempt - 1)}, capped at
 	 * {@code maxRetryDelay}, then reduced by a random jitter of up to 25%: the wait is
-	 * between 75% and 100% of the capped delay, as in the OpenAI and Anthropic SDKs. With the
-	 * defaults (500 ms, 60 s) the first retry waits 375 to 500 ms, the second 750 ms to 1 s,
-	 * the eighth and later 45 to 60 s.
+	 * between 75% and 100% of the capped delay, as in the OpenAI and Anthropic SDKs. With
+	 * the defaults (500 ms, 60 s) the first retry waits 375 to 500 ms, the second 750 ms
+	 * to 1 s, the eighth and later 45 to 60 s.
 	 * @param attempt the retry about to be made: 1 for the first retry
 	 * @param reconnectDelay the first delay; not negative
 	 * @param maxRetryDelay the cap; not negative
@@ -179,7 +182,8 @@ public final class RetryDelays {
 		checkArguments(attempt, reconnectDelay, maxRetryDelay);
 		Objects.requireNonNull(random, "random must not be null");
 		double capNanos = nanos(maxRetryDelay);
-		// 2^64 already exceeds any cap in nanoseconds; a larger exponent would only risk 0 × ∞
+		// 2^64 already exceeds any cap in nanoseconds; a larger exponent would only risk
+		// 0 × ∞
 		double delayNanos = Math.min(nanos(reconnectDelay) * Math.pow(2, Math.min(attempt - 1, 64)), capNanos);
 		double jittered = delayNanos * (1 - JITTER * random.nextDouble());
 		return Duration.ofNanos(Math.max(0, Math.min(Math.round(jittered), (long) capNanos)));

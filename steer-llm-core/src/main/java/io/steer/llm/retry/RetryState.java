@@ -9,15 +9,16 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What is known about one request for retrying or resuming it: the HTTP attempts made, the
- * position reached in the stream, the text received so far, and when it was first and last
- * active. Created by {@link StreamingRetryManager#begin(String, String, String)}.
+ * What is known about one request for retrying or resuming it: the HTTP attempts made,
+ * the position reached in the stream, the text received so far, and when it was first and
+ * last active. Created by {@link StreamingRetryManager#begin(String, String, String)}.
  * <p>
- * Thread-safe: the pipeline updates it from Reactor threads while anything may read it. Each
- * update also sets {@link #lastActivity()} from the manager's clock, which keeps the state
- * from expiring. The getters of one state are consistent with each other only between two
- * updates; a reader that needs several values of one moment, such as the sequence number and
- * the partial text to resume from, should read them on the thread that updates them.
+ * Thread-safe: the pipeline updates it from Reactor threads while anything may read it.
+ * Each update also sets {@link #lastActivity()} from the manager's clock, which keeps the
+ * state from expiring. The getters of one state are consistent with each other only
+ * between two updates; a reader that needs several values of one moment, such as the
+ * sequence number and the partial text to resume from, should read them on the thread
+ * that updates them.
  */
 public final class RetryState {
 
@@ -59,8 +60,8 @@ public final class RetryState {
 	 * @param provider the provider name
 	 * @param model the model name
 	 * @param clock the clock of activity times
-	 * @param activityStamps increasing numbers that order activity when the clock's times are
-	 * equal
+	 * @param activityStamps increasing numbers that order activity when the clock's times
+	 * are equal
 	 */
 	RetryState(String requestId, String provider, String model, Clock clock, LongSupplier activityStamps) {
 		this.requestId = Objects.requireNonNull(requestId, "requestId must not be null");
@@ -98,8 +99,8 @@ public final class RetryState {
 	}
 
 	/**
-	 * The HTTP attempts made so far: 1 after the first request, 2 after the first retry or
-	 * reconnection, and so on.
+	 * The HTTP attempts made so far: 1 after the first request, 2 after the first retry
+	 * or reconnection, and so on.
 	 * @return the number of attempts, 0 before {@link #recordAttempt()} is first called
 	 */
 	public int attempts() {
@@ -109,8 +110,8 @@ public final class RetryState {
 	}
 
 	/**
-	 * The {@code sequence_number} of the last event received from the OpenAI Responses API,
-	 * from which a stream can be resumed with {@code starting_after}.
+	 * The {@code sequence_number} of the last event received from the OpenAI Responses
+	 * API, from which a stream can be resumed with {@code starting_after}.
 	 * @return the sequence number, or {@code -1} when none was received
 	 */
 	public long lastSequenceNumber() {
@@ -180,8 +181,8 @@ public final class RetryState {
 
 	/**
 	 * The message of the last failure.
-	 * @return the message, already redacted of secrets, or {@code null} when no failure was
-	 * recorded
+	 * @return the message, already redacted of secrets, or {@code null} when no failure
+	 * was recorded
 	 */
 	public @Nullable String lastError() {
 		synchronized (this.lock) {
@@ -200,16 +201,17 @@ public final class RetryState {
 	}
 
 	/**
-	 * Records the position reached in the stream. A {@code null} id or a negative sequence
-	 * number leaves the value known before unchanged, so an event without an id does not
-	 * erase the id of an earlier one.
-	 * @param responseId the provider's response id, or {@code null} when this event does not
-	 * carry it
+	 * Records the position reached in the stream. A {@code null} id or a negative
+	 * sequence number leaves the value known before unchanged, so an event without an id
+	 * does not erase the id of an earlier one.
+	 * @param responseId the provider's response id, or {@code null} when this event does
+	 * not carry it
 	 * @param sequenceNumber the Responses API {@code sequence_number} of the event, or
 	 * {@code -1} when it has none
-	 * @param lastEventId the SSE {@code id} of the event, or {@code null} when it has none
-	 * @param partialText all the text received so far (not only this event's); the string is
-	 * kept, not copied
+	 * @param lastEventId the SSE {@code id} of the event, or {@code null} when it has
+	 * none
+	 * @param partialText all the text received so far (not only this event's); the string
+	 * is kept, not copied
 	 */
 	public void recordProgress(@Nullable String responseId, long sequenceNumber, @Nullable String lastEventId,
 			String partialText) {
@@ -231,8 +233,8 @@ public final class RetryState {
 
 	/**
 	 * Records a failure.
-	 * @param message the failure's message; it must already be free of secrets such as API
-	 * keys, since it is kept and shown as is
+	 * @param message the failure's message; it must already be free of secrets such as
+	 * API keys, since it is kept and shown as is
 	 */
 	public void recordError(String message) {
 		Objects.requireNonNull(message, "message must not be null");

@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * schedules it), and by {@link #begin(String, String, String)} when the manager is full.
  * Until then {@link #state(String)} no longer returns them.
  * <p>
- * Thread-safe. Looking a state up does not block; {@link #begin(String, String, String)} and
- * {@link #cleanupOldStates()} take a lock, and when the manager is full {@code begin} scans
- * all states (O(number of states)). A state removed or replaced while its stream still runs
- * can still be updated through its reference, but the manager no longer holds it.
+ * Thread-safe. Looking a state up does not block; {@link #begin(String, String, String)}
+ * and {@link #cleanupOldStates()} take a lock, and when the manager is full {@code begin}
+ * scans all states (O(number of states)). A state removed or replaced while its stream
+ * still runs can still be updated through its reference, but the manager no longer holds
+ * it.
  */
 public final class StreamingRetryManager {
 
@@ -80,16 +81,15 @@ public final class StreamingRetryManager {
 
 	/**
 	 * Registers a new state for a request, replacing any state it had. When the manager
-	 * already holds {@link #maxStates()} states, it first removes the expired ones and then,
-	 * if still full, the least recently active one, completed or not.
+	 * already holds {@link #maxStates()} states, it first removes the expired ones and
+	 * then, if still full, the least recently active one, completed or not.
 	 * @param requestId the request id
 	 * @param provider the provider name, such as {@code openai}
 	 * @param model the model name
 	 * @return the new state, with no attempts and its first and last activity now
 	 */
 	public RetryState begin(String requestId, String provider, String model) {
-		RetryState state = new RetryState(requestId, provider, model, this.clock,
-				this.activityStamps::incrementAndGet);
+		RetryState state = new RetryState(requestId, provider, model, this.clock, this.activityStamps::incrementAndGet);
 		synchronized (this.lock) {
 			if (!this.states.containsKey(requestId) && this.states.size() >= this.maxStates) {
 				removeExpired(this.clock.instant());
@@ -120,8 +120,8 @@ public final class StreamingRetryManager {
 
 	/**
 	 * Marks the state of a request completed, which also counts as activity. The state is
-	 * kept until it expires, so it can still be inspected. Does nothing when the request has
-	 * no state.
+	 * kept until it expires, so it can still be inspected. Does nothing when the request
+	 * has no state.
 	 * @param requestId the request id
 	 */
 	public void complete(String requestId) {
@@ -132,8 +132,8 @@ public final class StreamingRetryManager {
 	}
 
 	/**
-	 * Removes the states whose last activity is more than {@link #stateTtl()} ago; a state
-	 * exactly that old is kept.
+	 * Removes the states whose last activity is more than {@link #stateTtl()} ago; a
+	 * state exactly that old is kept.
 	 * @return how many states were removed
 	 */
 	public int cleanupOldStates() {

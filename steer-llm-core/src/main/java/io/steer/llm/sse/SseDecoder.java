@@ -9,18 +9,20 @@ import io.steer.llm.error.StreamParseException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Incremental decoder of a {@code text/event-stream} body, following the WHATWG rules: lines
- * end with CRLF, LF or CR; a leading byte-order mark is dropped; lines starting with {@code :}
- * are comments; {@code event}, {@code data}, {@code id} and {@code retry} fields are read, one
- * space after the colon removed, and other fields ignored (and counted, see
- * {@link #ignoredLines()}); a blank line dispatches the event when it has data; an event left
- * incomplete at the end of the body is discarded.
+ * Incremental decoder of a {@code text/event-stream} body, following the WHATWG rules:
+ * lines end with CRLF, LF or CR; a leading byte-order mark is dropped; lines starting
+ * with {@code :} are comments; {@code event}, {@code data}, {@code id} and {@code retry}
+ * fields are read, one space after the colon removed, and other fields ignored (and
+ * counted, see {@link #ignoredLines()}); a blank line dispatches the event when it has
+ * data; an event left incomplete at the end of the body is discarded.
  * <p>
  * Bytes may be fed split at any point, including inside a CRLF pair or a multi-byte UTF-8
- * character: lines are decoded as UTF-8 only once complete. Malformed UTF-8 is replaced by
- * U+FFFD, and counted (see {@link #invalidUtf8()}). Not thread-safe: one decoder per stream.
+ * character: lines are decoded as UTF-8 only once complete. Malformed UTF-8 is replaced
+ * by U+FFFD, and counted (see {@link #invalidUtf8()}). Not thread-safe: one decoder per
+ * stream.
  *
- * @see <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">WHATWG
+ * @see <a href=
+ * "https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation">WHATWG
  * HTML, 9.2.6 Interpreting an event stream</a>
  */
 public final class SseDecoder {
@@ -81,8 +83,8 @@ public final class SseDecoder {
 	private int invalidUtf8;
 
 	/**
-	 * Creates a decoder that accepts events of up to {@link #DEFAULT_MAX_EVENT_SIZE} bytes
-	 * (1 MiB).
+	 * Creates a decoder that accepts events of up to {@link #DEFAULT_MAX_EVENT_SIZE}
+	 * bytes (1 MiB).
 	 */
 	public SseDecoder() {
 		this(DEFAULT_MAX_EVENT_SIZE);
@@ -172,8 +174,8 @@ public final class SseDecoder {
 	}
 
 	/**
-	 * Ends the body. An event without its terminating blank line is discarded, as the WHATWG
-	 * rules require.
+	 * Ends the body. An event without its terminating blank line is discarded, as the
+	 * WHATWG rules require.
 	 * @return whether an incomplete event or line was discarded
 	 */
 	public boolean end() {
@@ -218,7 +220,8 @@ public final class SseDecoder {
 			this.carryLength = 0;
 			resetEvent();
 			throw new StreamParseException(null,
-					"SSE event exceeds the limit of " + this.maxEventSize + " bytes (at least " + size + " bytes)", null);
+					"SSE event exceeds the limit of " + this.maxEventSize + " bytes (at least " + size + " bytes)",
+					null);
 		}
 	}
 
@@ -294,8 +297,8 @@ public final class SseDecoder {
 
 	/**
 	 * How many complete comment lines (starting with {@code :}, such as a proxy's
-	 * {@code : keep-alive}) were read so far. They carry nothing, but show that the server is
-	 * alive.
+	 * {@code : keep-alive}) were read so far. They carry nothing, but show that the
+	 * server is alive.
 	 * @return the number of comment lines so far
 	 */
 	public int commentLines() {
@@ -303,11 +306,11 @@ public final class SseDecoder {
 	}
 
 	/**
-	 * How many malformed UTF-8 sequences were replaced by U+FFFD so far, in the values of the
-	 * {@code data}, {@code event} and {@code id} fields read: a byte that cannot start a
-	 * character, a sequence cut short, an overlong or surrogate encoding. A U+FFFD the
-	 * provider sent itself, well encoded, is not counted. Comments and ignored lines are not
-	 * decoded, so not counted either.
+	 * How many malformed UTF-8 sequences were replaced by U+FFFD so far, in the values of
+	 * the {@code data}, {@code event} and {@code id} fields read: a byte that cannot
+	 * start a character, a sequence cut short, an overlong or surrogate encoding. A
+	 * U+FFFD the provider sent itself, well encoded, is not counted. Comments and ignored
+	 * lines are not decoded, so not counted either.
 	 * @return the number of replacements so far
 	 */
 	public int invalidUtf8() {
@@ -315,8 +318,8 @@ public final class SseDecoder {
 	}
 
 	/**
-	 * Decodes a field value as UTF-8, replacing malformed sequences with U+FFFD and counting
-	 * them. The count costs nothing unless the decoded text holds a U+FFFD.
+	 * Decodes a field value as UTF-8, replacing malformed sequences with U+FFFD and
+	 * counting them. The count costs nothing unless the decoded text holds a U+FFFD.
 	 */
 	private String utf8(byte[] bytes, int offset, int length) {
 		String value = new String(bytes, offset, length, StandardCharsets.UTF_8);

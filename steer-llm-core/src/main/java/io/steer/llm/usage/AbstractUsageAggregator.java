@@ -3,9 +3,9 @@ package io.steer.llm.usage;
 import io.steer.llm.model.Usage;
 
 /**
- * Shapes an estimate as the provider would report it. xAI's {@code completion_tokens} leave
- * reasoning tokens out (its total adds them back); other providers count reasoning in the
- * completion.
+ * Shapes an estimate as the provider would report it. xAI's {@code completion_tokens}
+ * leave reasoning tokens out (its total adds them back); other providers count reasoning
+ * in the completion.
  */
 abstract class AbstractUsageAggregator implements UsageAggregator {
 

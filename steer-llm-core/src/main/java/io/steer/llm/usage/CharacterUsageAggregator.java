@@ -7,8 +7,8 @@ import io.steer.llm.model.Message;
 
 /**
  * Estimates tokens as characters divided by the provider's characters-per-token ratio:
- * {@code openai} 4.0, {@code anthropic} 3.8, {@code xai} 4.2, others 4.0 (the original SDK's
- * ratios). Cheap, and rough: confidence 0.5.
+ * {@code openai} 4.0, {@code anthropic} 3.8, {@code xai} 4.2, others 4.0 (the original
+ * SDK's ratios). Cheap, and rough: confidence 0.5.
  */
 public final class CharacterUsageAggregator extends AbstractUsageAggregator {
 

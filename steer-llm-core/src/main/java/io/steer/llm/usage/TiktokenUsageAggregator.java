@@ -15,21 +15,22 @@ import io.steer.llm.model.Usage;
 /**
  * Counts tokens with the model's tiktoken encoding (jtokkit).
  * <p>
- * The encoding follows jtokkit's model table where it names the model, else OpenAI's model
- * families: {@code o200k_base} for {@code gpt-4o}, {@code gpt-4.1}, {@code gpt-4.5},
- * {@code gpt-5}, {@code chatgpt-4o} and the o-series; {@code cl100k_base} for {@code gpt-4},
- * {@code gpt-3.5} and any other model (an approximation for non-OpenAI models, with a lower
- * confidence).
+ * The encoding follows jtokkit's model table where it names the model, else OpenAI's
+ * model families: {@code o200k_base} for {@code gpt-4o}, {@code gpt-4.1},
+ * {@code gpt-4.5}, {@code gpt-5}, {@code chatgpt-4o} and the o-series;
+ * {@code cl100k_base} for {@code gpt-4}, {@code gpt-3.5} and any other model (an
+ * approximation for non-OpenAI models, with a lower confidence).
  * <p>
- * Streamed text is counted incrementally, in batches of about 512 characters: the text is cut
- * just before its last run of white space where tiktoken's pre-tokenizer always starts a new
- * token, the part before is counted once and only the tail is kept for the next fragments. No
- * text is tokenized twice.
+ * Streamed text is counted incrementally, in batches of about 512 characters: the text is
+ * cut just before its last run of white space where tiktoken's pre-tokenizer always
+ * starts a new token, the part before is counted once and only the tail is kept for the
+ * next fragments. No text is tokenized twice.
  * <p>
- * Prompt tokens follow OpenAI's chat format: 3 tokens per message, 1 per name, 3 to prime the
- * reply.
+ * Prompt tokens follow OpenAI's chat format: 3 tokens per message, 1 per name, 3 to prime
+ * the reply.
  *
- * @see <a href="https://github.com/openai/openai-cookbook/blob/main/examples/How_to_count_tokens_with_tiktoken.ipynb">OpenAI
+ * @see <a href=
+ * "https://github.com/openai/openai-cookbook/blob/main/examples/How_to_count_tokens_with_tiktoken.ipynb">OpenAI
  * Cookbook, How to count tokens with tiktoken</a>
  */
 public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
@@ -47,9 +48,9 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 	static final int REPLY_PRIMING_TOKENS = 3;
 
 	/**
-	 * Tokens an OpenAI tool call costs besides its name and arguments. Measured on the recorded
-	 * single-call streams {@code chat-tool-call-strict} and {@code chat-tool-call-nonstrict}
-	 * (both 7); OpenAI does not document it.
+	 * Tokens an OpenAI tool call costs besides its name and arguments. Measured on the
+	 * recorded single-call streams {@code chat-tool-call-strict} and
+	 * {@code chat-tool-call-nonstrict} (both 7); OpenAI does not document it.
 	 */
 	static final int TOKENS_PER_TOOL_CALL = 7;
 
@@ -59,7 +60,10 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 	 */
 	private static final int BATCH = 512;
 
-	/** Longest text kept without a safe cut point before it is counted anyway (characters). */
+	/**
+	 * Longest text kept without a safe cut point before it is counted anyway
+	 * (characters).
+	 */
 	private static final int MAX_PENDING = 4 * BATCH;
 
 	private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
@@ -68,7 +72,9 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 
 	private final boolean ownEncoding;
 
-	/** Answer and reasoning counters of each choice: [2 * choice] and [2 * choice + 1]. */
+	/**
+	 * Answer and reasoning counters of each choice: [2 * choice] and [2 * choice + 1].
+	 */
 	private final java.util.ArrayList<Counter> counters = new java.util.ArrayList<>(2);
 
 	private int framingTokens;
@@ -170,10 +176,10 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 	}
 
 	/**
-	 * The last position where tiktoken's pre-tokenizer is sure to start a new token: the start
-	 * of a run of white space that follows some text, unless the run starts with a line break
-	 * right after punctuation (the pattern {@code ?[^\s\p{L}\p{N}]+[\r\n/]*} keeps such line
-	 * breaks with the punctuation). 0 when there is none.
+	 * The last position where tiktoken's pre-tokenizer is sure to start a new token: the
+	 * start of a run of white space that follows some text, unless the run starts with a
+	 * line break right after punctuation (the pattern {@code ?[^\s\p{L}\p{N}]+[\r\n/]*}
+	 * keeps such line breaks with the punctuation). 0 when there is none.
 	 */
 	static int cutPoint(CharSequence text) {
 		for (int i = text.length() - 1; i > 0; i--) {

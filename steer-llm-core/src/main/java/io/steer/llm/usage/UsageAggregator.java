@@ -4,8 +4,8 @@ import io.steer.llm.model.Usage;
 
 /**
  * Estimates one stream's usage as it goes: the prompt once, then every streamed fragment
- * (text, reasoning, tool-call arguments) as it arrives. Counting is incremental: no text is
- * tokenized twice. One aggregator per stream; not thread-safe.
+ * (text, reasoning, tool-call arguments) as it arrives. Counting is incremental: no text
+ * is tokenized twice. One aggregator per stream; not thread-safe.
  */
 public interface UsageAggregator {
 
@@ -25,16 +25,18 @@ public interface UsageAggregator {
 	void addReasoning(int choice, String fragment);
 
 	/**
-	 * Counts the framing of a tool call the model made (its name and the provider's wrapping),
-	 * once per call. Its arguments arrive through {@link #addCompletion(int, String)}.
+	 * Counts the framing of a tool call the model made (its name and the provider's
+	 * wrapping), once per call. Its arguments arrive through
+	 * {@link #addCompletion(int, String)}.
 	 * @param name the function name
 	 */
 	void addToolCall(String name);
 
 	/**
 	 * The estimate so far.
-	 * @return usage with prompt, completion, reasoning and total tokens, shaped as the provider
-	 * reports them (xAI leaves reasoning out of the completion); {@code raw()} is empty
+	 * @return usage with prompt, completion, reasoning and total tokens, shaped as the
+	 * provider reports them (xAI leaves reasoning out of the completion); {@code raw()}
+	 * is empty
 	 */
 	Usage estimate();
 

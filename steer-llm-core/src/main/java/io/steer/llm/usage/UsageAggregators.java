@@ -16,10 +16,10 @@ public final class UsageAggregators {
 	/**
 	 * The aggregator for a stream.
 	 * <p>
-	 * {@code tiktoken} and {@code character} are used as named; {@code auto} uses tiktoken for
-	 * OpenAI-family models when {@code prefer-tiktoken} is on, else characters. (Provider usage,
-	 * when sent, always wins over the estimate; that is the stream's business, not the
-	 * aggregator's.)
+	 * {@code tiktoken} and {@code character} are used as named; {@code auto} uses
+	 * tiktoken for OpenAI-family models when {@code prefer-tiktoken} is on, else
+	 * characters. (Provider usage, when sent, always wins over the estimate; that is the
+	 * stream's business, not the aggregator's.)
 	 * @param options the streaming options
 	 * @param provider the provider name
 	 * @param model the model
@@ -32,8 +32,8 @@ public final class UsageAggregators {
 			return null;
 		}
 		AggregatorType type = options.aggregatorType();
-		boolean tiktoken = type == AggregatorType.TIKTOKEN || (type == AggregatorType.AUTO
-				&& options.preferTiktoken() && TiktokenUsageAggregator.isOpenAiModel(model));
+		boolean tiktoken = type == AggregatorType.TIKTOKEN || (type == AggregatorType.AUTO && options.preferTiktoken()
+				&& TiktokenUsageAggregator.isOpenAiModel(model));
 		return tiktoken ? new TiktokenUsageAggregator(provider, model, request.messages())
 				: new CharacterUsageAggregator(provider, request.messages());
 	}

@@ -12,7 +12,7 @@ import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.model.ChatRequest;
@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Anthropic HTTP errors, {@code event: error} in a stream, broken connections and unreadable
- * events end the stream with a typed error that keeps what arrived and never shows the API
- * key.
+ * Anthropic HTTP errors, {@code event: error} in a stream, broken connections and
+ * unreadable events end the stream with a typed error that keeps what arrived and never
+ * shows the API key.
  */
 class AnthropicStreamErrorTests {
 
@@ -48,7 +48,8 @@ class AnthropicStreamErrorTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private SteerLLMClient client() {
-		// one attempt: these tests map one failed exchange, retries are tested in reliability
+		// one attempt: these tests map one failed exchange, retries are tested in
+		// reliability
 		return SteerLLMClient.builder()
 			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
 			.defaultOptions(StreamingOptions.builder().retryOnConnectionError(false).build())
@@ -59,7 +60,9 @@ class AnthropicStreamErrorTests {
 		return SseFixture.load("anthropic", "text").events();
 	}
 
-	/** The first {@code n} events of the recorded text stream, then the given raw events. */
+	/**
+	 * The first {@code n} events of the recorded text stream, then the given raw events.
+	 */
 	private static List<byte[]> firstEventsThen(int n, String... rawEvents) {
 		List<byte[]> events = new ArrayList<>(textEvents().subList(0, n));
 		for (String raw : rawEvents) {
@@ -97,8 +100,9 @@ class AnthropicStreamErrorTests {
 	void streamEventsWhenHttpErrorShouldEndWithTypedErrorEvent(int status, boolean retryable, String type) {
 		server.server()
 			.enqueue(MockResponse
-				.status(status, "{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"Failed for key "
-						+ API_KEY + "\"}}")
+				.status(status,
+						"{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":\"Failed for key "
+								+ API_KEY + "\"}}")
 				.header("request-id", "req_018EeWyXxfu5pfWkrYcMdjWG"));
 		List<StreamEvent> events = client().streamEvents(REQUEST).collectList().block();
 		StreamErrorEvent error = lastErrorEvent(events);
@@ -120,7 +124,9 @@ class AnthropicStreamErrorTests {
 	@Test
 	void streamWhenOverloaded529ShouldFailRetryableWithTheProviderErrorType() {
 		server.server()
-			.enqueue(MockResponse.status(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
+			.enqueue(MockResponse
+				.status(529,
+						"{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
 				.header("request-id", "req_529"));
 		assertThatExceptionOfType(ProviderHttpException.class).isThrownBy(() -> client().stream(REQUEST).blockLast())
 			.satisfies((ex) -> {
@@ -171,7 +177,8 @@ class AnthropicStreamErrorTests {
 		StreamErrorEvent error = lastErrorEvent(events);
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PROVIDER);
 		assertThat(error.isRetryable()).isTrue();
-		assertThat(error.partialText()).isEqualTo(textOfFirstEvents(6)).isEqualTo("Hello! I'm doing well, thank you for asking");
+		assertThat(error.partialText()).isEqualTo(textOfFirstEvents(6))
+			.isEqualTo("Hello! I'm doing well, thank you for asking");
 		assertThat(error.partialResponse().id()).isEqualTo("msg_01QC4g3HwBThD4BaNtBckFDJ");
 		assertThat(error.partialResponse().model()).isEqualTo("claude-sonnet-4-5-20250929");
 		assertThat(error.error()).isInstanceOfSatisfying(ProviderStreamException.class, (ex) -> {
@@ -233,15 +240,17 @@ class AnthropicStreamErrorTests {
 	@Test
 	void streamEventsWhenUnknownEventsArriveShouldIgnoreThem() {
 		List<byte[]> events = new ArrayList<>(textEvents());
-		events.add(4, ("event: content_block_future\ndata: {\"type\":\"content_block_future\",\"index\":0,\"x\":[1,2]}\n\n")
-			.getBytes(StandardCharsets.UTF_8));
+		events.add(4,
+				("event: content_block_future\ndata: {\"type\":\"content_block_future\",\"index\":0,\"x\":[1,2]}\n\n")
+					.getBytes(StandardCharsets.UTF_8));
 		events.add(5, ("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
 				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"char_location\",\"cited_text\":\"x\"}}}\n\n")
 			.getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events));
 		List<StreamEvent> received = client().streamEvents(REQUEST).collectList().block();
-		assertThat(received).last().isInstanceOfSatisfying(StreamCompleteEvent.class,
-				(complete) -> assertThat(complete.response().text()).isEqualTo(String.join("", WORDS)));
+		assertThat(received).last()
+			.isInstanceOfSatisfying(StreamCompleteEvent.class,
+					(complete) -> assertThat(complete.response().text()).isEqualTo(String.join("", WORDS)));
 	}
 
 	@Test
@@ -252,7 +261,8 @@ class AnthropicStreamErrorTests {
 		assertThat(error.isRetryable()).isTrue();
 		assertThat(error.error()).isInstanceOf(StreamInterruptedException.class);
 		assertThat(error.partialText()).isEqualTo(textOfFirstEvents(6));
-		// message_start's usage is not reported on its own: only message_delta's or message_stop's
+		// message_start's usage is not reported on its own: only message_delta's or
+		// message_stop's
 		if (error.partialResponse().usage() != null) {
 			assertThat(error.partialResponse().usageEstimated()).isTrue();
 		}
@@ -264,8 +274,7 @@ class AnthropicStreamErrorTests {
 		server.server().enqueue(MockResponse.chunks(textEvents().subList(0, 11)));
 		StreamErrorEvent error = lastErrorEvent(client().streamEvents(REQUEST).collectList().block());
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.INTERRUPTED);
-		assertThat(error.error()).isInstanceOf(StreamInterruptedException.class)
-			.hasMessageContaining("message_stop");
+		assertThat(error.error()).isInstanceOf(StreamInterruptedException.class).hasMessageContaining("message_stop");
 		assertThat(error.partialText()).isEqualTo(String.join("", WORDS));
 		assertThat(error.partialResponse().finishReason()).isEqualTo("end_turn");
 		assertThat(error.partialResponse().usageEstimated()).isFalse();
@@ -279,7 +288,8 @@ class AnthropicStreamErrorTests {
 			.isThrownBy(() -> client().streamWithUsage(REQUEST).block())
 			.satisfies((ex) -> {
 				assertThat(ex.getPartialResponse()).isNotNull();
-				assertThat(ex.getPartialResponse().text()).isEqualTo("Okay, let's check the weather for San Francisco, CA:");
+				assertThat(ex.getPartialResponse().text())
+					.isEqualTo("Okay, let's check the weather for San Francisco, CA:");
 				assertThat(ex.getPartialResponse().toolCalls()).singleElement().satisfies((call) -> {
 					assertThat(call.id()).isEqualTo("toolu_01T1x1fJ34qAmk2tNTrN7Up6");
 					assertThat(call.name()).isEqualTo("get_weather");

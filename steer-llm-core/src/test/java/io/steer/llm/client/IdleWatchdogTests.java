@@ -12,8 +12,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The read-timeout watchdog, in virtual time: it fires once the limit passed since the last
- * activity, with one pending timer at a time however much activity there is.
+ * The read-timeout watchdog, in virtual time: it fires once the limit passed since the
+ * last activity, with one pending timer at a time however much activity there is.
  */
 class IdleWatchdogTests {
 

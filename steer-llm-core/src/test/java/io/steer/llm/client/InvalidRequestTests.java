@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.FinishReason;
@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Requests a client cannot send end the stream with a typed, non-retryable error event rather
- * than throwing, and nothing reaches the provider.
+ * Requests a client cannot send end the stream with a typed, non-retryable error event
+ * rather than throwing, and nothing reaches the provider.
  */
 class InvalidRequestTests {
 
@@ -117,13 +117,11 @@ class InvalidRequestTests {
 
 	@Test
 	void streamWithUsageWhenModelCannotBeRoutedShouldSignalTheRequestError() {
-		StepVerifier.create(client().streamWithUsage("Hello", "llama-3"))
-			.expectErrorSatisfies((ex) -> {
-				assertThat(ex).isInstanceOf(InvalidRequestException.class);
-				assertThat(((InvalidRequestException) ex).isRetryable()).isFalse();
-				assertThat(((InvalidRequestException) ex).getPartialText()).isEmpty();
-			})
-			.verify();
+		StepVerifier.create(client().streamWithUsage("Hello", "llama-3")).expectErrorSatisfies((ex) -> {
+			assertThat(ex).isInstanceOf(InvalidRequestException.class);
+			assertThat(((InvalidRequestException) ex).isRetryable()).isFalse();
+			assertThat(((InvalidRequestException) ex).getPartialText()).isEmpty();
+		}).verify();
 	}
 
 	@Test
@@ -169,10 +167,11 @@ class InvalidRequestTests {
 		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> client.validate(request))
 			.withMessage(streamed.getMessage())
 			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("model"));
-		assertThatExceptionOfType(InvalidRequestException.class)
-			.isThrownBy(() -> client.validate(
-					ChatRequest.builder().prompt("Hi").model("claude-sonnet-4-5").api(ProviderApi.CHAT_COMPLETIONS).build()))
-			.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("api"));
+		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> client.validate(ChatRequest.builder()
+			.prompt("Hi")
+			.model("claude-sonnet-4-5")
+			.api(ProviderApi.CHAT_COMPLETIONS)
+			.build())).satisfies((ex) -> assertThat(ex.getField()).isEqualTo("api"));
 		assertThat(server.server().requestCount()).isZero();
 	}
 
@@ -186,7 +185,10 @@ class InvalidRequestTests {
 		assertThat(server.server().requestCount()).isZero();
 	}
 
-	/** An assistant turn whose tool call arguments Anthropic cannot take as a tool_use input. */
+	/**
+	 * An assistant turn whose tool call arguments Anthropic cannot take as a tool_use
+	 * input.
+	 */
 	private static ChatRequest claudeWithToolArguments(String arguments) {
 		return ChatRequest.builder()
 			.messages(List.of(Message.user("Weather in Paris?"),
@@ -206,7 +208,8 @@ class InvalidRequestTests {
 		assertThat(error.isRetryable()).isFalse();
 		assertThat(error.error()).isInstanceOf(InvalidRequestException.class)
 			.hasMessageContaining("arguments of tool call toolu_1 (get_weather) " + why);
-		assertThat(((InvalidRequestException) error.error()).getField()).isEqualTo("messages[1].toolCalls[0].arguments");
+		assertThat(((InvalidRequestException) error.error()).getField())
+			.isEqualTo("messages[1].toolCalls[0].arguments");
 		assertThat(error.error().getProvider()).isEqualTo("anthropic");
 		assertThat(error.partialResponse().attempts()).isZero();
 		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> client().validate(request))
@@ -219,8 +222,7 @@ class InvalidRequestTests {
 	void streamEventsWhenAnthropicToolArgumentsAreAJsonObjectOrBlankShouldSendTheRequest() {
 		server.server().enqueue(MockResponse.replay(SseFixture.load("anthropic", "text")));
 		assertThatNoException().isThrownBy(() -> client().validate(claudeWithToolArguments(" ")));
-		StreamingResponse response = client().streamWithUsage(claudeWithToolArguments("{\"city\": \"Paris\"}"))
-			.block();
+		StreamingResponse response = client().streamWithUsage(claudeWithToolArguments("{\"city\": \"Paris\"}")).block();
 		assertThat(response.text()).isNotEmpty();
 		assertThat(server.server().requestCount()).isEqualTo(1);
 	}

@@ -11,7 +11,7 @@ import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
@@ -38,12 +38,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Responses API streams that end badly: {@code response.incomplete}, {@code error} and
  * {@code response.failed} events, a dropped connection, a body that ends before
- * {@code response.completed}, unreadable data and HTTP errors. Each ends the stream with a
- * typed error that keeps what arrived and never shows the API key.
+ * {@code response.completed}, unreadable data and HTTP errors. Each ends the stream with
+ * a typed error that keeps what arrived and never shows the API key.
  * <p>
  * Faults marked SYNTHETIC below are hand-written events appended to, or spliced into, the
- * recorded {@code openai/responses-text} stream; they are not recordings. Their shape follows
- * the OpenAI Responses streaming reference
+ * recorded {@code openai/responses-text} stream; they are not recordings. Their shape
+ * follows the OpenAI Responses streaming reference
  * (https://platform.openai.com/docs/api-reference/responses-streaming).
  */
 class ResponsesStreamErrorTests {
@@ -61,7 +61,8 @@ class ResponsesStreamErrorTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private SteerLLMClient client() {
-		// one attempt: these tests map one failed exchange, retries are tested in reliability
+		// one attempt: these tests map one failed exchange, retries are tested in
+		// reliability
 		return SteerLLMClient.builder()
 			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY), ProviderApi.RESPONSES)
 			.defaultOptions(StreamingOptions.builder().retryOnConnectionError(false).build())
@@ -72,7 +73,9 @@ class ResponsesStreamErrorTests {
 		return SseFixture.load("openai", "responses-text");
 	}
 
-	/** The first {@code n} events of the recorded text stream, then the given raw events. */
+	/**
+	 * The first {@code n} events of the recorded text stream, then the given raw events.
+	 */
 	private static List<byte[]> firstEventsThen(int n, String... rawEvents) {
 		List<byte[]> events = new ArrayList<>(recorded().events().subList(0, n));
 		for (String rawEvent : rawEvents) {
@@ -83,7 +86,8 @@ class ResponsesStreamErrorTests {
 
 	/** Text of the deltas in the first {@code n} events of the recorded text stream. */
 	private static String textOfFirstEvents(int n) {
-		// events 0-3 are response.created, response.in_progress, output_item.added, content_part.added
+		// events 0-3 are response.created, response.in_progress, output_item.added,
+		// content_part.added
 		return String.join("", DELTAS.subList(0, Math.max(0, Math.min(n, 12) - 4)));
 	}
 
@@ -101,8 +105,9 @@ class ResponsesStreamErrorTests {
 	}
 
 	/**
-	 * SYNTHETIC FAULT, not a recording: a {@code response.incomplete} event as OpenAI documents
-	 * it, for the response of the recorded stream cut at {@code max_output_tokens}.
+	 * SYNTHETIC FAULT, not a recording: a {@code response.incomplete} event as OpenAI
+	 * documents it, for the response of the recorded stream cut at
+	 * {@code max_output_tokens}.
 	 */
 	private static String syntheticIncompleteEvent(int sequenceNumber) {
 		return "event: response.incomplete\n" + "data: {\"type\":\"response.incomplete\",\"response\":{\"id\":\""
@@ -191,9 +196,10 @@ class ResponsesStreamErrorTests {
 	void streamWhenProviderErrorEventMidStreamShouldEmitTheTextThenFail() {
 		// SYNTHETIC FAULT, not a recording: an error event in the recorded nested shape
 		server.server()
-			.enqueue(MockResponse.chunks(firstEventsThen(7, "event: error\ndata: {\"type\":\"error\",\"sequence_number\":7,"
-					+ "\"error\":{\"type\":\"server_error\",\"code\":\"server_error\",\"message\":\"The server had an error.\","
-					+ "\"param\":null}}\n\n")));
+			.enqueue(MockResponse
+				.chunks(firstEventsThen(7, "event: error\ndata: {\"type\":\"error\",\"sequence_number\":7,"
+						+ "\"error\":{\"type\":\"server_error\",\"code\":\"server_error\",\"message\":\"The server had an error.\","
+						+ "\"param\":null}}\n\n")));
 		List<String> received = new ArrayList<>();
 		assertThatExceptionOfType(ProviderStreamException.class)
 			.isThrownBy(() -> client().stream(REQUEST).doOnNext(received::add).blockLast())
@@ -226,7 +232,8 @@ class ResponsesStreamErrorTests {
 
 	@Test
 	void streamEventsWhenResponseFailedAloneShouldFailWithItsError() {
-		// the recorded insufficient_quota stream without its error event: response.failed alone
+		// the recorded insufficient_quota stream without its error event: response.failed
+		// alone
 		List<byte[]> recordedEvents = SseFixture.load("openai", "responses-error-insufficient-quota").events();
 		server.server()
 			.enqueue(MockResponse.chunks(List.of(recordedEvents.get(0), recordedEvents.get(1), recordedEvents.get(3))));
@@ -246,10 +253,11 @@ class ResponsesStreamErrorTests {
 	void streamEventsWhenResponseFailedWithServerErrorShouldBeRetryable() {
 		// SYNTHETIC FAULT, not a recording: response.failed with a server_error
 		server.server()
-			.enqueue(MockResponse.chunks(firstEventsThen(5, "event: response.failed\ndata: {\"type\":\"response.failed\","
-					+ "\"sequence_number\":5,\"response\":{\"id\":\"" + RESPONSE_ID + "\",\"status\":\"failed\","
-					+ "\"error\":{\"code\":\"server_error\",\"message\":\"The model failed to generate a response.\"},"
-					+ "\"usage\":null}}\n\n")));
+			.enqueue(MockResponse
+				.chunks(firstEventsThen(5, "event: response.failed\ndata: {\"type\":\"response.failed\","
+						+ "\"sequence_number\":5,\"response\":{\"id\":\"" + RESPONSE_ID + "\",\"status\":\"failed\","
+						+ "\"error\":{\"code\":\"server_error\",\"message\":\"The model failed to generate a response.\"},"
+						+ "\"usage\":null}}\n\n")));
 		StreamErrorEvent error = lastErrorEvent(client().streamEvents(REQUEST).collectList().block());
 		assertThat(error.isRetryable()).isTrue();
 		assertThat(error.partialText()).isEqualTo("`");
@@ -273,15 +281,17 @@ class ResponsesStreamErrorTests {
 	@Test
 	void streamWithUsageWhenKnownEventHasWrongShapeShouldSkipWhatItCannotReadAndCountIt() {
 		// SYNTHETIC, not a recording: an output_item.added whose item is a string, and an
-		// output_text.delta whose item_id is an object and whose delta is a number, spliced into
+		// output_text.delta whose item_id is an object and whose delta is a number,
+		// spliced into
 		// the recorded stream after its first delta; neither may end the stream
 		List<byte[]> events = new ArrayList<>(recorded().events());
 		events.add(5, ("event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\","
 				+ "\"item\":\"oops\",\"output_index\":1}\n\n")
 			.getBytes(StandardCharsets.UTF_8));
-		events.add(6, ("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
-				+ "\"item_id\":{\"x\":1},\"output_index\":1,\"delta\":7}\n\n")
-			.getBytes(StandardCharsets.UTF_8));
+		events.add(6,
+				("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+						+ "\"item_id\":{\"x\":1},\"output_index\":1,\"delta\":7}\n\n")
+					.getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events));
 		StreamingResponse response = client().streamWithUsage(REQUEST).block();
 		assertThat(response.text()).isEqualTo("`arm64` (Apple Silicon).");
@@ -296,7 +306,8 @@ class ResponsesStreamErrorTests {
 
 	@Test
 	void streamWithUsageWhenUnknownEventsArriveShouldIgnoreThem() {
-		// SYNTHETIC, not a recording: event types this adapter does not know, of any shape,
+		// SYNTHETIC, not a recording: event types this adapter does not know, of any
+		// shape,
 		// spliced into the recorded stream after its first delta
 		List<byte[]> events = new ArrayList<>(recorded().events());
 		events.add(5, ("event: response.future_thing.delta\ndata: {\"type\":\"response.future_thing.delta\","
@@ -320,8 +331,11 @@ class ResponsesStreamErrorTests {
 			"400, false, invalid_request_error", "401, false, invalid_request_error" })
 	void streamEventsWhenHttpErrorShouldEndWithTypedErrorEvent(int status, boolean retryable, String type) {
 		server.server()
-			.enqueue(MockResponse.status(status, "{\"error\":{\"message\":\"Failed for key " + API_KEY + "\",\"type\":\""
-					+ type + "\",\"param\":null,\"code\":\"c" + status + "\"}}").header("x-request-id", "req_123"));
+			.enqueue(MockResponse
+				.status(status,
+						"{\"error\":{\"message\":\"Failed for key " + API_KEY + "\",\"type\":\"" + type
+								+ "\",\"param\":null,\"code\":\"c" + status + "\"}}")
+				.header("x-request-id", "req_123"));
 		List<StreamEvent> events = client().streamEvents(REQUEST).collectList().block();
 		StreamErrorEvent error = lastErrorEvent(events);
 		assertThat(events).hasSize(1);
@@ -342,8 +356,9 @@ class ResponsesStreamErrorTests {
 	void httpErrorOfTheAdapterItselfShouldReadTheOpenAiErrorBody() {
 		OpenAiResponsesAdapter adapter = OpenAiResponsesAdapter.xai(ProviderSettings.of(server.baseUrl(), API_KEY),
 				JsonMapper.builder().build());
-		assertThat(adapter.httpError(429, "req_1", "{\"error\":{\"message\":\"Slow down " + API_KEY
-				+ "\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"))
+		assertThat(adapter.httpError(429, "req_1",
+				"{\"error\":{\"message\":\"Slow down " + API_KEY
+						+ "\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"))
 			.isInstanceOfSatisfying(ProviderHttpException.class, (ex) -> {
 				assertThat(ex.isRetryable()).isTrue();
 				assertThat(ex.getProvider()).isEqualTo("xai");

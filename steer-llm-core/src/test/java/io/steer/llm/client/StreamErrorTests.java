@@ -14,7 +14,7 @@ import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.model.ChatRequest;
@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * HTTP errors, mid-stream provider errors, broken connections and unreadable data all end the
- * stream with a typed error that keeps what arrived, and never show the API key.
+ * HTTP errors, mid-stream provider errors, broken connections and unreadable data all end
+ * the stream with a typed error that keeps what arrived, and never show the API key.
  */
 class StreamErrorTests {
 
@@ -43,7 +43,8 @@ class StreamErrorTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private SteerLLMClient client() {
-		// one attempt: these tests map one failed exchange, retries are tested in reliability
+		// one attempt: these tests map one failed exchange, retries are tested in
+		// reliability
 		return SteerLLMClient.builder()
 			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
 			.defaultOptions(SINGLE_ATTEMPT)
@@ -52,9 +53,13 @@ class StreamErrorTests {
 
 	private static final ChatRequest REQUEST = ChatRequest.of("Hello", "gpt-4o-mini");
 
-	private static final StreamingOptions SINGLE_ATTEMPT = StreamingOptions.builder().retryOnConnectionError(false).build();
+	private static final StreamingOptions SINGLE_ATTEMPT = StreamingOptions.builder()
+		.retryOnConnectionError(false)
+		.build();
 
-	/** The first {@code n} events of the recorded text stream, then the given raw event. */
+	/**
+	 * The first {@code n} events of the recorded text stream, then the given raw event.
+	 */
 	private static List<byte[]> firstEventsThen(int n, String rawEvent) {
 		List<byte[]> events = new ArrayList<>(SseFixture.load("openai", "chat-text-usage").events().subList(0, n));
 		events.add(rawEvent.getBytes(StandardCharsets.UTF_8));
@@ -88,8 +93,11 @@ class StreamErrorTests {
 			"422, false, unprocessable" })
 	void streamEventsWhenHttpErrorShouldEndWithTypedErrorEvent(int status, boolean retryable, String type) {
 		server.server()
-			.enqueue(MockResponse.status(status, "{\"error\":{\"message\":\"Failed for key " + API_KEY + "\",\"type\":\""
-					+ type + "\",\"param\":null,\"code\":\"c" + status + "\"}}").header("x-request-id", "req_123"));
+			.enqueue(MockResponse
+				.status(status,
+						"{\"error\":{\"message\":\"Failed for key " + API_KEY + "\",\"type\":\"" + type
+								+ "\",\"param\":null,\"code\":\"c" + status + "\"}}")
+				.header("x-request-id", "req_123"));
 		List<StreamEvent> events = client().streamEvents(REQUEST).collectList().block();
 		StreamErrorEvent error = lastErrorEvent(events);
 		assertThat(events).hasSize(1);
@@ -148,7 +156,8 @@ class StreamErrorTests {
 
 	@Test
 	void streamEventsWhenChunkIsInvalidJsonShouldFailWithParseErrorKeepingTheText() {
-		server.server().enqueue(MockResponse.chunks(firstEventsThen(5, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\n\n")));
+		server.server()
+			.enqueue(MockResponse.chunks(firstEventsThen(5, "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\n\n")));
 		StreamErrorEvent error = lastErrorEvent(client().streamEvents(REQUEST).collectList().block());
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.PARSE);
 		assertThat(error.isRetryable()).isFalse();
@@ -195,8 +204,7 @@ class StreamErrorTests {
 	@Test
 	void streamWithUsageWhenFailedShouldSignalTheExceptionWithThePartialResponse() {
 		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")).dropAfterEvents(3));
-		assertThatExceptionOfType(SteerLLMException.class)
-			.isThrownBy(() -> client().streamWithUsage(REQUEST).block())
+		assertThatExceptionOfType(SteerLLMException.class).isThrownBy(() -> client().streamWithUsage(REQUEST).block())
 			.satisfies((ex) -> {
 				assertThat(ex.getPartialResponse()).isNotNull();
 				assertThat(ex.getPartialResponse().text()).isEqualTo(textOfFirstEvents(3));

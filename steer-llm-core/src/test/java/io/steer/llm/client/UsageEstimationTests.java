@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * How estimated usage reaches the response: when the provider sends none, as an estimated
- * usage event with its confidence and a cost marked as estimated; never when aggregation is
- * off; counted as deltas arrive for a provider that is not expected to report usage.
+ * usage event with its confidence and a cost marked as estimated; never when aggregation
+ * is off; counted as deltas arrive for a provider that is not expected to report usage.
  */
 class UsageEstimationTests {
 
@@ -55,8 +55,10 @@ class UsageEstimationTests {
 	void streamWhenProviderSendsNoUsageShouldEstimateItAndMarkTheCost() {
 		server.server().enqueue(MockResponse.chunks(jsonObjectWithoutUsage()));
 		List<StreamEvent> events = client().streamEvents(REQUEST).collectList().block();
-		List<StreamUsageEvent> usage = events.stream().filter(StreamUsageEvent.class::isInstance)
-			.map(StreamUsageEvent.class::cast).toList();
+		List<StreamUsageEvent> usage = events.stream()
+			.filter(StreamUsageEvent.class::isInstance)
+			.map(StreamUsageEvent.class::cast)
+			.toList();
 		assertThat(usage).hasSize(1);
 		assertThat(usage.get(0).isEstimated()).isTrue();
 		assertThat(usage.get(0).confidence()).isEqualTo(0.95);
@@ -97,7 +99,10 @@ class UsageEstimationTests {
 		assertThat(response.usage().completionTokens()).isEqualTo(177);
 	}
 
-	/** An OpenAI-compatible provider that sends no usage, so deltas are counted as they arrive. */
+	/**
+	 * An OpenAI-compatible provider that sends no usage, so deltas are counted as they
+	 * arrive.
+	 */
 	private record NoUsageAdapter(ProviderAdapter delegate) implements ProviderAdapter {
 
 		@Override

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every Anthropic fixture, served split at many byte positions (inside multi-byte UTF-8
- * characters such as the "°" and "÷" of the recordings, and between CR and LF) and with LF,
- * CRLF or CR line ends, gives the same expected values as served whole.
+ * characters such as the "°" and "÷" of the recordings, and between CR and LF) and with
+ * LF, CRLF or CR line ends, gives the same expected values as served whole.
  */
 class AnthropicByteSplitContractTests {
 

@@ -13,7 +13,7 @@ import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
@@ -38,10 +38,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every recorded Anthropic Messages stream, replayed by the loopback server through the real
- * client, yields exactly its expected values; the error example ends with a provider error.
- * Hand-made streams in the shapes of Anthropic's documentation cover what no recording holds:
- * server tools with citations, redacted thinking with thinking tokens, unknown blocks.
+ * Every recorded Anthropic Messages stream, replayed by the loopback server through the
+ * real client, yields exactly its expected values; the error example ends with a provider
+ * error. Hand-made streams in the shapes of Anthropic's documentation cover what no
+ * recording holds: server tools with citations, redacted thinking with thinking tokens,
+ * unknown blocks.
  */
 class AnthropicMessagesContractTests {
 
@@ -73,7 +74,8 @@ class AnthropicMessagesContractTests {
 	}
 
 	static SteerLLMClient client(LoopbackProviderServer server) {
-		// one attempt: these tests read one recorded stream, retries are tested in reliability
+		// one attempt: these tests read one recorded stream, retries are tested in
+		// reliability
 		return SteerLLMClient.builder()
 			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY))
 			.defaultOptions(StreamingOptions.builder().retryOnConnectionError(false).build())
@@ -164,7 +166,8 @@ class AnthropicMessagesContractTests {
 		Map<Integer, String> streamed = new LinkedHashMap<>();
 		arguments.forEach((index, args) -> streamed.put(index, args.toString()));
 		assertThat(streamed).isEqualTo(assembled);
-		// the provider's usage is reported once, when it sent any; an estimate may stand in otherwise
+		// the provider's usage is reported once, when it sent any; an estimate may stand
+		// in otherwise
 		List<StreamUsageEvent> providerUsages = usages.stream().filter((usage) -> !usage.isEstimated()).toList();
 		JsonNode merged = FixtureExpectations.expected(fixture).get("usage").get("merged");
 		if (merged == null || merged.isNull()) {
@@ -214,11 +217,11 @@ class AnthropicMessagesContractTests {
 	}
 
 	/**
-	 * A turn in which Claude only searched the web and answered: the shape of the "Streaming
-	 * request with web search tool use" example of Anthropic's streaming page (whose elided
-	 * parts are filled in), with a {@code citations_delta} as the web search tool page shows it.
-	 * Anthropic ran the tool, so the turn ends with {@code end_turn} and there is no tool call
-	 * for the caller.
+	 * A turn in which Claude only searched the web and answered: the shape of the
+	 * "Streaming request with web search tool use" example of Anthropic's streaming page
+	 * (whose elided parts are filled in), with a {@code citations_delta} as the web
+	 * search tool page shows it. Anthropic ran the tool, so the turn ends with
+	 * {@code end_turn} and there is no tool call for the caller.
 	 */
 	static final String SERVER_TOOLS_ONLY = """
 			event: message_start
@@ -269,10 +272,13 @@ class AnthropicMessagesContractTests {
 	void streamOfOnlyServerToolsEndingEndTurnShouldStopWithoutToolCalls() {
 		SseFixture fixture = SseFixture.of("server-tools-only", SERVER_TOOLS_ONLY.getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.replay(fixture));
-		List<StreamEvent> events = client(server.server()).streamEvents(ChatRequest.builder()
-			.prompt("What is the weather like in New York City today?")
-			.model(FALLBACK_MODEL)
-			.build()).collectList().block();
+		List<StreamEvent> events = client(server.server())
+			.streamEvents(ChatRequest.builder()
+				.prompt("What is the weather like in New York City today?")
+				.model(FALLBACK_MODEL)
+				.build())
+			.collectList()
+			.block();
 		assertThat(events).last().isInstanceOf(StreamCompleteEvent.class);
 		StreamingResponse response = ((StreamCompleteEvent) events.get(events.size() - 1)).response();
 		assertThat(response.finishReason()).isEqualTo("end_turn");
@@ -301,10 +307,11 @@ class AnthropicMessagesContractTests {
 	}
 
 	/**
-	 * Extended thinking with a {@code redacted_thinking} block (as the extended thinking page
-	 * shows it) and the thinking tokens of the final {@code message_delta}, and a block type
-	 * this client does not know ({@code compaction}, with its delta): the stream completes, the
-	 * redacted thinking is kept for sending back, the unknown parts are counted.
+	 * Extended thinking with a {@code redacted_thinking} block (as the extended thinking
+	 * page shows it) and the thinking tokens of the final {@code message_delta}, and a
+	 * block type this client does not know ({@code compaction}, with its delta): the
+	 * stream completes, the redacted thinking is kept for sending back, the unknown parts
+	 * are counted.
 	 */
 	static final String REDACTED_THINKING_AND_UNKNOWN_BLOCK = """
 			event: message_start
@@ -362,7 +369,10 @@ class AnthropicMessagesContractTests {
 		assertThat(response.toolCalls()).isEmpty();
 	}
 
-	/** Asserts a stream that ended with an {@code error} event matches the expected errors. */
+	/**
+	 * Asserts a stream that ended with an {@code error} event matches the expected
+	 * errors.
+	 */
 	static void assertAnthropicError(SseFixture fixture, StreamErrorEvent event) {
 		JsonNode expected = FixtureExpectations.expected(fixture);
 		String what = fixture.toString();
@@ -393,8 +403,8 @@ class AnthropicMessagesContractTests {
 	}
 
 	/**
-	 * Asserts a response holds no usage from the provider: none at all, or an estimate when
-	 * usage aggregation is on.
+	 * Asserts a response holds no usage from the provider: none at all, or an estimate
+	 * when usage aggregation is on.
 	 */
 	static void assertNoProviderUsage(String what, StreamingResponse response) {
 		if (response.usage() != null) {
@@ -429,11 +439,12 @@ class AnthropicMessagesContractTests {
 			.isEqualTo(normalized(FixtureExpectations.text(expected, "stop_reason")));
 		assertThat(response.choices().get(0).normalizedFinishReason()).as(what + " choice normalised finish reason")
 			.isEqualTo(response.normalizedFinishReason());
-		// the recordings hold no server tool, citation or redacted thinking, and nothing unknown
+		// the recordings hold no server tool, citation or redacted thinking, and nothing
+		// unknown
 		assertThat(response.serverToolCalls()).as(what + " server tool calls").isEmpty();
 		assertThat(response.citations()).as(what + " citations").isEmpty();
-		assertThat(response.metadata()).as(what + " metadata").doesNotContainKeys("redacted_thinking",
-				"stream.unrecognized");
+		assertThat(response.metadata()).as(what + " metadata")
+			.doesNotContainKeys("redacted_thinking", "stream.unrecognized");
 		String stopSequence = FixtureExpectations.text(expected, "stop_sequence");
 		if (stopSequence == null) {
 			assertThat(response.metadata()).as(what + " stop sequence").doesNotContainKey("stop_sequence");
@@ -447,8 +458,9 @@ class AnthropicMessagesContractTests {
 	}
 
 	/**
-	 * The normalised finish reason of an Anthropic stop reason, written out here rather than
-	 * taken from {@link FinishReason#fromAnthropic}, so that the mapping itself is checked.
+	 * The normalised finish reason of an Anthropic stop reason, written out here rather
+	 * than taken from {@link FinishReason#fromAnthropic}, so that the mapping itself is
+	 * checked.
 	 */
 	private static FinishReason normalized(String stopReason) {
 		return switch (stopReason) {
@@ -496,7 +508,8 @@ class AnthropicMessagesContractTests {
 		int output = merged.path("output_tokens").asInt(0);
 		assertThat(usage.promptTokens()).as(what + " prompt tokens").isEqualTo(input + cacheRead + cacheCreation);
 		assertThat(usage.completionTokens()).as(what + " completion tokens").isEqualTo(output);
-		assertThat(usage.totalTokens()).as(what + " total tokens").isEqualTo(input + cacheRead + cacheCreation + output);
+		assertThat(usage.totalTokens()).as(what + " total tokens")
+			.isEqualTo(input + cacheRead + cacheCreation + output);
 		assertThat(usage.cachedPromptTokens()).as(what + " cached prompt tokens").isEqualTo(cacheRead);
 		assertThat(usage.cacheCreationTokens()).as(what + " cache creation tokens").isEqualTo(cacheCreation);
 		// output_tokens_details.thinking_tokens, which no recording has

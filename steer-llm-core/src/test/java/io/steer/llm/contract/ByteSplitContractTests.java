@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every Chat Completions fixture, served split at many byte positions (inside multi-byte
- * UTF-8 characters and between CR and LF among them) and with CRLF or CR line ends, gives the
- * same expected values as served whole.
+ * UTF-8 characters and between CR and LF among them) and with CRLF or CR line ends, gives
+ * the same expected values as served whole.
  */
 class ByteSplitContractTests {
 
@@ -60,8 +60,8 @@ class ByteSplitContractTests {
 	}
 
 	/**
-	 * Split points: inside every multi-byte UTF-8 character (up to 200 of them), right after every
-	 * CR (up to 200), and 200 random positions.
+	 * Split points: inside every multi-byte UTF-8 character (up to 200 of them), right
+	 * after every CR (up to 200), and 200 random positions.
 	 */
 	static TreeSet<Integer> splitPoints(byte[] body, long seed) {
 		TreeSet<Integer> points = new TreeSet<>();

@@ -129,13 +129,13 @@ class ChatCompletionsContractTests {
 	}
 
 	/**
-	 * SYNTHETIC, not a recording: an Azure OpenAI stream with content filters on. Its first
-	 * chunk carries only {@code prompt_filter_results}, with empty {@code choices} and
-	 * {@code ""} as id and model (the shape Azure documents for content filtering in streaming
-	 * mode); the later chunks name the model snapshot, but for the annotation chunk of the
-	 * asynchronous filter, again with {@code ""} and a choice without {@code delta}. The request
-	 * names the deployment, which has no price: the cost is found through the model the stream
-	 * names.
+	 * SYNTHETIC, not a recording: an Azure OpenAI stream with content filters on. Its
+	 * first chunk carries only {@code prompt_filter_results}, with empty {@code choices}
+	 * and {@code ""} as id and model (the shape Azure documents for content filtering in
+	 * streaming mode); the later chunks name the model snapshot, but for the annotation
+	 * chunk of the asynchronous filter, again with {@code ""} and a choice without
+	 * {@code delta}. The request names the deployment, which has no price: the cost is
+	 * found through the model the stream names.
 	 */
 	@Test
 	void streamWithUsageWhenFirstChunkHasEmptyIdAndModelShouldTakeTheFirstNonEmptyOnesAndFindTheCost() {

@@ -17,10 +17,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reads a fixture's {@code .expected.json} and checks a {@link StreamingResponse} against it.
- * The expected values were derived from the recording by a script outside this repository;
- * they are never edited to fit the code. Also the checks of a stream's events that several
- * contract tests make.
+ * Reads a fixture's {@code .expected.json} and checks a {@link StreamingResponse} against
+ * it. The expected values were derived from the recording by a script outside this
+ * repository; they are never edited to fit the code. Also the checks of a stream's events
+ * that several contract tests make.
  */
 final class FixtureExpectations {
 
@@ -30,8 +30,8 @@ final class FixtureExpectations {
 	}
 
 	static JsonNode expected(SseFixture fixture) {
-		return MAPPER.readTree(fixture.expectedJson()
-			.orElseThrow(() -> new AssertionError("no .expected.json for " + fixture)));
+		return MAPPER
+			.readTree(fixture.expectedJson().orElseThrow(() -> new AssertionError("no .expected.json for " + fixture)));
 	}
 
 	static String text(JsonNode node, String field) {
@@ -40,21 +40,24 @@ final class FixtureExpectations {
 	}
 
 	/**
-	 * The normalised finish reason of each recorded OpenAI and xAI stream, written out by hand
-	 * from the recording's {@code finish_reason} (Chat Completions) or status and output items
-	 * (Responses API), so that a new recording must be added here.
+	 * The normalised finish reason of each recorded OpenAI and xAI stream, written out by
+	 * hand from the recording's {@code finish_reason} (Chat Completions) or status and
+	 * output items (Responses API), so that a new recording must be added here.
 	 */
 	static FinishReason normalizedFinishReason(SseFixture fixture) {
 		return switch (fixture.provider() + "/" + fixture.name()) {
 			case "openai/chat-text-usage", "openai/chat-text-usage-details-gpt-4.1-nano", "openai/chat-json-schema",
 					"openai/chat-json-object", "openai/chat-refusal", "openai/chat-n3-choices", "openai/chat-logprobs",
-					"xai/chat-reasoning-text" -> FinishReason.STOP;
+					"xai/chat-reasoning-text" ->
+				FinishReason.STOP;
 			case "openai/chat-finish-length" -> FinishReason.LENGTH;
 			case "openai/chat-tool-call-strict", "openai/chat-tool-call-nonstrict", "openai/chat-parallel-tool-calls",
-					"xai/chat-reasoning-tool-call" -> FinishReason.TOOL_CALLS;
+					"xai/chat-reasoning-tool-call" ->
+				FinishReason.TOOL_CALLS;
 			case "openai/responses-text", "openai/responses-text-with-reasoning-item",
 					"openai/responses-text-after-function-output", "openai/responses-structured-output",
-					"xai/responses-reasoning-summary-text" -> FinishReason.STOP;
+					"xai/responses-reasoning-summary-text" ->
+				FinishReason.STOP;
 			case "openai/responses-function-call", "openai/responses-reasoning-summary-function-call" ->
 				FinishReason.TOOL_CALLS;
 			case "openai/responses-error-insufficient-quota" -> FinishReason.ERROR;
@@ -63,9 +66,9 @@ final class FixtureExpectations {
 	}
 
 	/**
-	 * Asserts what every recorded stream holds: its normalised finish reason (on the response
-	 * and on each choice), no provider-run tool call, no citation, and nothing the parser did
-	 * not understand.
+	 * Asserts what every recorded stream holds: its normalised finish reason (on the
+	 * response and on each choice), no provider-run tool call, no citation, and nothing
+	 * the parser did not understand.
 	 */
 	static void assertNormalized(SseFixture fixture, StreamingResponse response) {
 		String what = fixture.toString();
@@ -110,7 +113,8 @@ final class FixtureExpectations {
 	static void assertUsage(String what, JsonNode expectedUsage, StreamingResponse response) {
 		assertThat(response.usage()).as(what + " usage").isNotNull();
 		assertThat(response.usageEstimated()).as(what + " usage estimated").isFalse();
-		assertThat((JsonNode) MAPPER.valueToTree(response.usage().raw())).as(what + " raw usage").isEqualTo(expectedUsage);
+		assertThat((JsonNode) MAPPER.valueToTree(response.usage().raw())).as(what + " raw usage")
+			.isEqualTo(expectedUsage);
 		assertThat(response.usage().promptTokens()).isEqualTo(expectedUsage.get("prompt_tokens").asInt());
 		assertThat(response.usage().completionTokens()).isEqualTo(expectedUsage.get("completion_tokens").asInt());
 		assertThat(response.usage().totalTokens()).isEqualTo(expectedUsage.get("total_tokens").asInt());
@@ -121,8 +125,9 @@ final class FixtureExpectations {
 	}
 
 	/**
-	 * Every recorded model has a price, so the cost is known and exact; where xAI recorded what
-	 * it billed ({@code cost_in_usd_ticks}, 1 tick = 1e-10 USD) the cost equals it.
+	 * Every recorded model has a price, so the cost is known and exact; where xAI
+	 * recorded what it billed ({@code cost_in_usd_ticks}, 1 tick = 1e-10 USD) the cost
+	 * equals it.
 	 */
 	static void assertCost(String what, JsonNode expectedUsage, StreamingResponse response) {
 		assertThat(response.costUsd()).as(what + " cost").isNotNull().isPositive();
@@ -139,7 +144,9 @@ final class FixtureExpectations {
 		for (JsonNode call : expectedCalls) {
 			expected.add(text(call, "id") + "|" + text(call, "name") + "|" + text(call, "arguments"));
 			if (call.has("arguments_is_valid_json") && call.get("arguments_is_valid_json").asBoolean()) {
-				assertThat(MAPPER.readTree(text(call, "arguments")).isObject()).as(what + " arguments are a JSON object").isTrue();
+				assertThat(MAPPER.readTree(text(call, "arguments")).isObject())
+					.as(what + " arguments are a JSON object")
+					.isTrue();
 			}
 		}
 		assertThat(actual).as(what + " tool calls")
@@ -148,8 +155,8 @@ final class FixtureExpectations {
 	}
 
 	/**
-	 * The tool call deltas of a stream in which the provider ran one tool: asserts there are
-	 * some, and that each is marked as run by the provider and belongs to call 0.
+	 * The tool call deltas of a stream in which the provider ran one tool: asserts there
+	 * are some, and that each is marked as run by the provider and belongs to call 0.
 	 * @param events the events of the stream
 	 * @return the tool call deltas, in order
 	 */

@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every Responses API fixture, served split at many byte positions (inside multi-byte UTF-8
- * characters, between CR and LF, and at random points) and with LF, CRLF or CR line ends,
- * gives the same expected values as served whole.
+ * Every Responses API fixture, served split at many byte positions (inside multi-byte
+ * UTF-8 characters, between CR and LF, and at random points) and with LF, CRLF or CR line
+ * ends, gives the same expected values as served whole.
  */
 class ResponsesByteSplitContractTests {
 
@@ -69,10 +69,11 @@ class ResponsesByteSplitContractTests {
 	@ParameterizedTest(name = "line end {0}")
 	@ValueSource(strings = { "\n", "\r\n", "\r" })
 	void streamWithUsageWhenProviderRunToolStreamSplitAtManyPointsShouldYieldTheSameValues(String lineEnd) {
-		byte[] body = ByteSplitContractTests.withLineEnds(
-				ResponsesContractTests.WEB_SEARCH_STREAM.getBytes(StandardCharsets.UTF_8), lineEnd);
+		byte[] body = ByteSplitContractTests
+			.withLineEnds(ResponsesContractTests.WEB_SEARCH_STREAM.getBytes(StandardCharsets.UTF_8), lineEnd);
 		server.server()
-			.enqueue(MockResponse.chunks(ByteSplitContractTests.split(body, ByteSplitContractTests.splitPoints(body, 7))));
+			.enqueue(MockResponse
+				.chunks(ByteSplitContractTests.split(body, ByteSplitContractTests.splitPoints(body, 7))));
 		ResponsesContractTests.assertWebSearch(ResponsesContractTests.client(server.server())
 			.streamWithUsage(ChatRequest.of("What's the weather like in New York City?", "gpt-5-2025-08-07"))
 			.block());

@@ -12,7 +12,7 @@ import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
@@ -41,10 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every recorded OpenAI and xAI Responses API stream, replayed by the loopback server through
- * the real client, yields exactly its expected values: with the Responses API as the
- * provider's configured API, and with Chat Completions configured and the Responses API chosen
- * per request.
+ * Every recorded OpenAI and xAI Responses API stream, replayed by the loopback server
+ * through the real client, yields exactly its expected values: with the Responses API as
+ * the provider's configured API, and with Chat Completions configured and the Responses
+ * API chosen per request.
  */
 class ResponsesContractTests {
 
@@ -63,7 +63,10 @@ class ResponsesContractTests {
 		/** The providers are configured with the Responses API as their default. */
 		CONFIGURED,
 
-		/** The providers default to Chat Completions; each request asks for the Responses API. */
+		/**
+		 * The providers default to Chat Completions; each request asks for the Responses
+		 * API.
+		 */
 		PER_REQUEST
 
 	}
@@ -108,9 +111,9 @@ class ResponsesContractTests {
 	}
 
 	/**
-	 * Asserts a Responses API response (OpenAI or xAI) equals the fixture's expected values:
-	 * text, reasoning summary, tool calls, status as finish reason, usage (raw and normalised),
-	 * id and model.
+	 * Asserts a Responses API response (OpenAI or xAI) equals the fixture's expected
+	 * values: text, reasoning summary, tool calls, status as finish reason, usage (raw
+	 * and normalised), id and model.
 	 */
 	static void assertResponses(SseFixture fixture, StreamingResponse response) {
 		JsonNode expected = FixtureExpectations.expected(fixture);
@@ -158,8 +161,8 @@ class ResponsesContractTests {
 	}
 
 	/**
-	 * Asserts a response holds no usage from the provider: none at all, or an estimate when
-	 * usage aggregation is on.
+	 * Asserts a response holds no usage from the provider: none at all, or an estimate
+	 * when usage aggregation is on.
 	 */
 	static void assertNoProviderUsage(String what, StreamingResponse response) {
 		if (response.usage() != null) {
@@ -169,8 +172,9 @@ class ResponsesContractTests {
 	}
 
 	/**
-	 * Asserts the stream of the recorded {@code insufficient_quota} fixture ended with its first
-	 * error, the {@code error} event, not with the {@code response.failed} after it.
+	 * Asserts the stream of the recorded {@code insufficient_quota} fixture ended with
+	 * its first error, the {@code error} event, not with the {@code response.failed}
+	 * after it.
 	 */
 	static void assertInsufficientQuota(SseFixture fixture, StreamErrorEvent error) {
 		JsonNode expected = FixtureExpectations.expected(fixture);
@@ -192,7 +196,8 @@ class ResponsesContractTests {
 		assertThat(partial.model()).isEqualTo(FixtureExpectations.text(expected, "model"));
 		assertThat(partial.text()).isEqualTo(FixtureExpectations.text(expected, "text")).isEmpty();
 		assertNoProviderUsage(fixture.toString(), partial);
-		// the error event (sequence number 2) ended the stream: response.failed (3) was not read
+		// the error event (sequence number 2) ended the stream: response.failed (3) was
+		// not read
 		assertThat(partial.finishReason()).isNull();
 		assertThat(partial.normalizedFinishReason()).isEqualTo(FixtureExpectations.normalizedFinishReason(fixture))
 			.isEqualTo(FinishReason.ERROR);
@@ -303,8 +308,8 @@ class ResponsesContractTests {
 	}
 
 	/**
-	 * The README notes that the {@code event:} lines of the xAI recording were added framing;
-	 * the type in each event's JSON is enough.
+	 * The README notes that the {@code event:} lines of the xAI recording were added
+	 * framing; the type in each event's JSON is enough.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("completedFixtures")
@@ -312,7 +317,8 @@ class ResponsesContractTests {
 		String withoutEventLines = fixture.bodyAsString().replaceAll("(?m)^event: [^\n]*\n", "");
 		assertThat(withoutEventLines).doesNotContain("event:");
 		server.server()
-			.enqueue(MockResponse.replay(SseFixture.of(fixture.name(), withoutEventLines.getBytes(StandardCharsets.UTF_8))));
+			.enqueue(MockResponse
+				.replay(SseFixture.of(fixture.name(), withoutEventLines.getBytes(StandardCharsets.UTF_8))));
 		assertResponses(fixture, client(server.server()).streamWithUsage(requestFor(fixture)).block());
 	}
 
@@ -339,16 +345,18 @@ class ResponsesContractTests {
 			.isThrownBy(() -> client(server.server(), choice).streamWithUsage(requestFor(fixture, choice)).block())
 			.satisfies((ex) -> {
 				assertThat(ex.getProviderErrorCode()).isEqualTo("insufficient_quota");
-				assertThat(ex.getPartialResponse().id()).isEqualTo(FixtureExpectations.expected(fixture).get("id").asString());
+				assertThat(ex.getPartialResponse().id())
+					.isEqualTo(FixtureExpectations.expected(fixture).get("id").asString());
 			});
 	}
 
 	/**
-	 * SYNTHETIC, not a recording: a Responses API stream with a provider-run web search, then
-	 * a function call for the caller and an answer with a {@code url_citation}, written after
-	 * the documented shapes of the {@code web_search_call} item, its progress events and
-	 * {@code response.output_text.annotation.added} (OpenAI Responses streaming reference). The
-	 * citation comes in the annotation event and again in the done events.
+	 * SYNTHETIC, not a recording: a Responses API stream with a provider-run web search,
+	 * then a function call for the caller and an answer with a {@code url_citation},
+	 * written after the documented shapes of the {@code web_search_call} item, its
+	 * progress events and {@code response.output_text.annotation.added} (OpenAI Responses
+	 * streaming reference). The citation comes in the annotation event and again in the
+	 * done events.
 	 */
 	static final String WEB_SEARCH_STREAM = """
 			event: response.created
@@ -400,10 +408,11 @@ class ResponsesContractTests {
 		assertThat(response.text()).isEqualTo("Sunny, 21 °C.");
 		assertThat(response.toolCalls()).isEmpty();
 		assertThat(response.serverToolCalls()).singleElement().satisfies((call) -> {
-			assertThat(call).extracting(ServerToolCall::index, ServerToolCall::id, ServerToolCall::name,
-					ServerToolCall::input, ServerToolCall::resultType)
-				.containsExactly(0, "ws_1", "web_search_call", "{\"type\":\"search\",\"query\":\"weather New York City\"}",
-						"completed");
+			assertThat(call)
+				.extracting(ServerToolCall::index, ServerToolCall::id, ServerToolCall::name, ServerToolCall::input,
+						ServerToolCall::resultType)
+				.containsExactly(0, "ws_1", "web_search_call",
+						"{\"type\":\"search\",\"query\":\"weather New York City\"}", "completed");
 			assertThat(call.result().get("action").get("query").asString()).isEqualTo("weather New York City");
 		});
 		assertThat(response.citations()).singleElement()
@@ -419,7 +428,8 @@ class ResponsesContractTests {
 	@Test
 	void streamEventsWhenProviderRunsAToolShouldReportItAsProviderExecutedAndNotAsAToolCall() {
 		server.server()
-			.enqueue(MockResponse.replay(SseFixture.of("web-search", WEB_SEARCH_STREAM.getBytes(StandardCharsets.UTF_8))));
+			.enqueue(MockResponse
+				.replay(SseFixture.of("web-search", WEB_SEARCH_STREAM.getBytes(StandardCharsets.UTF_8))));
 		List<StreamEvent> events = client(server.server())
 			.streamEvents(ChatRequest.of("What's the weather like in New York City?", "gpt-5-2025-08-07"))
 			.collectList()

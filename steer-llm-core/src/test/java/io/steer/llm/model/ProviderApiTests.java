@@ -1,7 +1,7 @@
 package io.steer.llm.model;
 
 import io.steer.llm.error.InvalidRequestException;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

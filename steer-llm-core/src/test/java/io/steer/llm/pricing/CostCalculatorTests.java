@@ -70,7 +70,8 @@ class CostCalculatorTests {
 		// claude-sonnet-4-5: 3 input, 0.3 cache read, 3.75 cache write, 15 output
 		// input_tokens 100, cache_read 1000, cache_creation 2000 -> prompt 3100
 		Usage usage = new Usage(3100, 50, 3150, 1000, 2000, 0, Map.of());
-		// 100 * 3 + 1000 * 0.3 + 2000 * 3.75 + 50 * 15 = 300 + 300 + 7500 + 750 = 8850 per million
+		// 100 * 3 + 1000 * 0.3 + 2000 * 3.75 + 50 * 15 = 300 + 300 + 7500 + 750 = 8850
+		// per million
 		assertThat(usd("anthropic", "claude-sonnet-4-5-20250929", usage)).isEqualByComparingTo("0.00885");
 	}
 
@@ -86,7 +87,8 @@ class CostCalculatorTests {
 
 	@Test
 	void costShouldKeepFullPrecision() {
-		// gpt-5-nano: 0.05 input, 0.005 cached, 0.4 output; one cached token costs 5e-9 USD
+		// gpt-5-nano: 0.05 input, 0.005 cached, 0.4 output; one cached token costs 5e-9
+		// USD
 		Usage usage = new Usage(1, 1, 2, 1, 0, 0, Map.of());
 		assertThat(usd("openai", "gpt-5-nano", usage)).isEqualTo(new BigDecimal("0.000000405"));
 	}
@@ -105,10 +107,10 @@ class CostCalculatorTests {
 
 	@Test
 	void costShouldCarryTheEstimatedFlag() {
-		assertThat(this.calculator.cost("openai", "gpt-4o", Usage.of(10, 10), true)).hasValueSatisfying(
-				(cost) -> assertThat(cost.estimated()).isTrue());
-		assertThat(this.calculator.cost("openai", "gpt-4o", Usage.of(10, 10), false)).hasValueSatisfying(
-				(cost) -> assertThat(cost.estimated()).isFalse());
+		assertThat(this.calculator.cost("openai", "gpt-4o", Usage.of(10, 10), true))
+			.hasValueSatisfying((cost) -> assertThat(cost.estimated()).isTrue());
+		assertThat(this.calculator.cost("openai", "gpt-4o", Usage.of(10, 10), false))
+			.hasValueSatisfying((cost) -> assertThat(cost.estimated()).isFalse());
 	}
 
 	@Test
@@ -138,7 +140,9 @@ class CostCalculatorTests {
 		return cost.usd();
 	}
 
-	/** A commons-logging {@link Log} that records warnings and has every level enabled. */
+	/**
+	 * A commons-logging {@link Log} that records warnings and has every level enabled.
+	 */
 	static Log recordingLog(List<String> warnings) {
 		return (Log) Proxy.newProxyInstance(CostCalculatorTests.class.getClassLoader(), new Class<?>[] { Log.class },
 				(proxy, method, args) -> {

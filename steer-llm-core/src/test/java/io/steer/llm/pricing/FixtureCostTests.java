@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Costs of the recorded real streams bundled in the test kit: each is computed from the
- * usage in the recording's {@code .expected.json} and checked against the provider's billing
- * rule worked out here from the catalog's prices; xAI's recordings also carry xAI's own billed
- * cost.
+ * usage in the recording's {@code .expected.json} and checked against the provider's
+ * billing rule worked out here from the catalog's prices; xAI's recordings also carry
+ * xAI's own billed cost.
  */
 class FixtureCostTests {
 
@@ -43,8 +43,8 @@ class FixtureCostTests {
 		JsonNode usage = expected(SseFixture.load("xai", name)).get("usage");
 		assertThat(usage.get("cost_in_usd_ticks").asLong()).isEqualTo(expectedTicks);
 		Usage normalised = new Usage(usage.get("prompt_tokens").asInt(), usage.get("completion_tokens").asInt(),
-				usage.get("total_tokens").asInt(), usage.path("prompt_tokens_details").path("cached_tokens").asInt(),
-				0, usage.path("completion_tokens_details").path("reasoning_tokens").asInt(), raw(usage));
+				usage.get("total_tokens").asInt(), usage.path("prompt_tokens_details").path("cached_tokens").asInt(), 0,
+				usage.path("completion_tokens_details").path("reasoning_tokens").asInt(), raw(usage));
 		Cost cost = this.calculator.cost("xai", "grok-3-mini", normalised, false).orElseThrow();
 		assertThat(cost.usd()).isEqualByComparingTo(BigDecimal.valueOf(expectedTicks).movePointLeft(TICK_SCALE));
 		assertThat(cost.estimated()).isFalse();
@@ -66,8 +66,9 @@ class FixtureCostTests {
 				}
 				String model = expected.get("model").asString();
 				String api = expected.get("api").asString();
-				ModelPrice price = PriceCatalog.load().get(model).orElseThrow(() -> new AssertionError(
-						"no price listed for " + model + " of " + fixture));
+				ModelPrice price = PriceCatalog.load()
+					.get(model)
+					.orElseThrow(() -> new AssertionError("no price listed for " + model + " of " + fixture));
 				Cost cost = this.calculator.cost(provider, model, normalise(api, usage), false)
 					.orElseThrow(() -> new AssertionError("no cost for " + fixture));
 				assertThat(cost.usd()).as(fixture.toString())
@@ -86,14 +87,16 @@ class FixtureCostTests {
 	/**
 	 * The cost as the provider bills it, from the wire usage object's own fields (USD):
 	 * <ul>
-	 * <li>Anthropic: {@code input_tokens} (uncached) at the input price, cache reads and writes at
-	 * theirs, {@code output_tokens} at the output price;</li>
-	 * <li>Chat Completions: uncached {@code prompt_tokens} at the input price, cached at the cached
-	 * price; OpenAI's {@code completion_tokens} include reasoning tokens, xAI's leave them out
-	 * ({@code total_tokens} = prompt + completion + reasoning), so xAI adds them;</li>
+	 * <li>Anthropic: {@code input_tokens} (uncached) at the input price, cache reads and
+	 * writes at theirs, {@code output_tokens} at the output price;</li>
+	 * <li>Chat Completions: uncached {@code prompt_tokens} at the input price, cached at
+	 * the cached price; OpenAI's {@code completion_tokens} include reasoning tokens,
+	 * xAI's leave them out ({@code total_tokens} = prompt + completion + reasoning), so
+	 * xAI adds them;</li>
 	 * <li>Responses API (OpenAI and xAI): {@code output_tokens} include reasoning tokens
-	 * ({@code total_tokens} = input + output; in {@code xai/responses-reasoning-summary-text}, 600
-	 * text deltas + 323 reasoning tokens = 923 output tokens).</li>
+	 * ({@code total_tokens} = input + output; in
+	 * {@code xai/responses-reasoning-summary-text}, 600 text deltas + 323 reasoning
+	 * tokens = 923 output tokens).</li>
 	 * </ul>
 	 */
 	private static BigDecimal expectedUsd(String provider, String api, JsonNode usage, ModelPrice price) {
@@ -152,8 +155,9 @@ class FixtureCostTests {
 					usage.path("prompt_tokens_details").path("cached_tokens").asInt(), 0,
 					usage.path("completion_tokens_details").path("reasoning_tokens").asInt(), raw(usage));
 			case "responses" -> new Usage(usage.path("input_tokens").asInt(), usage.path("output_tokens").asInt(),
-					usage.path("total_tokens").asInt(), usage.path("input_tokens_details").path("cached_tokens").asInt(),
-					0, usage.path("output_tokens_details").path("reasoning_tokens").asInt(), raw(usage));
+					usage.path("total_tokens").asInt(),
+					usage.path("input_tokens_details").path("cached_tokens").asInt(), 0,
+					usage.path("output_tokens_details").path("reasoning_tokens").asInt(), raw(usage));
 			default -> throw new AssertionError("unexpected api " + api);
 		};
 	}
@@ -168,8 +172,8 @@ class FixtureCostTests {
 	}
 
 	private static JsonNode expected(SseFixture fixture) {
-		return MAPPER.readTree(
-				fixture.expectedJson().orElseThrow(() -> new AssertionError(fixture + " has no expected JSON")));
+		return MAPPER
+			.readTree(fixture.expectedJson().orElseThrow(() -> new AssertionError(fixture + " has no expected JSON")));
 	}
 
 }

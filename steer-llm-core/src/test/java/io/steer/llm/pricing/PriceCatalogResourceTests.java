@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests that the bundled {@value PriceCatalog#RESOURCE} is the mechanical conversion of the
- * LiteLLM price subset kept in the shared fixtures ({@code ../shared/fixtures/pricing/}, next to
- * the repository): USD per token times one million, exactly.
+ * Tests that the bundled {@value PriceCatalog#RESOURCE} is the mechanical conversion of
+ * the LiteLLM price subset kept in the shared fixtures
+ * ({@code ../shared/fixtures/pricing/}, next to the repository): USD per token times one
+ * million, exactly.
  */
 class PriceCatalogResourceTests {
 
@@ -108,9 +109,10 @@ class PriceCatalogResourceTests {
 		Map<String, Map<String, Object>> models = new LinkedHashMap<>();
 		resource().get("models").properties().forEach((entry) -> {
 			Map<String, Object> fields = new LinkedHashMap<>();
-			entry.getValue().properties().forEach((field) -> fields.put(field.getKey(),
-					field.getValue().isNumber() ? canonical(field.getValue().decimalValue())
-							: field.getValue().asString()));
+			entry.getValue()
+				.properties()
+				.forEach((field) -> fields.put(field.getKey(), field.getValue().isNumber()
+						? canonical(field.getValue().decimalValue()) : field.getValue().asString()));
 			models.put(entry.getKey(), fields);
 		});
 		return models;
@@ -126,7 +128,9 @@ class PriceCatalogResourceTests {
 		}
 	}
 
-	/** {@code <repository root>/../shared/fixtures/pricing}; skips the test when absent. */
+	/**
+	 * {@code <repository root>/../shared/fixtures/pricing}; skips the test when absent.
+	 */
 	private static Path sharedPricing() {
 		Path module = Path.of(System.getProperty("basedir", "")).toAbsolutePath().normalize();
 		Path folder = module.getParent().resolveSibling("shared").resolve("fixtures").resolve("pricing");

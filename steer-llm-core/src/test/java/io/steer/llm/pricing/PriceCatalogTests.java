@@ -52,8 +52,7 @@ class PriceCatalogTests {
 
 	@Test
 	void findWhenFamilyOverriddenShouldPriceListedSnapshotsWithOverride() {
-		PriceCatalog catalog = PriceCatalog.load()
-			.withOverrides(Map.of("gpt-4o", ModelPrice.of("2", "8", "1", null)));
+		PriceCatalog catalog = PriceCatalog.load().withOverrides(Map.of("gpt-4o", ModelPrice.of("2", "8", "1", null)));
 		assertThat(catalog.find("openai", "gpt-4o-2024-08-06")).contains(ModelPrice.of("2", "8", "1", null));
 	}
 
@@ -141,8 +140,8 @@ class PriceCatalogTests {
 				{"source": {"repository": "r", "path": "p", "commit": "c"}, "date": "2026-01-01",
 				 "models": {"m": {"provider": "openai", "input": 1}}}""";
 		assertThatIllegalStateException()
-			.isThrownBy(() -> PriceCatalog.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-					"test"))
+			.isThrownBy(
+					() -> PriceCatalog.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "test"))
 			.withMessageContaining("'m'")
 			.withMessageContaining("output");
 	}

@@ -11,8 +11,8 @@ public final class ParserFeed {
 	}
 
 	/**
-	 * Decodes a body of SSE events, to its end, and gives each event to the parser until the
-	 * parser is complete.
+	 * Decodes a body of SSE events, to its end, and gives each event to the parser until
+	 * the parser is complete.
 	 * @param parser the parser
 	 * @param body the bytes of the body
 	 */

@@ -3,7 +3,7 @@ package io.steer.llm.provider;
 import java.util.List;
 
 import io.steer.llm.error.InvalidRequestException;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.provider.openai.OpenAiChatCompletionsAdapter;
@@ -17,15 +17,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ProviderRouterTests {
 
-	private final ProviderRouter router = new ProviderRouter(List.of(
-			OpenAiChatCompletionsAdapter.openAi(new ProviderSettings("http://o", null, "gpt-4o-mini", java.util.Map.of()),
-					JsonMapper.builder().build()),
+	private final ProviderRouter router = new ProviderRouter(List.of(OpenAiChatCompletionsAdapter.openAi(
+			new ProviderSettings("http://o", null, "gpt-4o-mini", java.util.Map.of()), JsonMapper.builder().build()),
 			OpenAiChatCompletionsAdapter.xai(ProviderSettings.of("http://x", null), JsonMapper.builder().build())),
 			null);
 
 	@ParameterizedTest
-	@CsvSource({ "gpt-4o-mini, openai, gpt-4o-mini", "chatgpt-4o-latest, openai, chatgpt-4o-latest",
-			"o1, openai, o1", "o3-mini, openai, o3-mini", "o4-mini-2025-04-16, openai, o4-mini-2025-04-16",
+	@CsvSource({ "gpt-4o-mini, openai, gpt-4o-mini", "chatgpt-4o-latest, openai, chatgpt-4o-latest", "o1, openai, o1",
+			"o3-mini, openai, o3-mini", "o4-mini-2025-04-16, openai, o4-mini-2025-04-16",
 			"ft:gpt-4o-mini:acme::abc, openai, ft:gpt-4o-mini:acme::abc", "grok-3-mini, xai, grok-3-mini",
 			"xai:my-finetune, xai, my-finetune", "openai:custom-model, openai, custom-model" })
 	void routeShouldChooseTheProviderByName(String model, String provider, String sent) {
@@ -80,8 +79,9 @@ class ProviderRouterTests {
 
 	@Test
 	void routeWhenNoModelAndNoDefaultModelShouldSaySo() {
-		ProviderRouter router = new ProviderRouter(List.of(OpenAiChatCompletionsAdapter
-			.xai(ProviderSettings.of("http://x", null), JsonMapper.builder().build())), null);
+		ProviderRouter router = new ProviderRouter(List
+			.of(OpenAiChatCompletionsAdapter.xai(ProviderSettings.of("http://x", null), JsonMapper.builder().build())),
+				null);
 		assertThatExceptionOfType(InvalidRequestException.class).isThrownBy(() -> router.route((String) null))
 			.withMessage("No model given and the default provider xai has no default model: name a model, or "
 					+ "configure one (steer.providers.xai.default-model)");

@@ -14,9 +14,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Records the calls a {@link StreamParser} makes on its listener, as strings where a call has
- * several arguments, for the parser tests to assert on. Every call is recorded; the fields
- * are read by the assertions.
+ * Records the calls a {@link StreamParser} makes on its listener, as strings where a call
+ * has several arguments, for the parser tests to assert on. Every call is recorded; the
+ * fields are read by the assertions.
  */
 public final class RecordingListener implements StreamDeltaListener {
 
@@ -76,8 +76,8 @@ public final class RecordingListener implements StreamDeltaListener {
 	}
 
 	/**
-	 * A listener for an API with one choice: text and tool calls of any other choice than 0
-	 * fail the test.
+	 * A listener for an API with one choice: text and tool calls of any other choice than
+	 * 0 fail the test.
 	 * @return the listener
 	 */
 	public static RecordingListener ofChoiceZero() {

@@ -29,8 +29,8 @@ import static io.steer.llm.reliability.Reliability.FAST_RETRIES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cancelling closes the connection and keeps the usage so far; a slow subscriber makes the
- * connection's reads pause rather than memory grow.
+ * Cancelling closes the connection and keeps the usage so far; a slow subscriber makes
+ * the connection's reads pause rather than memory grow.
  */
 class CancellationAndBackpressureTests {
 
@@ -60,7 +60,8 @@ class CancellationAndBackpressureTests {
 				.satisfies((line) -> assertThat(line).contains("cancelled by the subscriber").contains("usage so far"));
 		}
 		assertThat(Reliability.text(received)).isEqualTo("I'm unable to");
-		// the server sees the client go away long before the 33 remaining events (1.6 s) were sent
+		// the server sees the client go away long before the 33 remaining events (1.6 s)
+		// were sent
 		assertThat(server.server().awaitClientDisconnect(Duration.ofMillis(1000))).isTrue();
 		assertThat(server.server().eventsWritten()).isLessThan(20);
 		assertThat(this.retryManager.states()).singleElement().satisfies((state) -> {
@@ -74,8 +75,10 @@ class CancellationAndBackpressureTests {
 	@Test
 	void slowSubscriberShouldKeepTheServerFromRunningFarAheadOfAHundredThousandEventStream() throws Exception {
 		int deltas = 100_000;
-		// fixed, small socket buffers on both sides, so that the kernel cannot hold the stream
-		// for the client: what the server can write ahead is then bounded by what the client
+		// fixed, small socket buffers on both sides, so that the kernel cannot hold the
+		// stream
+		// for the client: what the server can write ahead is then bounded by what the
+		// client
 		// itself buffers
 		try (LoopbackProviderServer loopback = LoopbackProviderServer.start(32 * 1024)) {
 			loopback.enqueue(MockResponse.replay(SseFixture.syntheticOpenAiChat(deltas)));
@@ -94,7 +97,8 @@ class CancellationAndBackpressureTests {
 					assertThat(delta.chunkIndex()).isEqualTo(consumed);
 					consumed++;
 					if (consumed <= 2_000 && consumed % 250 == 0) {
-						// a slow subscriber: let the server write as far as it can, then measure
+						// a slow subscriber: let the server write as far as it can, then
+						// measure
 						awaitWritesSettle(loopback);
 						// write 0 is the role chunk; write n carries delta n - 1
 						maxAhead = Math.max(maxAhead, loopback.eventsWritten() - 1 - consumed);
@@ -104,13 +108,16 @@ class CancellationAndBackpressureTests {
 			assertThat(last).isInstanceOfSatisfying(StreamCompleteEvent.class,
 					(complete) -> assertThat(complete.totalChunks()).isEqualTo(deltas));
 			assertThat(consumed).isEqualTo(deltas);
-			// bounded by the buffers between the server and the subscriber, about 1.3 MB at
-			// most: the two socket buffers (2 x 64 KiB as Linux doubles them), the server's
+			// bounded by the buffers between the server and the subscriber, about 1.3 MB
+			// at
+			// most: the two socket buffers (2 x 64 KiB as Linux doubles them), the
+			// server's
 			// write queue (64 KiB), 16 network reads of at most 64 KiB read ahead of the
-			// parsing, 256 events (buffer-size) and the 16 of toIterable. At ~270 bytes an
-			// event, about 5,000 events at worst (about 1,000 in practice): not the stream's 100,000
-			System.out.println("Backpressure: the server got at most " + maxAhead
-					+ " events ahead of the subscriber");
+			// parsing, 256 events (buffer-size) and the 16 of toIterable. At ~270 bytes
+			// an
+			// event, about 5,000 events at worst (about 1,000 in practice): not the
+			// stream's 100,000
+			System.out.println("Backpressure: the server got at most " + maxAhead + " events ahead of the subscriber");
 			assertThat(maxAhead).as("events written ahead of the subscriber").isPositive().isLessThan(6_000);
 		}
 	}

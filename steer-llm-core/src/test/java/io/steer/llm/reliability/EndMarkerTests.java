@@ -29,14 +29,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The provider's end marker ({@code data: [DONE]}, {@code message_stop},
- * {@code response.completed}) ends the stream, not the end of the HTTP body: a body kept open
- * or broken after it still gives the full response at once, in one attempt, and the
+ * {@code response.completed}) ends the stream, not the end of the HTTP body: a body kept
+ * open or broken after it still gives the full response at once, in one attempt, and the
  * connection is released. Whatever follows the marker is ignored, and counted.
  */
 class EndMarkerTests {
 
-	/** Longer than any wait below: a stream that waited for its read timeout would fail the test. */
-	private static final StreamingOptions OPTIONS = FAST_RETRIES.toBuilder().readTimeout(Duration.ofSeconds(30)).build();
+	/**
+	 * Longer than any wait below: a stream that waited for its read timeout would fail
+	 * the test.
+	 */
+	private static final StreamingOptions OPTIONS = FAST_RETRIES.toBuilder()
+		.readTimeout(Duration.ofSeconds(30))
+		.build();
 
 	private static final Duration AT_ONCE = Duration.ofSeconds(10);
 
@@ -115,7 +120,8 @@ class EndMarkerTests {
 
 	@Test
 	void anthropicWhenTheConnectionDropsAfterMessageStopShouldCompleteWithoutAContinuation() {
-		// before: the drop read as a broken message, continued with a prefill (billed, text repeated)
+		// before: the drop read as a broken message, continued with a prefill (billed,
+		// text repeated)
 		SseFixture text = fixture("anthropic", "text");
 		server.server().enqueue(MockResponse.replay(text).dropAfterEvents(text.events().size()));
 		StreamCompleteEvent complete = completesAtOnceInOneAttempt(CLAUDE, CLAUDE_TEXT);
@@ -128,9 +134,11 @@ class EndMarkerTests {
 	void chatCompletionsShouldIgnoreAndCountTheEventsAfterDoneInTheSameBuffer() {
 		List<byte[]> events = new ArrayList<>(fixture("openai", "chat-text-usage").events());
 		String done = new String(events.remove(events.size() - 1), StandardCharsets.UTF_8);
-		// after [DONE], in the same write: a chunk with more text, a comment (not an event) and
+		// after [DONE], in the same write: a chunk with more text, a comment (not an
+		// event) and
 		// a chunk that is not JSON; none of them is read
-		events.add((done + "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+		events.add((done
+				+ "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
 				+ "\"delta\":{\"content\":\" (repeated)\"},\"finish_reason\":null}]}\n\n: keep-alive\n\ndata: {not json\n\n")
 			.getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events).stallAfterEvents(events.size()));

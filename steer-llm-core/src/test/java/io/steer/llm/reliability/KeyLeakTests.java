@@ -32,11 +32,11 @@ import static io.steer.llm.reliability.Reliability.RESPONSES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * API keys that a provider echoes back, in an HTTP error body or in an error event of an open
- * stream, reach neither the exception (message, {@code toString()}, causes, suppressed), nor
- * the error event, nor the retry state, nor any log line. Each test runs with every logger
- * at TRACE (ours, Spring's codecs and WebClient, Reactor Netty, Netty) and searches all of
- * them for the key.
+ * API keys that a provider echoes back, in an HTTP error body or in an error event of an
+ * open stream, reach neither the exception (message, {@code toString()}, causes,
+ * suppressed), nor the error event, nor the retry state, nor any log line. Each test runs
+ * with every logger at TRACE (ours, Spring's codecs and WebClient, Reactor Netty, Netty)
+ * and searches all of them for the key.
  * <p>
  * The key is not shaped like a provider key ({@code sk-…}, {@code xai-…}), so only the
  * redaction of the configured key itself can hide it; a second, key-shaped token that is
@@ -70,9 +70,9 @@ class KeyLeakTests {
 	}
 
 	/**
-	 * Runs a stream with every logger at TRACE, and checks that neither key is anywhere: the
-	 * log lines, the events (the error's {@code toString()}, its causes and suppressed
-	 * exceptions, the partial response) and the retry states.
+	 * Runs a stream with every logger at TRACE, and checks that neither key is anywhere:
+	 * the log lines, the events (the error's {@code toString()}, its causes and
+	 * suppressed exceptions, the partial response) and the retry states.
 	 * @return the events
 	 */
 	private List<StreamEvent> streamWithoutLeak(Supplier<List<StreamEvent>> stream) {
@@ -156,8 +156,8 @@ class KeyLeakTests {
 	@Test
 	void chatCompletionsErrorEventMidStreamShouldNotLeakTheKey() {
 		server.server()
-			.enqueue(MockResponse.chunks(firstEventsThen("openai", "chat-text-usage", 4,
-					"event: error\ndata: " + ECHO + "\n\n")));
+			.enqueue(MockResponse
+				.chunks(firstEventsThen("openai", "chat-text-usage", 4, "event: error\ndata: " + ECHO + "\n\n")));
 		StreamErrorEvent error = errorOf(streamWithoutLeak(() -> stream(CHAT)));
 		assertThat(error.error()).isInstanceOf(ProviderStreamException.class);
 	}
@@ -198,8 +198,8 @@ class KeyLeakTests {
 
 	private static MockResponse unauthorized(String provider) {
 		String body = provider.equals("anthropic")
-				? "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"" + json(ECHO) + "\"},"
-						+ "\"request_id\":\"req_1\"}"
+				? "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"" + json(ECHO)
+						+ "\"}," + "\"request_id\":\"req_1\"}"
 				: "{\"error\":{\"message\":\"" + json(ECHO) + "\",\"type\":\"invalid_request_error\",\"param\":null,"
 						+ "\"code\":\"invalid_api_key\"}}";
 		return MockResponse.status(401, body);
@@ -223,7 +223,8 @@ class KeyLeakTests {
 
 	@Test
 	void http401BodyThatIsNotJsonShouldNotLeakTheKey() {
-		server.server().enqueue(MockResponse.status(401, "<html><body>" + ECHO + "</body></html>").contentType("text/html"));
+		server.server()
+			.enqueue(MockResponse.status(401, "<html><body>" + ECHO + "</body></html>").contentType("text/html"));
 		StreamErrorEvent error = errorOf(streamWithoutLeak(() -> stream(CHAT)));
 		assertThat(error.error()).isInstanceOf(ProviderHttpException.class);
 	}
@@ -231,7 +232,8 @@ class KeyLeakTests {
 	@Test
 	void retried500WhoseBodyEchoesTheKeyShouldNotLeakItIntoTheRetryStateNorTheRetryLog() {
 		server.server()
-			.enqueue(MockResponse.status(500, "{\"error\":{\"message\":\"" + json(ECHO) + "\",\"type\":\"server_error\"}}"));
+			.enqueue(MockResponse.status(500,
+					"{\"error\":{\"message\":\"" + json(ECHO) + "\",\"type\":\"server_error\"}}"));
 		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
 		List<StreamEvent> events = streamWithoutLeak(() -> stream(CHAT));
 		StreamCompleteEvent complete = Reliability.complete(events);
@@ -243,8 +245,8 @@ class KeyLeakTests {
 	@Test
 	void repeated500WhoseBodyEchoesTheKeyShouldNotLeakIt() {
 		server.server()
-			.setDefaultResponse(
-					MockResponse.status(500, "{\"error\":{\"message\":\"" + json(ECHO) + "\",\"type\":\"server_error\"}}"));
+			.setDefaultResponse(MockResponse.status(500,
+					"{\"error\":{\"message\":\"" + json(ECHO) + "\",\"type\":\"server_error\"}}"));
 		StreamErrorEvent error = errorOf(streamWithoutLeak(() -> stream(CLAUDE)));
 		assertThat(error.error()).isInstanceOf(ProviderHttpException.class);
 		assertThat(error.partialResponse().attempts()).isEqualTo(4);

@@ -11,7 +11,7 @@ import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
@@ -67,7 +67,10 @@ class MidStreamReconnectTests {
 		return background ? builder.providerOption("background", true).build() : builder.build();
 	}
 
-	/** Events of the recorded stream: event {@code i} has {@code sequence_number} {@code i}. */
+	/**
+	 * Events of the recorded stream: event {@code i} has {@code sequence_number}
+	 * {@code i}.
+	 */
 	private static List<byte[]> responsesEvents() {
 		return SseFixture.load("openai", "responses-text").events();
 	}
@@ -79,13 +82,15 @@ class MidStreamReconnectTests {
 
 	@Test
 	void streamEventsWhenBackgroundResponseDropsMidStreamShouldResumeAfterTheLastSequenceNumber() {
-		// events 0-7 (sequence numbers 0 to 7, the first four text deltas), then the connection drops
+		// events 0-7 (sequence numbers 0 to 7, the first four text deltas), then the
+		// connection drops
 		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "responses-text")).dropAfterEvents(8));
 		server.server().enqueue(responsesFrom(8));
 		List<StreamEvent> events = client().streamEvents(responsesRequest(true)).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(events);
 		assertThat(Reliability.text(events)).isEqualTo(RESPONSES_TEXT);
-		assertThat(events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
+		assertThat(
+				events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
 			.containsExactly("`", "arm", "64", "`", " (", "Apple", " Silicon", ").");
 		assertThat(complete.attempts()).isEqualTo(2);
 		StreamingResponse response = complete.response();
@@ -140,7 +145,8 @@ class MidStreamReconnectTests {
 		server.server().enqueue(responsesFrom(0));
 		List<StreamEvent> events = client().streamEvents(responsesRequest(true)).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(events);
-		assertThat(events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
+		assertThat(
+				events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
 			.containsExactly("`", "arm", "64", "`", " (", "Apple", " Silicon", ").");
 		assertThat(complete.response().text()).isEqualTo(RESPONSES_TEXT);
 	}
@@ -182,7 +188,9 @@ class MidStreamReconnectTests {
 		return SseFixture.load("anthropic", "text").events();
 	}
 
-	/** A continuation message in Anthropic's wire format, as the recorded stream's events. */
+	/**
+	 * A continuation message in Anthropic's wire format, as the recorded stream's events.
+	 */
 	private static MockResponse claudeContinuation(int inputTokens, int outputTokens, String... texts) {
 		List<String> raw = new ArrayList<>();
 		raw.add("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-sonnet-4-5-20250929\","
@@ -207,7 +215,8 @@ class MidStreamReconnectTests {
 
 	@Test
 	void streamEventsWhenAnthropicDropsMidStreamShouldContinueWithThePartialTextAsPrefill() {
-		// message_start, content_block_start, ping and three text deltas, then the connection drops
+		// message_start, content_block_start, ping and three text deltas, then the
+		// connection drops
 		server.server().enqueue(MockResponse.replay(SseFixture.load("anthropic", "text")).dropAfterEvents(6));
 		server.server()
 			.enqueue(claudeContinuation(25, 20, ". How are you doing today?", " Is",
@@ -215,7 +224,8 @@ class MidStreamReconnectTests {
 		List<StreamEvent> events = client().streamEvents(CLAUDE).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(events);
 		assertThat(complete.response().text()).isEqualTo(CLAUDE_TEXT);
-		assertThat(events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
+		assertThat(
+				events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
 			.containsExactly("Hello", "! I", "'m doing well, thank you for asking", ". How are you doing today?", " Is",
 					" there anything I can help you with?");
 		assertThat(complete.attempts()).isEqualTo(2);
@@ -223,7 +233,8 @@ class MidStreamReconnectTests {
 		assertThat(response.id()).isEqualTo("msg_01QC4g3HwBThD4BaNtBckFDJ");
 		assertThat(response.finishReason()).isEqualTo("end_turn");
 		assertThat(response.metadata()).containsEntry("reconnects", 1);
-		// the continuation's usage (its input counts the prefill) plus the broken message's estimate
+		// the continuation's usage (its input counts the prefill) plus the broken
+		// message's estimate
 		assertThat(response.usageEstimated()).isTrue();
 		assertThat(response.usage().promptTokens()).isGreaterThan(25);
 		assertThat(response.usage().completionTokens()).isGreaterThan(20);
@@ -252,7 +263,8 @@ class MidStreamReconnectTests {
 		List<StreamEvent> events = client().streamEvents(CLAUDE).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(events);
 		assertThat(complete.response().text()).isEqualTo("Hello world. How are you?");
-		assertThat(events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
+		assertThat(
+				events.stream().filter(StreamDeltaEvent.class::isInstance).map((e) -> ((StreamDeltaEvent) e).delta()))
 			.containsExactly("Hello", " world. ", "How", " are you?");
 		JsonNode prefill = lastMessage(server.server().requests().get(1));
 		assertThat(prefill.get("content").get(0).get("text").stringValue()).isEqualTo("Hello world.");
@@ -324,13 +336,15 @@ class MidStreamReconnectTests {
 		assertThat(error.error()).isInstanceOf(StreamInterruptedException.class);
 		StreamingResponse partial = error.partialResponse();
 		assertThat(partial.toolCalls()).extracting(ToolCall::name).contains("GetWeatherArgs");
-		String delivered = String.join("", events.stream()
-			.filter(StreamDeltaEvent.class::isInstance)
-			.map(StreamDeltaEvent.class::cast)
-			.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
-			.map(StreamDeltaEvent::delta)
-			.toList());
-		assertThat(partial.toolCalls().stream().map(ToolCall::arguments).reduce("", String::concat)).isEqualTo(delivered);
+		String delivered = String.join("",
+				events.stream()
+					.filter(StreamDeltaEvent.class::isInstance)
+					.map(StreamDeltaEvent.class::cast)
+					.filter((delta) -> delta.kind() == DeltaKind.TOOL_CALL)
+					.map(StreamDeltaEvent::delta)
+					.toList());
+		assertThat(partial.toolCalls().stream().map(ToolCall::arguments).reduce("", String::concat))
+			.isEqualTo(delivered);
 		assertThat(partial.usage()).isNotNull();
 		assertThat(partial.usageEstimated()).isTrue();
 		assertThat(partial.usage().completionTokens()).isPositive();

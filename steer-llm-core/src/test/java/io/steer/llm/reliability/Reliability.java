@@ -79,7 +79,9 @@ final class Reliability {
 	private Reliability() {
 	}
 
-	/** A client of the server as OpenAI, with {@link #API_KEY} and {@link #FAST_RETRIES}. */
+	/**
+	 * A client of the server as OpenAI, with {@link #API_KEY} and {@link #FAST_RETRIES}.
+	 */
 	static SteerLLMClient openAiClient(LoopbackProviderServerExtension server) {
 		return SteerLLMClient.builder()
 			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
@@ -127,9 +129,9 @@ final class Reliability {
 	}
 
 	/**
-	 * Asserts the shape every stream has, whatever the faults: at most one start event, and
-	 * first if any; deltas with chunk indexes 0, 1, 2… without gap or repeat; exactly one
-	 * terminal event, last.
+	 * Asserts the shape every stream has, whatever the faults: at most one start event,
+	 * and first if any; deltas with chunk indexes 0, 1, 2… without gap or repeat; exactly
+	 * one terminal event, last.
 	 * @return the deltas
 	 */
 	static List<StreamDeltaEvent> assertWellFormed(List<StreamEvent> events) {
@@ -167,10 +169,9 @@ final class Reliability {
 		assertWellFormed(events);
 		assertThat(events.get(events.size() - 1)).isInstanceOf(StreamCompleteEvent.class);
 		StreamCompleteEvent complete = (StreamCompleteEvent) events.get(events.size() - 1);
-		assertThat(complete.response().text()).as("assembled text equals the delivered deltas")
-			.isEqualTo(text(events));
-		assertThat(complete.totalChunks()).isEqualTo(
-				(int) events.stream().filter(StreamDeltaEvent.class::isInstance).count());
+		assertThat(complete.response().text()).as("assembled text equals the delivered deltas").isEqualTo(text(events));
+		assertThat(complete.totalChunks())
+			.isEqualTo((int) events.stream().filter(StreamDeltaEvent.class::isInstance).count());
 		return complete;
 	}
 
@@ -196,10 +197,10 @@ final class Reliability {
 	}
 
 	/**
-	 * Captures what is logged, through any logging API (commons-logging, SLF4J, Reactor's and
-	 * Netty's loggers all reach logback in the tests), by one logger and its children, or by
-	 * every logger: for the duration, the logger's level is lowered to the one given and a
-	 * capturing appender is attached to it.
+	 * Captures what is logged, through any logging API (commons-logging, SLF4J, Reactor's
+	 * and Netty's loggers all reach logback in the tests), by one logger and its
+	 * children, or by every logger: for the duration, the logger's level is lowered to
+	 * the one given and a capturing appender is attached to it.
 	 */
 	static final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
@@ -229,8 +230,8 @@ final class Reliability {
 		}
 
 		/**
-		 * Captures every logger at TRACE: the root logger's level is lowered, so every logger
-		 * without a level of its own (all of them in the tests) logs everything.
+		 * Captures every logger at TRACE: the root logger's level is lowered, so every
+		 * logger without a level of its own (all of them in the tests) logs everything.
 		 * @return the capture; close it to restore the root level
 		 */
 		static CapturedLog everythingAtTrace() {
@@ -251,15 +252,21 @@ final class Reliability {
 
 		/**
 		 * Everything captured, one line per event with its level, logger and formatted
-		 * message, followed by the stack trace of its exception, if any (messages of causes
-		 * and suppressed exceptions included).
+		 * message, followed by the stack trace of its exception, if any (messages of
+		 * causes and suppressed exceptions included).
 		 * @return the text
 		 */
 		String text() {
 			StringBuilder text = new StringBuilder();
 			for (ILoggingEvent event : this.events) {
-				text.append(event.getLevel()).append(' ').append(event.getLoggerName()).append(" [")
-					.append(event.getThreadName()).append("] ").append(event.getFormattedMessage()).append('\n');
+				text.append(event.getLevel())
+					.append(' ')
+					.append(event.getLoggerName())
+					.append(" [")
+					.append(event.getThreadName())
+					.append("] ")
+					.append(event.getFormattedMessage())
+					.append('\n');
 				if (event.getThrowableProxy() != null) {
 					text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
 				}

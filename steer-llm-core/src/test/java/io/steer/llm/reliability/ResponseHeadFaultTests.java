@@ -8,7 +8,7 @@ import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
@@ -66,7 +66,8 @@ class ResponseHeadFaultTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "before", "during" })
 	void streamEventsWhenTheConnectionAlwaysClosesBeforeOrDuringTheHeadersShouldFailInterrupted(String when) {
-		server.server().setDefaultResponse(when.equals("before") ? chat().closeBeforeHeaders() : chat().closeDuringHeaders());
+		server.server()
+			.setDefaultResponse(when.equals("before") ? chat().closeBeforeHeaders() : chat().closeDuringHeaders());
 		List<StreamEvent> events = stream();
 		StreamErrorEvent error = Reliability.error(events);
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.INTERRUPTED);
@@ -81,8 +82,10 @@ class ResponseHeadFaultTests {
 	@Test
 	void streamEventsWhenA200IsAnHtmlPageShouldFailAtOnceNamingTheContentType() {
 		server.server()
-			.setDefaultResponse(MockResponse.status(200, "<html><head><title>Sign in</title></head><body>Proxy "
-					+ "authentication required for " + API_KEY + "</body></html>")
+			.setDefaultResponse(MockResponse
+				.status(200,
+						"<html><head><title>Sign in</title></head><body>Proxy " + "authentication required for "
+								+ API_KEY + "</body></html>")
 				.contentType("text/html; charset=utf-8"));
 		List<StreamEvent> events = stream();
 		StreamErrorEvent error = Reliability.error(events);
@@ -93,7 +96,8 @@ class ResponseHeadFaultTests {
 			assertThat(ex.getStatusCode()).isEqualTo(200);
 			assertThat(ex.isRetryable()).isFalse();
 			assertThat(ex.getMessage())
-				.startsWith("openai answered HTTP 200 with Content-Type text/html; charset=utf-8, not text/event-stream: ")
+				.startsWith(
+						"openai answered HTTP 200 with Content-Type text/html; charset=utf-8, not text/event-stream: ")
 				.contains("<title>Sign in</title>")
 				.contains("Proxy authentication required for ******")
 				.doesNotContain(API_KEY);
@@ -128,19 +132,24 @@ class ResponseHeadFaultTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "text/event-stream; charset=utf-8", "TEXT/EVENT-STREAM", "text/event-stream;charset=UTF-8" })
+	@ValueSource(
+			strings = { "text/event-stream; charset=utf-8", "TEXT/EVENT-STREAM", "text/event-stream;charset=UTF-8" })
 	void streamEventsWhenTheContentTypeIsAnEventStreamWithParametersShouldComplete(String contentType) {
 		server.server().enqueue(chat().contentType(contentType));
 		StreamCompleteEvent complete = Reliability.complete(stream());
 		assertThat(complete.response().text()).isEqualTo(CHAT_TEXT);
 	}
 
-
 	@Test
 	void streamEventsWhenAnErrorBodyIsHugeShouldReadItsStartAndKeepTheStatus() {
-		// 4 MiB: far more than the 64 KiB read of an error body (and than Spring's 256 KiB codec limit)
-		server.server().enqueue(MockResponse.status(400, "{\"error\":{\"message\":\"" + "too long ".repeat(466_034)
-				+ "\",\"type\":\"invalid_request_error\"}}").contentType("application/json"));
+		// 4 MiB: far more than the 64 KiB read of an error body (and than Spring's 256
+		// KiB codec limit)
+		server.server()
+			.enqueue(MockResponse
+				.status(400,
+						"{\"error\":{\"message\":\"" + "too long ".repeat(466_034)
+								+ "\",\"type\":\"invalid_request_error\"}}")
+				.contentType("application/json"));
 		StreamErrorEvent error = Reliability.error(stream());
 		assertThat(error.error()).isInstanceOfSatisfying(ProviderHttpException.class, (ex) -> {
 			assertThat(ex.getStatusCode()).isEqualTo(400);
@@ -163,10 +172,10 @@ class ResponseHeadFaultTests {
 		assertThat(error.error().getMessage()).hasSizeLessThan(700);
 	}
 
-
 	@Test
 	void streamEventsWhenAnErrorBodyStallsShouldFailWithTheStatusAfterTheReadTimeout() {
-		// the 401 head, then nothing: the status decides, not the read timeout (which is retryable)
+		// the 401 head, then nothing: the status decides, not the read timeout (which is
+		// retryable)
 		server.server().setDefaultResponse(MockResponse.status(401, "{\"error\":{}}").stallAfterEvents(0));
 		List<StreamEvent> events = openAiClient(server)
 			.streamEvents(CHAT, FAST_RETRIES.toBuilder().readTimeout(Duration.ofMillis(300)).build())
@@ -181,10 +190,10 @@ class ResponseHeadFaultTests {
 		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
 	}
 
-
 	@Test
 	void streamEventsWhenAnErrorBodyBreaksShouldFailWithTheStatus() {
-		// the 401 head, then the connection drops: still a 401, not an interruption to retry
+		// the 401 head, then the connection drops: still a 401, not an interruption to
+		// retry
 		server.server().setDefaultResponse(MockResponse.status(401, "{\"error\":{}}").dropAfterEvents(0));
 		StreamErrorEvent error = Reliability.error(stream());
 		assertThat(error.error()).isInstanceOfSatisfying(ProviderHttpException.class, (ex) -> {

@@ -11,7 +11,7 @@ import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamConnectionException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.model.ChatRequest;
@@ -39,9 +39,9 @@ import static io.steer.llm.reliability.Reliability.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Failures before the first delta are retried, as the provider's status and headers allow,
- * up to {@code max-reconnect-attempts}; the subscriber sees one stream with one start event,
- * and the attempts in the final response, the retry state and the log.
+ * Failures before the first delta are retried, as the provider's status and headers
+ * allow, up to {@code max-reconnect-attempts}; the subscriber sees one stream with one
+ * start event, and the attempts in the final response, the retry state and the log.
  */
 class RetryBeforeFirstDeltaTests {
 
@@ -110,7 +110,8 @@ class RetryBeforeFirstDeltaTests {
 
 	@Test
 	void streamWithUsageWhen500ThenSuccessShouldCompleteWithTwoAttempts() {
-		server.server().enqueue(MockResponse.status(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}"));
+		server.server()
+			.enqueue(MockResponse.status(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}"));
 		server.server().enqueue(chat());
 		StreamingResponse response = client().streamWithUsage(CHAT).block();
 		assertThat(response.text()).isEqualTo(CHAT_TEXT);
@@ -122,7 +123,8 @@ class RetryBeforeFirstDeltaTests {
 	@Test
 	void streamEventsWhenAnthropic529OverloadedThenSuccessShouldCompleteWithTwoAttempts() {
 		server.server()
-			.enqueue(MockResponse.status(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
+			.enqueue(MockResponse.status(529,
+					"{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"));
 		server.server().enqueue(claude());
 		List<StreamEvent> events = client().streamEvents(CLAUDE).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(events);
@@ -133,8 +135,9 @@ class RetryBeforeFirstDeltaTests {
 	@Test
 	void streamEventsWhenAnthropic529OverloadedEveryTimeShouldFailAfterMaxAttempts() {
 		server.server()
-			.setDefaultResponse(MockResponse.status(529,
-					"{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
+			.setDefaultResponse(MockResponse
+				.status(529,
+						"{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}")
 				.header("request-id", "req_529"));
 		List<StreamEvent> events = client().streamEvents(CLAUDE).collectList().block();
 		StreamErrorEvent error = Reliability.error(events);
@@ -153,8 +156,7 @@ class RetryBeforeFirstDeltaTests {
 
 	@Test
 	void streamEventsWhenAnthropicOverloadedErrorIsTheFirstEventShouldRetry() {
-		server.server()
-			.enqueue(MockResponse.replay(SseFixture.load("anthropic", "docs-error-overloaded")));
+		server.server().enqueue(MockResponse.replay(SseFixture.load("anthropic", "docs-error-overloaded")));
 		server.server().enqueue(claude());
 		List<StreamEvent> events = client().streamEvents(CLAUDE).collectList().block();
 		StreamCompleteEvent complete = Reliability.complete(events);
@@ -189,7 +191,8 @@ class RetryBeforeFirstDeltaTests {
 	@Test
 	void streamEventsWhenXShouldRetryTrueShouldRetryA400() {
 		server.server()
-			.enqueue(MockResponse.status(400, "{\"error\":{\"message\":\"try again\",\"type\":\"invalid_request_error\"}}")
+			.enqueue(MockResponse
+				.status(400, "{\"error\":{\"message\":\"try again\",\"type\":\"invalid_request_error\"}}")
 				.header("x-should-retry", "true")
 				.header("retry-after-ms", "20"));
 		server.server().enqueue(chat());

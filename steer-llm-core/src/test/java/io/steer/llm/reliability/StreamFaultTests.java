@@ -10,7 +10,7 @@ import io.steer.llm.error.ProviderStreamException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.options.StreamingOptions;
@@ -28,9 +28,9 @@ import static io.steer.llm.reliability.Reliability.textOfFirstEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Faults in the bytes of a stream: a malformed SSE line, a chunk that is not JSON, a provider
- * error event, a character split across writes, an oversized event. None of them is retried
- * once a delta was delivered, and none loses or repeats a delta silently.
+ * Faults in the bytes of a stream: a malformed SSE line, a chunk that is not JSON, a
+ * provider error event, a character split across writes, an oversized event. None of them
+ * is retried once a delta was delivered, and none loses or repeats a delta silently.
  */
 class StreamFaultTests {
 
@@ -51,7 +51,8 @@ class StreamFaultTests {
 
 	@Test
 	void streamEventsWhenALineIsMalformedShouldCompleteCountingAndWarningAboutTheIgnoredLine() {
-		// a line with an unknown field name is ignored (WHATWG): here it would have held " world"
+		// a line with an unknown field name is ignored (WHATWG): here it would have held
+		// " world"
 		List<byte[]> events = Reliability.bytes(chunk("Hello"),
 				"dta: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" world\"}}]}\n\n", "this line has no colon\n",
 				chunk("!"), FINISH);
@@ -78,7 +79,8 @@ class StreamFaultTests {
 
 	@Test
 	void streamEventsWhenUtf8IsMalformedShouldReplaceCountAndWarnOnce() {
-		// Latin-1 bytes in one delta, an emoji cut short in another, a U+FFFD sent well encoded
+		// Latin-1 bytes in one delta, an emoji cut short in another, a U+FFFD sent well
+		// encoded
 		byte[] latin1 = chunk("caf\u00e9 cr\u00e8me").getBytes(StandardCharsets.ISO_8859_1);
 		byte[] cut = chunk("sun X!").getBytes(StandardCharsets.UTF_8);
 		int x = new String(cut, StandardCharsets.UTF_8).indexOf('X');
@@ -140,7 +142,8 @@ class StreamFaultTests {
 	void streamEventsWhenTheProviderReportsAnErrorMidStreamShouldFailKeepingTheTextWithoutRetrying() {
 		List<byte[]> events = new ArrayList<>(chatEvents().subList(0, 4));
 		events.add(("data: {\"error\":{\"message\":\"The server had an error while processing your request.\","
-				+ "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n").getBytes(StandardCharsets.UTF_8));
+				+ "\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n")
+			.getBytes(StandardCharsets.UTF_8));
 		server.server().enqueue(MockResponse.chunks(events));
 		List<StreamEvent> received = openAiClient(server).streamEvents(CHAT).collectList().block();
 		StreamErrorEvent error = Reliability.error(received);

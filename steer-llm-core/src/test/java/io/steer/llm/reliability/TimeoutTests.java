@@ -9,7 +9,7 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamErrorType;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
@@ -36,8 +36,9 @@ import static io.steer.llm.reliability.Reliability.textOfFirstEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code connection-timeout}, {@code read-timeout} and {@code total-timeout} each end a stream
- * with a {@link StreamTimeoutException} naming the limit, unless a retry or resume recovers.
+ * {@code connection-timeout}, {@code read-timeout} and {@code total-timeout} each end a
+ * stream with a {@link StreamTimeoutException} naming the limit, unless a retry or resume
+ * recovers.
  */
 class TimeoutTests {
 
@@ -45,16 +46,13 @@ class TimeoutTests {
 	static final LoopbackProviderServerExtension server = new LoopbackProviderServerExtension();
 
 	private static SteerLLMClient client(String baseUrl, StreamingRetryManager manager) {
-		return SteerLLMClient.builder()
-			.openAi(ProviderSettings.of(baseUrl, API_KEY))
-			.retryManager(manager)
-			.build();
+		return SteerLLMClient.builder().openAi(ProviderSettings.of(baseUrl, API_KEY)).retryManager(manager).build();
 	}
 
 	/**
-	 * One stream before the tests: the first stream of a JVM loads and initialises much (the
-	 * connector, the codecs, the price catalog, logging), which would count against the short
-	 * limits below.
+	 * One stream before the tests: the first stream of a JVM loads and initialises much
+	 * (the connector, the codecs, the price catalog, logging), which would count against
+	 * the short limits below.
 	 */
 	@BeforeAll
 	static void warmUp() {
@@ -115,10 +113,10 @@ class TimeoutTests {
 			.readTimeout(Duration.ofMillis(200))
 			.maxReconnectAttempts(1)
 			.build();
-		StreamErrorEvent error = Reliability.error(client(server.baseUrl(), new StreamingRetryManager())
-			.streamEvents(CHAT, options)
-			.collectList()
-			.block(Duration.ofSeconds(10)));
+		StreamErrorEvent error = Reliability
+			.error(client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+				.collectList()
+				.block(Duration.ofSeconds(10)));
 		assertThat(error.errorType()).isEqualTo(StreamErrorType.TIMEOUT);
 		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class,
 				(ex) -> assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.READ));
@@ -170,16 +168,17 @@ class TimeoutTests {
 	@Test
 	void streamEventsWhenRetriesWouldOutlastTheTotalTimeoutShouldFailWithTotalTimeout() {
 		server.server()
-			.setDefaultResponse(MockResponse.status(503, "{\"error\":{\"message\":\"down\"}}").header("Retry-After", "30"));
+			.setDefaultResponse(
+					MockResponse.status(503, "{\"error\":{\"message\":\"down\"}}").header("Retry-After", "30"));
 		StreamingOptions options = FAST_RETRIES.toBuilder()
 			.maxRetryDelay(Duration.ofSeconds(60))
 			.totalTimeout(Duration.ofMillis(500))
 			.build();
 		long start = System.nanoTime();
-		StreamErrorEvent error = Reliability.error(client(server.baseUrl(), new StreamingRetryManager())
-			.streamEvents(CHAT, options)
-			.collectList()
-			.block(Duration.ofSeconds(10)));
+		StreamErrorEvent error = Reliability
+			.error(client(server.baseUrl(), new StreamingRetryManager()).streamEvents(CHAT, options)
+				.collectList()
+				.block(Duration.ofSeconds(10)));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 		assertThat(error.error()).isInstanceOfSatisfying(StreamTimeoutException.class, (ex) -> {
 			assertThat(ex.getLimit()).isEqualTo(StreamTimeoutException.Limit.TOTAL);
@@ -188,7 +187,6 @@ class TimeoutTests {
 		});
 		assertThat(server.server().requestCount()).isEqualTo(1);
 	}
-
 
 	// read-timeout: the gap between complete SSE events
 
@@ -200,7 +198,8 @@ class TimeoutTests {
 		StepVerifier.withVirtualTime(() -> client.streamEvents(CHAT, options))
 			.expectNextMatches(StreamStartEvent.class::isInstance)
 			.expectNextCount(4)
-			// the events arrived at virtual time 0: nothing until 30 s after the last of them
+			// the events arrived at virtual time 0: nothing until 30 s after the last of
+			// them
 			.expectNoEvent(Duration.ofMillis(29_999))
 			.thenAwait(Duration.ofMillis(1))
 			// the usage of the deltas delivered, estimated, then the error
@@ -223,7 +222,8 @@ class TimeoutTests {
 	void streamEventsWhenTheServerTricklesBytesWithoutCompletingAnEventShouldTimeOutAndRetry() {
 		// one byte every 100 ms, never a whole event: 30 s of network reads, no event
 		byte[] event = ("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
-				+ "\"delta\":{\"content\":\"" + "slow ".repeat(60) + "\"}}]}\n\n").getBytes(StandardCharsets.UTF_8);
+				+ "\"delta\":{\"content\":\"" + "slow ".repeat(60) + "\"}}]}\n\n")
+			.getBytes(StandardCharsets.UTF_8);
 		List<byte[]> bytes = new ArrayList<>();
 		for (int i = 0; i < 300; i++) {
 			bytes.add(new byte[] { event[i] });
@@ -248,8 +248,10 @@ class TimeoutTests {
 
 	@Test
 	void streamEventsWhenTheServerSendsKeepAliveCommentsLongerThanTheReadTimeoutShouldNotTimeOut() {
-		// a proxy or a slow model behind one (OpenRouter's ": OPENROUTER PROCESSING") sends whole
-		// SSE comment lines while it waits: 10 of them 100 ms apart, 1 s in all, then the answer
+		// a proxy or a slow model behind one (OpenRouter's ": OPENROUTER PROCESSING")
+		// sends whole
+		// SSE comment lines while it waits: 10 of them 100 ms apart, 1 s in all, then the
+		// answer
 		List<byte[]> bytes = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			bytes.add(": keep-alive\n".getBytes(StandardCharsets.UTF_8));

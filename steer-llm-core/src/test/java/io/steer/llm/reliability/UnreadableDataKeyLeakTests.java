@@ -27,10 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A chunk that is not JSON and echoes the key as a bare token: the JSON parser's message
- * quotes the token it did not recognise ({@code Unrecognized token '<key>'}), so that message
- * is provider text too and must be redacted before it reaches the exception (its message and
- * its causes), the error event, the retry state or a log line. The key has the shape of an
- * Azure OpenAI key (32 hexadecimal digits): one word, as the JSON parser reads a token.
+ * quotes the token it did not recognise ({@code Unrecognized token '<key>'}), so that
+ * message is provider text too and must be redacted before it reaches the exception (its
+ * message and its causes), the error event, the retry state or a log line. The key has
+ * the shape of an Azure OpenAI key (32 hexadecimal digits): one word, as the JSON parser
+ * reads a token.
  */
 class UnreadableDataKeyLeakTests {
 

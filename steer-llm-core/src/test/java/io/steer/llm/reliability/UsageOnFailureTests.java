@@ -21,9 +21,9 @@ import static io.steer.llm.reliability.Reliability.openAiClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A stream that began and then fails has a usage event before its error event, as a complete
- * stream has before its complete event: the provider's usage (once), else the estimate made
- * at the failure.
+ * A stream that began and then fails has a usage event before its error event, as a
+ * complete stream has before its complete event: the provider's usage (once), else the
+ * estimate made at the failure.
  */
 class UsageOnFailureTests {
 
@@ -94,11 +94,13 @@ class UsageOnFailureTests {
 
 	@Test
 	void providerErrorBeforeAnyDeltaShouldEmitNoEstimatedUsageEvent() {
-		// nothing was generated: the estimate (the prompt's tokens) stays in the partial response
+		// nothing was generated: the estimate (the prompt's tokens) stays in the partial
+		// response
 		server.server()
-			.enqueue(MockResponse.chunks(responsesEventsThen(2, "event: error\ndata: {\"type\":\"error\","
-					+ "\"sequence_number\":2,\"error\":{\"type\":\"insufficient_quota\",\"code\":"
-					+ "\"insufficient_quota\",\"message\":\"quota\"}}\n\n")));
+			.enqueue(MockResponse.chunks(responsesEventsThen(2,
+					"event: error\ndata: {\"type\":\"error\","
+							+ "\"sequence_number\":2,\"error\":{\"type\":\"insufficient_quota\",\"code\":"
+							+ "\"insufficient_quota\",\"message\":\"quota\"}}\n\n")));
 		List<StreamEvent> events = openAiClient(server).streamEvents(RESPONSES).collectList().block();
 		StreamErrorEvent error = Reliability.error(events);
 		assertThat(usageEvents(events)).isEmpty();
@@ -107,8 +109,10 @@ class UsageOnFailureTests {
 
 	@Test
 	void httpErrorShouldEmitNoUsageEvent() {
-		// the provider never answered with a stream: nothing to bill, no start event, no usage event
-		server.server().enqueue(MockResponse.status(400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}"));
+		// the provider never answered with a stream: nothing to bill, no start event, no
+		// usage event
+		server.server()
+			.enqueue(MockResponse.status(400, "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\"}}"));
 		List<StreamEvent> events = openAiClient(server).streamEvents(CHAT).collectList().block();
 		Reliability.error(events);
 		assertThat(events).hasSize(1);

@@ -84,8 +84,7 @@ class RetryDelaysTests {
 	void computeWhenRetryAfterLongerThanMaxRetryDelayShouldWaitMaxRetryDelay() {
 		assertThat(compute(1, true, headers("retry-after", "120"))).contains(MAX_RETRY_DELAY);
 		assertThat(compute(1, true, headers("retry-after-ms", "60001"))).contains(MAX_RETRY_DELAY);
-		assertThat(compute(1, true, headers("retry-after", "Wed, 21 Oct 2015 09:00:00 GMT")))
-			.contains(MAX_RETRY_DELAY);
+		assertThat(compute(1, true, headers("retry-after", "Wed, 21 Oct 2015 09:00:00 GMT"))).contains(MAX_RETRY_DELAY);
 		assertThat(RetryDelays.compute(1, true, headers("retry-after", "5"), RECONNECT_DELAY, Duration.ofSeconds(2),
 				CLOCK, NO_JITTER))
 			.contains(Duration.ofSeconds(2));
@@ -137,8 +136,7 @@ class RetryDelaysTests {
 	void retryAfterWhenSecondsShouldAllowDecimals() {
 		assertThat(RetryDelays.retryAfter(headers("retry-after", "7"), CLOCK)).isEqualTo(Duration.ofSeconds(7));
 		assertThat(RetryDelays.retryAfter(headers("retry-after", "2.5"), CLOCK)).isEqualTo(Duration.ofMillis(2500));
-		assertThat(RetryDelays.retryAfter(headers("retry-after", "0.000000001"), CLOCK))
-			.isEqualTo(Duration.ofNanos(1));
+		assertThat(RetryDelays.retryAfter(headers("retry-after", "0.000000001"), CLOCK)).isEqualTo(Duration.ofNanos(1));
 	}
 
 	@Test

@@ -44,8 +44,7 @@ class StreamingRetryManagerTests {
 
 	@Test
 	void newWhenTtlNotPositiveOrMaxStatesBelowOneShouldThrow() {
-		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new StreamingRetryManager(Duration.ZERO, 1, this.clock))
+		assertThatIllegalArgumentException().isThrownBy(() -> new StreamingRetryManager(Duration.ZERO, 1, this.clock))
 			.withMessageContaining("stateTtl");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new StreamingRetryManager(Duration.ofSeconds(-1), 1, this.clock))

@@ -137,7 +137,6 @@ class SseDecoderTests {
 			}));
 	}
 
-
 	@Test
 	void decodeWhenUtf8IsMalformedShouldReplaceAndCountEachSequence() {
 		ByteArrayOutputStream body = new ByteArrayOutputStream();

@@ -36,7 +36,9 @@ class TiktokenUsageAggregatorTests {
 			for (int i = 0; i < text.length(); i += piece) {
 				aggregator.addCompletion(0, text.substring(i, Math.min(text.length(), i + piece)));
 			}
-			int whole = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE).countTokensOrdinary(text);
+			int whole = Encodings.newLazyEncodingRegistry()
+				.getEncoding(EncodingType.O200K_BASE)
+				.countTokensOrdinary(text);
 			assertThat(aggregator.estimate().completionTokens()).as(name + " in pieces of " + piece).isEqualTo(whole);
 		}
 	}
@@ -76,8 +78,8 @@ class TiktokenUsageAggregatorTests {
 		xai.addReasoning(0, "The user greets me");
 		// xAI leaves reasoning out of completion tokens and adds it to the total
 		assertThat(xai.estimate().completionTokens()).isEqualTo(2);
-		assertThat(xai.estimate().totalTokens()).isEqualTo(xai.estimate().promptTokens() + 2
-				+ xai.estimate().reasoningTokens());
+		assertThat(xai.estimate().totalTokens())
+			.isEqualTo(xai.estimate().promptTokens() + 2 + xai.estimate().reasoningTokens());
 		assertThat(xai.confidence()).isLessThan(openAi.confidence());
 	}
 
@@ -97,8 +99,8 @@ class TiktokenUsageAggregatorTests {
 			.isInstanceOf(TiktokenUsageAggregator.class);
 		assertThat(UsageAggregators.create(StreamingOptions.DEFAULTS, "anthropic", "claude-sonnet-4-5", request))
 			.isInstanceOf(CharacterUsageAggregator.class);
-		assertThat(UsageAggregators.create(StreamingOptions.builder().preferTiktoken(false).build(), "openai",
-				"gpt-4o", request))
+		assertThat(UsageAggregators.create(StreamingOptions.builder().preferTiktoken(false).build(), "openai", "gpt-4o",
+				request))
 			.isInstanceOf(CharacterUsageAggregator.class);
 		assertThat(UsageAggregators.create(StreamingOptions.builder().aggregatorType(AggregatorType.TIKTOKEN).build(),
 				"anthropic", "claude-sonnet-4-5", request))

@@ -27,9 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every recorded stream that carries provider usage with that usage removed, so that the
- * client has to estimate it, and compares the estimate with the provider's count. Prints the
- * table that the README shows.
+ * Runs every recorded stream that carries provider usage with that usage removed, so that
+ * the client has to estimate it, and compares the estimate with the provider's count.
+ * Prints the table that the README shows.
  */
 class UsageEstimationAccuracyTests {
 
@@ -64,7 +64,8 @@ class UsageEstimationAccuracyTests {
 			.filter((m) -> m.fixture().provider().equals("openai") && m.fixture().name().startsWith("chat-"))
 			.toList();
 		assertThat(openAiChat).hasSize(11);
-		// tiktoken: within 3% on the whole set, and on every fixture whose answer is text alone
+		// tiktoken: within 3% on the whole set, and on every fixture whose answer is text
+		// alone
 		assertThat(Math.abs(totalError(openAiChat, true))).isLessThanOrEqualTo(0.03);
 		openAiChat.stream()
 			.filter((m) -> !m.fixture().name().contains("tool") && !m.fixture().name().contains("refusal"))
@@ -104,7 +105,9 @@ class UsageEstimationAccuracyTests {
 		TABLE.forEach(System.out::println);
 	}
 
-	/** Output tokens the provider counted, reasoning included; -1 when it sent no usage. */
+	/**
+	 * Output tokens the provider counted, reasoning included; -1 when it sent no usage.
+	 */
 	private static int providerCompletionTokens(SseFixture fixture, JsonNode expected) {
 		JsonNode usage = expected.path("usage");
 		if (usage.has("merged")) {
@@ -165,8 +168,7 @@ class UsageEstimationAccuracyTests {
 				if (line.startsWith("data: {")) {
 					JsonNode data = MAPPER.readTree(line.substring(6));
 					removeUsage(data);
-					if (data.path("choices").isArray() && data.path("choices").isEmpty()
-							&& !data.has("type")) {
+					if (data.path("choices").isArray() && data.path("choices").isEmpty() && !data.has("type")) {
 						continue; // the Chat Completions usage-only chunk: drop it whole
 					}
 					line = "data: " + MAPPER.writeValueAsString(data);

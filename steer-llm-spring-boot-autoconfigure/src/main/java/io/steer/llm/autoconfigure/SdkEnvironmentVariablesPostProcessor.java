@@ -26,26 +26,50 @@ import org.springframework.core.env.StandardEnvironment;
  * properties:
  * <table>
  * <caption>Mapped variables</caption>
- * <tr><th>variable</th><th>property</th><th>value</th></tr>
- * <tr><td>{@code STREAMING_CONNECTION_TIMEOUT}</td><td>{@code connection-timeout}</td><td>seconds,
- * decimals allowed ({@code 2.5} is 2500 ms)</td></tr>
- * <tr><td>{@code STREAMING_READ_TIMEOUT}</td><td>{@code read-timeout}</td><td>seconds, decimals
- * allowed</td></tr>
- * <tr><td>{@code STREAMING_MAX_RECONNECTS}</td><td>{@code max-reconnect-attempts}</td><td>as
- * is</td></tr>
- * <tr><td>{@code STREAMING_ENABLE_AGGREGATION}</td><td>{@code enable-usage-aggregation}</td><td>as
- * is</td></tr>
- * <tr><td>{@code STREAMING_PREFER_TIKTOKEN}</td><td>{@code prefer-tiktoken}</td><td>as is</td></tr>
- * <tr><td>{@code STREAMING_ENABLE_JSON_HANDLER}</td><td>{@code enable-json-stream-handler}</td><td>as
- * is</td></tr>
+ * <tr>
+ * <th>variable</th>
+ * <th>property</th>
+ * <th>value</th>
+ * </tr>
+ * <tr>
+ * <td>{@code STREAMING_CONNECTION_TIMEOUT}</td>
+ * <td>{@code connection-timeout}</td>
+ * <td>seconds, decimals allowed ({@code 2.5} is 2500 ms)</td>
+ * </tr>
+ * <tr>
+ * <td>{@code STREAMING_READ_TIMEOUT}</td>
+ * <td>{@code read-timeout}</td>
+ * <td>seconds, decimals allowed</td>
+ * </tr>
+ * <tr>
+ * <td>{@code STREAMING_MAX_RECONNECTS}</td>
+ * <td>{@code max-reconnect-attempts}</td>
+ * <td>as is</td>
+ * </tr>
+ * <tr>
+ * <td>{@code STREAMING_ENABLE_AGGREGATION}</td>
+ * <td>{@code enable-usage-aggregation}</td>
+ * <td>as is</td>
+ * </tr>
+ * <tr>
+ * <td>{@code STREAMING_PREFER_TIKTOKEN}</td>
+ * <td>{@code prefer-tiktoken}</td>
+ * <td>as is</td>
+ * </tr>
+ * <tr>
+ * <td>{@code STREAMING_ENABLE_JSON_HANDLER}</td>
+ * <td>{@code enable-json-stream-handler}</td>
+ * <td>as is</td>
+ * </tr>
  * </table>
  * <p>
- * The mapped values form a property source named {@value #PROPERTY_SOURCE_NAME}, placed just
- * after the system environment: command-line arguments, system properties and the standard
- * {@code STEER_STREAMING_*} variables win over it, and it wins over {@code application.yml}.
- * A timeout that is not a decimal number is passed on unchanged (so {@code 5s} works too), and
- * an invalid one fails binding with the variable as its origin. {@code STEER_STREAMING_STATE_TTL}
- * needs no mapping: relaxed binding reads it, in seconds.
+ * The mapped values form a property source named {@value #PROPERTY_SOURCE_NAME}, placed
+ * just after the system environment: command-line arguments, system properties and the
+ * standard {@code STEER_STREAMING_*} variables win over it, and it wins over
+ * {@code application.yml}. A timeout that is not a decimal number is passed on unchanged
+ * (so {@code 5s} works too), and an invalid one fails binding with the variable as its
+ * origin. {@code STEER_STREAMING_STATE_TTL} needs no mapping: relaxed binding reads it,
+ * in seconds.
  */
 public final class SdkEnvironmentVariablesPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -70,7 +94,8 @@ public final class SdkEnvironmentVariablesPostProcessor implements EnvironmentPo
 	/**
 	 * Adds the property source of the mapped variables, if any is set.
 	 * @param environment the environment whose
-	 * {@value StandardEnvironment#SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME} property source is read
+	 * {@value StandardEnvironment#SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME} property
+	 * source is read
 	 */
 	public void postProcessEnvironment(ConfigurableEnvironment environment) {
 		String systemEnvironmentName = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
@@ -102,8 +127,8 @@ public final class SdkEnvironmentVariablesPostProcessor implements EnvironmentPo
 	/**
 	 * Converts decimal seconds to milliseconds.
 	 * @param value the value, e.g. {@code 2.5}
-	 * @return the duration in a form Spring binds, e.g. {@code 2500ms}; the value unchanged when
-	 * it is not a decimal number
+	 * @return the duration in a form Spring binds, e.g. {@code 2500ms}; the value
+	 * unchanged when it is not a decimal number
 	 */
 	static String seconds(String value) {
 		try {

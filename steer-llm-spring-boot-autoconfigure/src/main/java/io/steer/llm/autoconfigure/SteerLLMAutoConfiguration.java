@@ -37,9 +37,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * Defines, each unless the application defines its own:
  * <ul>
- * <li>{@code steerLLMClient}: OpenAI, xAI and Anthropic from {@code steer.providers.*}, built on Boot's
- * {@link WebClient.Builder} when there is one (so every {@code WebClientCustomizer} applies)
- * and Boot's {@link JsonMapper} when there is one;</li>
+ * <li>{@code steerLLMClient}: OpenAI, xAI and Anthropic from {@code steer.providers.*},
+ * built on Boot's {@link WebClient.Builder} when there is one (so every
+ * {@code WebClientCustomizer} applies) and Boot's {@link JsonMapper} when there is
+ * one;</li>
  * <li>{@code steerStreamingOptions}: the {@code @Primary} options from
  * {@code steer.streaming.*}, used by the client when a call gives none;</li>
  * <li>{@code jsonModeOptions}, {@code debugOptions}, {@code highPerformanceOptions},
@@ -48,15 +49,16 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <li>{@code <name>Options} for each {@code steer.streaming.presets.<name>};</li>
  * <li>{@code steerPriceCatalog}: the bundled {@link PriceCatalog} with the prices of
  * {@code steer.pricing.models.*}, used by the client for the cost of responses;</li>
- * <li>{@code steerStreamingRetryManager}: the {@link StreamingRetryManager} that keeps the
- * retry state of each stream, from {@code steer.streaming.state-ttl} and
+ * <li>{@code steerStreamingRetryManager}: the {@link StreamingRetryManager} that keeps
+ * the retry state of each stream, from {@code steer.streaming.state-ttl} and
  * {@code steer.streaming.max-states};</li>
- * <li>{@code steerStreamingStateCleanup}: a lifecycle bean that removes expired states from
- * the {@link StreamingRetryManager} bean every {@code steer.streaming.state-cleanup-interval}
- * while the context runs.</li>
+ * <li>{@code steerStreamingStateCleanup}: a lifecycle bean that removes expired states
+ * from the {@link StreamingRetryManager} bean every
+ * {@code steer.streaming.state-cleanup-interval} while the context runs.</li>
  * </ul>
- * Preset beans are not default candidates: inject them with {@code @Qualifier("<name>Options")};
- * an unqualified {@code StreamingOptions} gets {@code steerStreamingOptions}.
+ * Preset beans are not default candidates: inject them with
+ * {@code @Qualifier("<name>Options")}; an unqualified {@code StreamingOptions} gets
+ * {@code steerStreamingOptions}.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
@@ -66,7 +68,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Import(StreamingPresetsRegistrar.class)
 public final class SteerLLMAutoConfiguration {
 
-	/** Name of the default {@link StreamingOptions} bean, bound from {@code steer.streaming.*}. */
+	/**
+	 * Name of the default {@link StreamingOptions} bean, bound from
+	 * {@code steer.streaming.*}.
+	 */
 	public static final String STREAMING_OPTIONS_BEAN_NAME = "steerStreamingOptions";
 
 	/** Name of the {@link StreamingOptions#JSON_MODE} bean. */
@@ -100,8 +105,9 @@ public final class SteerLLMAutoConfiguration {
 					providers.getOpenai().getApi())
 			.xai(settings("steer.providers.xai", providers.getXai(), SteerProvidersProperties.XAI_BASE_URL),
 					providers.getXai().getApi())
-			.anthropic(settings("steer.providers.anthropic", providers.getAnthropic(),
-					SteerProvidersProperties.ANTHROPIC_BASE_URL),
+			.anthropic(
+					settings("steer.providers.anthropic", providers.getAnthropic(),
+							SteerProvidersProperties.ANTHROPIC_BASE_URL),
 					providers.getAnthropic().getVersion(), defaultMaxTokens(providers.getAnthropic()))
 			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
 		jsonMapper.ifUnique(builder::jsonMapper);
@@ -157,8 +163,7 @@ public final class SteerLLMAutoConfiguration {
 
 	@Bean(StreamingOptionsFactory.BEAN_NAME)
 	@ConditionalOnMissingBean
-	StreamingOptionsFactory steerStreamingOptionsFactory(SteerStreamingProperties properties,
-			BeanFactory beanFactory) {
+	StreamingOptionsFactory steerStreamingOptionsFactory(SteerStreamingProperties properties, BeanFactory beanFactory) {
 		return new StreamingOptionsFactory(properties, beanFactory);
 	}
 

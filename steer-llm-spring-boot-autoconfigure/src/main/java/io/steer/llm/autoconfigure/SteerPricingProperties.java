@@ -12,11 +12,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
- * Model prices used for the cost of responses, bound from {@code steer.pricing.*}: overrides
- * of and additions to the bundled {@link PriceCatalog}, in USD per million tokens.
+ * Model prices used for the cost of responses, bound from {@code steer.pricing.*}:
+ * overrides of and additions to the bundled {@link PriceCatalog}, in USD per million
+ * tokens.
  * <p>
- * For example:
- * <pre class="code">
+ * For example: <pre class="code">
  * steer:
  *   pricing:
  *     models:
@@ -34,11 +34,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 public class SteerPricingProperties {
 
 	/**
-	 * Prices by model name, in USD per million tokens, overriding or adding to the bundled
-	 * prices (LiteLLM's price table); an override also prices the model's dated snapshots.
-	 * Each has 'input', 'output', 'cached-input' and 'cache-write'; fields left unset keep the
-	 * bundled price of that name, and a model not in the bundled prices needs 'input' and
-	 * 'output'. Write names with dots or upper-case letters in brackets, e.g. '[gpt-4.1]'.
+	 * Prices by model name, in USD per million tokens, overriding or adding to the
+	 * bundled prices (LiteLLM's price table); an override also prices the model's dated
+	 * snapshots. Each has 'input', 'output', 'cached-input' and 'cache-write'; fields
+	 * left unset keep the bundled price of that name, and a model not in the bundled
+	 * prices needs 'input' and 'output'. Write names with dots or upper-case letters in
+	 * brackets, e.g. '[gpt-4.1]'.
 	 */
 	private final Map<String, Price> models = new LinkedHashMap<>();
 
@@ -51,18 +52,19 @@ public class SteerPricingProperties {
 	}
 
 	/**
-	 * The configured prices as overrides of a catalog: each field left unset takes the value
-	 * that the catalog holds under exactly that model name.
+	 * The configured prices as overrides of a catalog: each field left unset takes the
+	 * value that the catalog holds under exactly that model name.
 	 * @param catalog the catalog to override, usually {@link PriceCatalog#load()}
 	 * @return complete prices by model name
-	 * @throws InvalidConfigurationPropertyValueException if a price is negative, or a model
-	 * the catalog does not know lacks an input or output price
+	 * @throws InvalidConfigurationPropertyValueException if a price is negative, or a
+	 * model the catalog does not know lacks an input or output price
 	 */
 	Map<String, ModelPrice> overrides(PriceCatalog catalog) {
 		Map<String, ModelPrice> overrides = new LinkedHashMap<>();
 		this.models.forEach((model, price) -> {
 			ModelPrice base = catalog.get(model).orElse(null);
-			BigDecimal input = required(model, "input", price.getInput(), (base != null) ? base.inputPerMillion() : null);
+			BigDecimal input = required(model, "input", price.getInput(),
+					(base != null) ? base.inputPerMillion() : null);
 			BigDecimal output = required(model, "output", price.getOutput(),
 					(base != null) ? base.outputPerMillion() : null);
 			BigDecimal cachedInput = optional(model, "cached-input", price.getCachedInput(),
@@ -114,8 +116,8 @@ public class SteerPricingProperties {
 		private @Nullable BigDecimal input;
 
 		/**
-		 * Price of output (completion) tokens, reasoning tokens included, in USD per million
-		 * tokens.
+		 * Price of output (completion) tokens, reasoning tokens included, in USD per
+		 * million tokens.
 		 */
 		private @Nullable BigDecimal output;
 
@@ -126,8 +128,9 @@ public class SteerPricingProperties {
 		private @Nullable BigDecimal cachedInput;
 
 		/**
-		 * Price of input tokens written to the prompt cache (Anthropic cache creation), in USD
-		 * per million tokens. When neither set nor bundled, they cost the input price.
+		 * Price of input tokens written to the prompt cache (Anthropic cache creation),
+		 * in USD per million tokens. When neither set nor bundled, they cost the input
+		 * price.
 		 */
 		private @Nullable BigDecimal cacheWrite;
 
@@ -149,8 +152,8 @@ public class SteerPricingProperties {
 
 		/**
 		 * Returns {@code steer.pricing.models.<model>.output}.
-		 * @return price of output (completion) tokens, reasoning tokens included, in USD per
-		 * million tokens
+		 * @return price of output (completion) tokens, reasoning tokens included, in USD
+		 * per million tokens
 		 */
 		public @Nullable BigDecimal getOutput() {
 			return this.output;
@@ -158,8 +161,8 @@ public class SteerPricingProperties {
 
 		/**
 		 * Sets {@code steer.pricing.models.<model>.output}.
-		 * @param output price of output (completion) tokens, reasoning tokens included, in
-		 * USD per million tokens
+		 * @param output price of output (completion) tokens, reasoning tokens included,
+		 * in USD per million tokens
 		 */
 		public void setOutput(@Nullable BigDecimal output) {
 			this.output = output;
@@ -168,7 +171,8 @@ public class SteerPricingProperties {
 		/**
 		 * Returns {@code steer.pricing.models.<model>.cached-input}.
 		 * @return price of input tokens read from the provider's prompt cache, in USD per
-		 * million tokens. When neither set nor bundled, cached tokens cost the input price
+		 * million tokens. When neither set nor bundled, cached tokens cost the input
+		 * price
 		 */
 		public @Nullable BigDecimal getCachedInput() {
 			return this.cachedInput;
@@ -176,9 +180,9 @@ public class SteerPricingProperties {
 
 		/**
 		 * Sets {@code steer.pricing.models.<model>.cached-input}.
-		 * @param cachedInput price of input tokens read from the provider's prompt cache, in
-		 * USD per million tokens. When neither set nor bundled, cached tokens cost the input
-		 * price
+		 * @param cachedInput price of input tokens read from the provider's prompt cache,
+		 * in USD per million tokens. When neither set nor bundled, cached tokens cost the
+		 * input price
 		 */
 		public void setCachedInput(@Nullable BigDecimal cachedInput) {
 			this.cachedInput = cachedInput;
@@ -187,8 +191,8 @@ public class SteerPricingProperties {
 		/**
 		 * Returns {@code steer.pricing.models.<model>.cache-write}.
 		 * @return price of input tokens written to the prompt cache (Anthropic cache
-		 * creation), in USD per million tokens. When neither set nor bundled, they cost the
-		 * input price
+		 * creation), in USD per million tokens. When neither set nor bundled, they cost
+		 * the input price
 		 */
 		public @Nullable BigDecimal getCacheWrite() {
 			return this.cacheWrite;

@@ -27,8 +27,8 @@ public class SteerProvidersProperties {
 	public static final String ANTHROPIC_BASE_URL = AnthropicMessagesAdapter.BASE_URL;
 
 	/**
-	 * Provider of requests that name no model: 'openai', 'xai' or 'anthropic'. When unset, the
-	 * only one with a default model if exactly one has one, else 'openai'.
+	 * Provider of requests that name no model: 'openai', 'xai' or 'anthropic'. When
+	 * unset, the only one with a default model if exactly one has one, else 'openai'.
 	 */
 	private @Nullable String defaultProvider;
 
@@ -49,8 +49,8 @@ public class SteerProvidersProperties {
 
 	/**
 	 * Returns {@code steer.providers.default-provider}.
-	 * @return provider of requests that name no model: 'openai', 'xai' or 'anthropic'. When
-	 * unset, the only one with a default model if exactly one has one, else 'openai'
+	 * @return provider of requests that name no model: 'openai', 'xai' or 'anthropic'.
+	 * When unset, the only one with a default model if exactly one has one, else 'openai'
 	 */
 	public @Nullable String getDefaultProvider() {
 		return this.defaultProvider;
@@ -102,14 +102,14 @@ public class SteerProvidersProperties {
 	public static class Provider {
 
 		/**
-		 * API key (a bearer token; Anthropic's x-api-key header). Leave empty to send none,
-		 * e.g. to a local gateway.
+		 * API key (a bearer token; Anthropic's x-api-key header). Leave empty to send
+		 * none, e.g. to a local gateway.
 		 */
 		private @Nullable String apiKey;
 
 		/**
-		 * Base URL of the provider's API: an absolute http or https URL, without a trailing
-		 * slash; any other value fails the start-up. Defaults to
+		 * Base URL of the provider's API: an absolute http or https URL, without a
+		 * trailing slash; any other value fails the start-up. Defaults to
 		 * https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI and
 		 * https://api.anthropic.com for Anthropic.
 		 */
@@ -126,7 +126,8 @@ public class SteerProvidersProperties {
 		private Map<String, String> headers = new LinkedHashMap<>();
 
 		/**
-		 * Creates settings with OpenAI's base URL, {@value SteerProvidersProperties#OPENAI_BASE_URL}.
+		 * Creates settings with OpenAI's base URL,
+		 * {@value SteerProvidersProperties#OPENAI_BASE_URL}.
 		 */
 		public Provider() {
 			this(OPENAI_BASE_URL);
@@ -151,8 +152,8 @@ public class SteerProvidersProperties {
 
 		/**
 		 * Sets {@code steer.providers.<provider>.api-key}.
-		 * @param apiKey API key (a bearer token; Anthropic's x-api-key header). Leave empty
-		 * to send none, e.g. to a local gateway
+		 * @param apiKey API key (a bearer token; Anthropic's x-api-key header). Leave
+		 * empty to send none, e.g. to a local gateway
 		 */
 		public void setApiKey(@Nullable String apiKey) {
 			this.apiKey = apiKey;
@@ -170,9 +171,9 @@ public class SteerProvidersProperties {
 
 		/**
 		 * Sets {@code steer.providers.<provider>.base-url}.
-		 * @param baseUrl base URL of the provider's API, without a trailing slash. Defaults
-		 * to https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI and
-		 * https://api.anthropic.com for Anthropic
+		 * @param baseUrl base URL of the provider's API, without a trailing slash.
+		 * Defaults to https://api.openai.com/v1 for OpenAI, https://api.x.ai/v1 for xAI
+		 * and https://api.anthropic.com for Anthropic
 		 */
 		public void setBaseUrl(String baseUrl) {
 			this.baseUrl = baseUrl;
@@ -286,8 +287,8 @@ public class SteerProvidersProperties {
 		private String version = AnthropicMessagesAdapter.DEFAULT_VERSION;
 
 		/**
-		 * Output token limit (max_tokens) sent when a request gives none; Anthropic requires
-		 * one.
+		 * Output token limit (max_tokens) sent when a request gives none; Anthropic
+		 * requires one.
 		 */
 		private int defaultMaxTokens = AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS;
 
@@ -316,8 +317,8 @@ public class SteerProvidersProperties {
 
 		/**
 		 * Returns {@code steer.providers.anthropic.default-max-tokens}.
-		 * @return output token limit (max_tokens) sent when a request gives none; Anthropic
-		 * requires one
+		 * @return output token limit (max_tokens) sent when a request gives none;
+		 * Anthropic requires one
 		 */
 		public int getDefaultMaxTokens() {
 			return this.defaultMaxTokens;
@@ -325,8 +326,8 @@ public class SteerProvidersProperties {
 
 		/**
 		 * Sets {@code steer.providers.anthropic.default-max-tokens}.
-		 * @param defaultMaxTokens output token limit (max_tokens) sent when a request gives
-		 * none; Anthropic requires one
+		 * @param defaultMaxTokens output token limit (max_tokens) sent when a request
+		 * gives none; Anthropic requires one
 		 */
 		public void setDefaultMaxTokens(int defaultMaxTokens) {
 			this.defaultMaxTokens = defaultMaxTokens;

@@ -19,8 +19,9 @@ import org.springframework.boot.convert.DurationUnit;
  * Every field of {@link StreamingOptions} has a property here, with the defaults of
  * {@link StreamingOptions#DEFAULTS}; they make the {@code steerStreamingOptions} bean.
  * {@link #getPresets() Presets} make further named beans whose unset fields inherit from
- * these. Values are checked when the options are built: an invalid one fails start-up with
- * an {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException}
+ * these. Values are checked when the options are built: an invalid one fails start-up
+ * with an
+ * {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException}
  * naming the property.
  * <p>
  * {@code state-ttl}, {@code max-states} and {@code state-cleanup-interval} configure the
@@ -47,8 +48,8 @@ public class SteerStreamingProperties {
 	private boolean preferTiktoken = true;
 
 	/**
-	 * Whether JSON answers are parsed incrementally as they stream. Not acted on yet: stored
-	 * for the JSON stream handler.
+	 * Whether JSON answers are parsed incrementally as they stream. Not acted on yet:
+	 * stored for the JSON stream handler.
 	 */
 	private boolean enableJsonStreamHandler = false;
 
@@ -69,8 +70,8 @@ public class SteerStreamingProperties {
 	private Duration connectionTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Longest gap between two complete SSE events, and longest wait for the response headers;
-	 * bytes that complete no event do not count.
+	 * Longest gap between two complete SSE events, and longest wait for the response
+	 * headers; bytes that complete no event do not count.
 	 */
 	private Duration readTimeout = Duration.ofSeconds(30);
 
@@ -133,8 +134,8 @@ public class SteerStreamingProperties {
 	private Duration progressInterval = Duration.ofMillis(100);
 
 	/**
-	 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted on yet:
-	 * stored for output shaping.
+	 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted on
+	 * yet: stored for output shaping.
 	 */
 	private double rateLimit = 0;
 
@@ -151,8 +152,8 @@ public class SteerStreamingProperties {
 	private Duration stateTtl = Duration.ofSeconds(900);
 
 	/**
-	 * Most stream states kept for reconnection at once; when full, expired states and then
-	 * the least recently active one make room.
+	 * Most stream states kept for reconnection at once; when full, expired states and
+	 * then the least recently active one make room.
 	 */
 	private int maxStates = 10000;
 
@@ -166,11 +167,11 @@ public class SteerStreamingProperties {
 	/**
 	 * Named option sets, each exposed as a StreamingOptions bean named '<name>Options'
 	 * (kebab-case names become camelCase: 'fast-ui' gives 'fastUiOptions'). Unset fields
-	 * inherit from 'steer.streaming'. Each entry, 'steer.streaming.presets.<name>.*', takes
-	 * the keys of 'steer.streaming' except state-ttl, max-states and state-cleanup-interval,
-	 * e.g. 'steer.streaming.presets.fast-ui.read-timeout=10s'. The names of the built-in
-	 * presets (json-mode, debug, high-performance, high-throughput, low-latency) are
-	 * reserved.
+	 * inherit from 'steer.streaming'. Each entry, 'steer.streaming.presets.<name>.*',
+	 * takes the keys of 'steer.streaming' except state-ttl, max-states and
+	 * state-cleanup-interval, e.g. 'steer.streaming.presets.fast-ui.read-timeout=10s'.
+	 * The names of the built-in presets (json-mode, debug, high-performance,
+	 * high-throughput, low-latency) are reserved.
 	 */
 	private final Map<String, Preset> presets = new LinkedHashMap<>();
 
@@ -217,8 +218,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.prefer-tiktoken}.
-	 * @param preferTiktoken whether the 'auto' aggregator counts OpenAI-family models with
-	 * tiktoken
+	 * @param preferTiktoken whether the 'auto' aggregator counts OpenAI-family models
+	 * with tiktoken
 	 */
 	public void setPreferTiktoken(boolean preferTiktoken) {
 		this.preferTiktoken = preferTiktoken;
@@ -234,8 +235,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.enable-json-stream-handler}.
-	 * @param enableJsonStreamHandler whether JSON answers are parsed incrementally as they
-	 * stream
+	 * @param enableJsonStreamHandler whether JSON answers are parsed incrementally as
+	 * they stream
 	 */
 	public void setEnableJsonStreamHandler(boolean enableJsonStreamHandler) {
 		this.enableJsonStreamHandler = enableJsonStreamHandler;
@@ -251,8 +252,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.validate-json-incrementally}.
-	 * @param validateJsonIncrementally whether the JSON stream handler rejects invalid JSON
-	 * as soon as it streams
+	 * @param validateJsonIncrementally whether the JSON stream handler rejects invalid
+	 * JSON as soon as it streams
 	 */
 	public void setValidateJsonIncrementally(boolean validateJsonIncrementally) {
 		this.validateJsonIncrementally = validateJsonIncrementally;
@@ -294,8 +295,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Returns {@code steer.streaming.read-timeout}.
-	 * @return longest gap between two complete SSE events, and longest wait for the response
-	 * headers
+	 * @return longest gap between two complete SSE events, and longest wait for the
+	 * response headers
 	 */
 	public Duration getReadTimeout() {
 		return this.readTimeout;
@@ -303,8 +304,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.read-timeout}.
-	 * @param readTimeout longest gap between two complete SSE events, and longest wait for the
-	 * response headers
+	 * @param readTimeout longest gap between two complete SSE events, and longest wait
+	 * for the response headers
 	 */
 	public void setReadTimeout(Duration readTimeout) {
 		this.readTimeout = readTimeout;
@@ -336,8 +337,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.retry-on-connection-error}.
-	 * @param retryOnConnectionError whether to retry a failure that happens before the first
-	 * delta
+	 * @param retryOnConnectionError whether to retry a failure that happens before the
+	 * first delta
 	 */
 	public void setRetryOnConnectionError(boolean retryOnConnectionError) {
 		this.retryOnConnectionError = retryOnConnectionError;
@@ -378,7 +379,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Returns {@code steer.streaming.preserve-partial-response}.
-	 * @return whether the error of a broken stream carries the partial response that arrived
+	 * @return whether the error of a broken stream carries the partial response that
+	 * arrived
 	 */
 	public boolean isPreservePartialResponse() {
 		return this.preservePartialResponse;
@@ -395,7 +397,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Returns {@code steer.streaming.chunk-size}.
-	 * @return characters per chunk released by output buffers. 0 to release text as received
+	 * @return characters per chunk released by output buffers. 0 to release text as
+	 * received
 	 */
 	public int getChunkSize() {
 		return this.chunkSize;
@@ -403,8 +406,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.chunk-size}.
-	 * @param chunkSize characters per chunk released by output buffers. 0 to release text as
-	 * received
+	 * @param chunkSize characters per chunk released by output buffers. 0 to release text
+	 * as received
 	 */
 	public void setChunkSize(int chunkSize) {
 		this.chunkSize = chunkSize;
@@ -420,7 +423,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Returns {@code steer.streaming.max-retry-delay}.
-	 * @return longest wait before a retry, also when a provider's Retry-After asks for more
+	 * @return longest wait before a retry, also when a provider's Retry-After asks for
+	 * more
 	 */
 	public Duration getMaxRetryDelay() {
 		return this.maxRetryDelay;
@@ -428,8 +432,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.max-retry-delay}.
-	 * @param maxRetryDelay longest wait before a retry, also when a provider's Retry-After
-	 * asks for more
+	 * @param maxRetryDelay longest wait before a retry, also when a provider's
+	 * Retry-After asks for more
 	 */
 	public void setMaxRetryDelay(Duration maxRetryDelay) {
 		this.maxRetryDelay = maxRetryDelay;
@@ -445,8 +449,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.max-event-size}.
-	 * @param maxEventSize largest server-sent event accepted, in bytes; a larger one fails
-	 * the stream
+	 * @param maxEventSize largest server-sent event accepted, in bytes; a larger one
+	 * fails the stream
 	 */
 	public void setMaxEventSize(int maxEventSize) {
 		this.maxEventSize = maxEventSize;
@@ -536,8 +540,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.state-ttl}.
-	 * @param stateTtl how long the state of a stream is kept for reconnection after its last
-	 * activity. A plain number is in seconds
+	 * @param stateTtl how long the state of a stream is kept for reconnection after its
+	 * last activity. A plain number is in seconds
 	 */
 	public void setStateTtl(Duration stateTtl) {
 		this.stateTtl = stateTtl;
@@ -554,8 +558,8 @@ public class SteerStreamingProperties {
 
 	/**
 	 * Sets {@code steer.streaming.max-states}.
-	 * @param maxStates most stream states kept for reconnection at once; when full, expired
-	 * states and then the least recently active one make room
+	 * @param maxStates most stream states kept for reconnection at once; when full,
+	 * expired states and then the least recently active one make room
 	 */
 	public void setMaxStates(int maxStates) {
 		this.maxStates = maxStates;
@@ -588,9 +592,10 @@ public class SteerStreamingProperties {
 	}
 
 	/**
-	 * A named set of streaming options, bound from {@code steer.streaming.presets.<name>.*}.
-	 * Every field is optional: an unset ({@code null}) field takes the value of the same
-	 * property under {@code steer.streaming}.
+	 * A named set of streaming options, bound from
+	 * {@code steer.streaming.presets.<name>.*}. Every field is optional: an unset
+	 * ({@code null}) field takes the value of the same property under
+	 * {@code steer.streaming}.
 	 */
 	public static class Preset {
 
@@ -633,7 +638,8 @@ public class SteerStreamingProperties {
 		private @Nullable Duration connectionTimeout;
 
 		/**
-		 * Longest gap between two complete SSE events, and longest wait for the response headers.
+		 * Longest gap between two complete SSE events, and longest wait for the response
+		 * headers.
 		 */
 		private @Nullable Duration readTimeout;
 
@@ -684,8 +690,8 @@ public class SteerStreamingProperties {
 		private @Nullable Integer maxEventSize;
 
 		/**
-		 * How output buffers group text before they release it. Not acted on yet: stored for
-		 * output shaping.
+		 * How output buffers group text before they release it. Not acted on yet: stored
+		 * for output shaping.
 		 */
 		private @Nullable BufferType bufferType;
 
@@ -696,8 +702,8 @@ public class SteerStreamingProperties {
 		private @Nullable Duration progressInterval;
 
 		/**
-		 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted on
-		 * yet: stored for output shaping.
+		 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted
+		 * on yet: stored for output shaping.
 		 */
 		private @Nullable Double rateLimit;
 
@@ -708,8 +714,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.enable-usage-aggregation}.
-		 * @return whether to estimate usage when the provider does not send it; {@code null}
-		 * when it inherits
+		 * @return whether to estimate usage when the provider does not send it;
+		 * {@code null} when it inherits
 		 */
 		public @Nullable Boolean getEnableUsageAggregation() {
 			return this.enableUsageAggregation;
@@ -717,8 +723,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.enable-usage-aggregation}.
-		 * @param enableUsageAggregation whether to estimate usage when the provider does not
-		 * send it; {@code null} to inherit
+		 * @param enableUsageAggregation whether to estimate usage when the provider does
+		 * not send it; {@code null} to inherit
 		 */
 		public void setEnableUsageAggregation(@Nullable Boolean enableUsageAggregation) {
 			this.enableUsageAggregation = enableUsageAggregation;
@@ -735,8 +741,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.aggregator-type}.
-		 * @param aggregatorType how usage is estimated when the provider does not send it;
-		 * {@code null} to inherit
+		 * @param aggregatorType how usage is estimated when the provider does not send
+		 * it; {@code null} to inherit
 		 */
 		public void setAggregatorType(@Nullable AggregatorType aggregatorType) {
 			this.aggregatorType = aggregatorType;
@@ -744,8 +750,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.prefer-tiktoken}.
-		 * @return whether the 'auto' aggregator counts OpenAI-family models with tiktoken;
-		 * {@code null} when it inherits
+		 * @return whether the 'auto' aggregator counts OpenAI-family models with
+		 * tiktoken; {@code null} when it inherits
 		 */
 		public @Nullable Boolean getPreferTiktoken() {
 			return this.preferTiktoken;
@@ -762,8 +768,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.enable-json-stream-handler}.
-		 * @return whether JSON answers are parsed incrementally as they stream; {@code null}
-		 * when it inherits
+		 * @return whether JSON answers are parsed incrementally as they stream;
+		 * {@code null} when it inherits
 		 */
 		public @Nullable Boolean getEnableJsonStreamHandler() {
 			return this.enableJsonStreamHandler;
@@ -789,8 +795,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.validate-json-incrementally}.
-		 * @param validateJsonIncrementally whether the JSON stream handler rejects invalid
-		 * JSON as soon as it streams; {@code null} to inherit
+		 * @param validateJsonIncrementally whether the JSON stream handler rejects
+		 * invalid JSON as soon as it streams; {@code null} to inherit
 		 */
 		public void setValidateJsonIncrementally(@Nullable Boolean validateJsonIncrementally) {
 			this.validateJsonIncrementally = validateJsonIncrementally;
@@ -808,7 +814,8 @@ public class SteerStreamingProperties {
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.event-processor}.
 		 * @param eventProcessor name of an EventProcessor bean applied to the events of
-		 * every stream. Empty for none, overriding an inherited one; {@code null} to inherit
+		 * every stream. Empty for none, overriding an inherited one; {@code null} to
+		 * inherit
 		 */
 		public void setEventProcessor(@Nullable String eventProcessor) {
 			this.eventProcessor = eventProcessor;
@@ -833,9 +840,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.read-timeout}.
-		 * @return longest gap between two complete SSE events, and longest wait for the response
-	 * headers;
-		 * {@code null} when it inherits
+		 * @return longest gap between two complete SSE events, and longest wait for the
+		 * response headers; {@code null} when it inherits
 		 */
 		public @Nullable Duration getReadTimeout() {
 			return this.readTimeout;
@@ -843,8 +849,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.read-timeout}.
-		 * @param readTimeout longest gap between two received events, including before the
-		 * first byte; {@code null} to inherit
+		 * @param readTimeout longest gap between two received events, including before
+		 * the first byte; {@code null} to inherit
 		 */
 		public void setReadTimeout(@Nullable Duration readTimeout) {
 			this.readTimeout = readTimeout;
@@ -877,8 +883,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.retry-on-connection-error}.
-		 * @param retryOnConnectionError whether to retry a failure that happens before the
-		 * first delta; {@code null} to inherit
+		 * @param retryOnConnectionError whether to retry a failure that happens before
+		 * the first delta; {@code null} to inherit
 		 */
 		public void setRetryOnConnectionError(@Nullable Boolean retryOnConnectionError) {
 			this.retryOnConnectionError = retryOnConnectionError;
@@ -886,8 +892,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.max-reconnect-attempts}.
-		 * @return most retries or reconnections of one stream. 0 for none; {@code null} when
-		 * it inherits
+		 * @return most retries or reconnections of one stream. 0 for none; {@code null}
+		 * when it inherits
 		 */
 		public @Nullable Integer getMaxReconnectAttempts() {
 			return this.maxReconnectAttempts;
@@ -967,8 +973,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.max-retry-delay}.
-		 * @return longest wait before a retry, also when a provider's Retry-After asks for
-		 * more; {@code null} when it inherits
+		 * @return longest wait before a retry, also when a provider's Retry-After asks
+		 * for more; {@code null} when it inherits
 		 */
 		public @Nullable Duration getMaxRetryDelay() {
 			return this.maxRetryDelay;
@@ -1003,8 +1009,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.buffer-size}.
-		 * @param bufferSize most events held between the connection and a slow subscriber;
-		 * {@code null} to inherit
+		 * @param bufferSize most events held between the connection and a slow
+		 * subscriber; {@code null} to inherit
 		 */
 		public void setBufferSize(@Nullable Integer bufferSize) {
 			this.bufferSize = bufferSize;
@@ -1012,8 +1018,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.buffer-type}.
-		 * @return how output buffers group text before they release it; {@code null} when it
-		 * inherits
+		 * @return how output buffers group text before they release it; {@code null} when
+		 * it inherits
 		 */
 		public @Nullable BufferType getBufferType() {
 			return this.bufferType;
@@ -1030,7 +1036,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Returns {@code steer.streaming.presets.<name>.progress-interval}.
-		 * @return shortest time between two progress reports; {@code null} when it inherits
+		 * @return shortest time between two progress reports; {@code null} when it
+		 * inherits
 		 */
 		public @Nullable Duration getProgressInterval() {
 			return this.progressInterval;
@@ -1038,8 +1045,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.progress-interval}.
-		 * @param progressInterval shortest time between two progress reports; {@code null}
-		 * to inherit
+		 * @param progressInterval shortest time between two progress reports;
+		 * {@code null} to inherit
 		 */
 		public void setProgressInterval(@Nullable Duration progressInterval) {
 			this.progressInterval = progressInterval;
@@ -1074,8 +1081,8 @@ public class SteerStreamingProperties {
 
 		/**
 		 * Sets {@code steer.streaming.presets.<name>.log-streaming-metrics}.
-		 * @param logStreamingMetrics whether to log the metrics of each stream at INFO level
-		 * when it ends; {@code null} to inherit
+		 * @param logStreamingMetrics whether to log the metrics of each stream at INFO
+		 * level when it ends; {@code null} to inherit
 		 */
 		public void setLogStreamingMetrics(@Nullable Boolean logStreamingMetrics) {
 			this.logStreamingMetrics = logStreamingMetrics;

@@ -24,12 +24,14 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.util.StringUtils;
 
 /**
- * Builds {@link StreamingOptions} from {@link SteerStreamingProperties}: the defaults from
- * {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*} over them.
+ * Builds {@link StreamingOptions} from {@link SteerStreamingProperties}: the defaults
+ * from {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*}
+ * over them.
  * <p>
  * Values are checked by {@link StreamingOptions.Builder#build()}; its
  * {@link InvalidStreamingOptionException}, which names the field, becomes an
- * {@link InvalidConfigurationPropertyValueException} naming the property that set the value.
+ * {@link InvalidConfigurationPropertyValueException} naming the property that set the
+ * value.
  */
 final class StreamingOptionsFactory {
 
@@ -57,7 +59,8 @@ final class StreamingOptionsFactory {
 	}
 
 	/**
-	 * Builds the options of a preset, its unset fields taken from {@code steer.streaming.*}.
+	 * Builds the options of a preset, its unset fields taken from
+	 * {@code steer.streaming.*}.
 	 * @param name the preset name, a key of {@code steer.streaming.presets}
 	 * @return the options
 	 * @throws IllegalStateException when there is no such preset
@@ -78,8 +81,8 @@ final class StreamingOptionsFactory {
 		StreamingOptions.Builder builder = StreamingOptions.builder()
 			.enableUsageAggregation(values.get("enableUsageAggregation", Preset::getEnableUsageAggregation,
 					base.isEnableUsageAggregation()))
-			.aggregatorType(values.<AggregatorType>get("aggregatorType", Preset::getAggregatorType,
-					base.getAggregatorType()))
+			.aggregatorType(
+					values.<AggregatorType>get("aggregatorType", Preset::getAggregatorType, base.getAggregatorType()))
 			.preferTiktoken(values.get("preferTiktoken", Preset::getPreferTiktoken, base.isPreferTiktoken()))
 			.enableJsonStreamHandler(values.get("enableJsonStreamHandler", Preset::getEnableJsonStreamHandler,
 					base.isEnableJsonStreamHandler()))
@@ -91,10 +94,9 @@ final class StreamingOptionsFactory {
 			.totalTimeout(values.<Duration>get("totalTimeout", Preset::getTotalTimeout, base.getTotalTimeout()))
 			.retryOnConnectionError(values.get("retryOnConnectionError", Preset::getRetryOnConnectionError,
 					base.isRetryOnConnectionError()))
-			.maxReconnectAttempts(values.get("maxReconnectAttempts", Preset::getMaxReconnectAttempts,
-					base.getMaxReconnectAttempts()))
-			.reconnectDelay(values.<Duration>get("reconnectDelay", Preset::getReconnectDelay,
-					base.getReconnectDelay()))
+			.maxReconnectAttempts(
+					values.get("maxReconnectAttempts", Preset::getMaxReconnectAttempts, base.getMaxReconnectAttempts()))
+			.reconnectDelay(values.<Duration>get("reconnectDelay", Preset::getReconnectDelay, base.getReconnectDelay()))
 			.preservePartialResponse(values.get("preservePartialResponse", Preset::getPreservePartialResponse,
 					base.isPreservePartialResponse()))
 			.chunkSize(values.get("chunkSize", Preset::getChunkSize, base.getChunkSize()))
@@ -102,11 +104,11 @@ final class StreamingOptionsFactory {
 			.maxRetryDelay(values.<Duration>get("maxRetryDelay", Preset::getMaxRetryDelay, base.getMaxRetryDelay()))
 			.maxEventSize(values.get("maxEventSize", Preset::getMaxEventSize, base.getMaxEventSize()))
 			.bufferType(values.<BufferType>get("bufferType", Preset::getBufferType, base.getBufferType()))
-			.progressInterval(values.<Duration>get("progressInterval", Preset::getProgressInterval,
-					base.getProgressInterval()))
+			.progressInterval(
+					values.<Duration>get("progressInterval", Preset::getProgressInterval, base.getProgressInterval()))
 			.rateLimit(values.get("rateLimit", Preset::getRateLimit, base.getRateLimit()))
-			.logStreamingMetrics(values.get("logStreamingMetrics", Preset::getLogStreamingMetrics,
-					base.isLogStreamingMetrics()));
+			.logStreamingMetrics(
+					values.get("logStreamingMetrics", Preset::getLogStreamingMetrics, base.isLogStreamingMetrics()));
 		String eventProcessor = values.get("eventProcessor", Preset::getEventProcessor, base.getEventProcessor());
 		builder.eventProcessor(eventProcessor(values.propertyName("eventProcessor"), eventProcessor));
 		try {
@@ -118,9 +120,9 @@ final class StreamingOptionsFactory {
 	}
 
 	/**
-	 * The event processor bean a property names. A mistake fails with an exception that is the
-	 * root cause of the start-up failure, so that it names the property, the value and the
-	 * beans the property may name.
+	 * The event processor bean a property names. A mistake fails with an exception that
+	 * is the root cause of the start-up failure, so that it names the property, the value
+	 * and the beans the property may name.
 	 */
 	private @Nullable EventProcessor eventProcessor(String property, @Nullable String beanName) {
 		if (!StringUtils.hasText(beanName)) {
@@ -130,20 +132,20 @@ final class StreamingOptionsFactory {
 			return this.beanFactory.getBean(beanName, EventProcessor.class);
 		}
 		catch (BeanNotOfRequiredTypeException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, beanName, "Bean '" + beanName + "' is a "
-					+ ex.getActualType().getName() + ", not an " + EventProcessor.class.getName() + "; "
-					+ eventProcessorBeans());
+			throw new InvalidConfigurationPropertyValueException(property, beanName,
+					"Bean '" + beanName + "' is a " + ex.getActualType().getName() + ", not an "
+							+ EventProcessor.class.getName() + "; " + eventProcessorBeans());
 		}
 		catch (NoSuchBeanDefinitionException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, beanName, "No "
-					+ EventProcessor.class.getName() + " bean named '" + beanName + "' is defined; "
-					+ eventProcessorBeans());
+			throw new InvalidConfigurationPropertyValueException(property, beanName,
+					"No " + EventProcessor.class.getName() + " bean named '" + beanName + "' is defined; "
+							+ eventProcessorBeans());
 		}
 	}
 
 	/**
-	 * The beans a property naming an event processor may name, for a message: found without
-	 * creating any bean.
+	 * The beans a property naming an event processor may name, for a message: found
+	 * without creating any bean.
 	 */
 	private String eventProcessorBeans() {
 		String[] names = (this.beanFactory instanceof ListableBeanFactory listable)

@@ -17,15 +17,15 @@ import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Registers a {@link StreamingOptions} bean definition for each
- * {@code steer.streaming.presets.<name>} entry, named {@code <name>Options} with the name in
- * camelCase ({@code fast-ui} gives {@code fastUiOptions}).
+ * {@code steer.streaming.presets.<name>} entry, named {@code <name>Options} with the name
+ * in camelCase ({@code fast-ui} gives {@code fastUiOptions}).
  * <p>
- * The definitions exist before any bean is created, so {@code @Qualifier("reliableOptions")}
- * injection works. They are not default candidates: an unqualified {@code StreamingOptions}
- * injection point still gets the primary {@code steerStreamingOptions} bean. A bean already
- * defined under the same name wins; the names of the built-in presets are reserved. The
- * options are built by {@link StreamingOptionsFactory#preset(String)} when the bean is
- * created.
+ * The definitions exist before any bean is created, so
+ * {@code @Qualifier("reliableOptions")} injection works. They are not default candidates:
+ * an unqualified {@code StreamingOptions} injection point still gets the primary
+ * {@code steerStreamingOptions} bean. A bean already defined under the same name wins;
+ * the names of the built-in presets are reserved. The options are built by
+ * {@link StreamingOptionsFactory#preset(String)} when the bean is created.
  */
 final class StreamingPresetsRegistrar implements ImportBeanDefinitionRegistrar {
 
@@ -51,9 +51,8 @@ final class StreamingPresetsRegistrar implements ImportBeanDefinitionRegistrar {
 			}
 			String previous = presetsByBeanName.putIfAbsent(beanName, preset);
 			if (previous != null) {
-				throw new InvalidConfigurationPropertyValueException(PRESETS + "." + preset, preset,
-						"Presets '" + previous + "' and '" + preset + "' would both be the bean '" + beanName
-								+ "'; rename one.");
+				throw new InvalidConfigurationPropertyValueException(PRESETS + "." + preset, preset, "Presets '"
+						+ previous + "' and '" + preset + "' would both be the bean '" + beanName + "'; rename one.");
 			}
 			if (!registry.containsBeanDefinition(beanName)) {
 				registry.registerBeanDefinition(beanName, definition(preset));

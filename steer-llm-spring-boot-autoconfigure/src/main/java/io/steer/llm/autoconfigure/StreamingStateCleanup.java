@@ -16,9 +16,9 @@ import org.springframework.context.SmartLifecycle;
  * Calls {@link StreamingRetryManager#cleanupOldStates()} every
  * {@code steer.streaming.state-cleanup-interval}, on one daemon thread named
  * {@value #THREAD_NAME}, from the start of the application context to its stop. Logs how
- * many states each run removed at DEBUG level, and a failure at WARN level without stopping
- * later runs. With a zero interval nothing is scheduled: expired states are then removed only
- * when the manager is full.
+ * many states each run removed at DEBUG level, and a failure at WARN level without
+ * stopping later runs. With a zero interval nothing is scheduled: expired states are then
+ * removed only when the manager is full.
  */
 final class StreamingStateCleanup implements SmartLifecycle {
 
@@ -38,8 +38,8 @@ final class StreamingStateCleanup implements SmartLifecycle {
 	/**
 	 * Creates the cleanup.
 	 * @param retryManager the manager to clean up
-	 * @param interval the time between the end of one run and the start of the next;
-	 * zero for no scheduled cleanup
+	 * @param interval the time between the end of one run and the start of the next; zero
+	 * for no scheduled cleanup
 	 */
 	StreamingStateCleanup(StreamingRetryManager retryManager, Duration interval) {
 		if (interval.isNegative()) {
@@ -75,7 +75,8 @@ final class StreamingStateCleanup implements SmartLifecycle {
 	}
 
 	/**
-	 * Cancels the cleanup and interrupts a run in progress; returns without waiting for it.
+	 * Cancels the cleanup and interrupts a run in progress; returns without waiting for
+	 * it.
 	 */
 	@Override
 	public void stop() {
@@ -102,8 +103,8 @@ final class StreamingStateCleanup implements SmartLifecycle {
 		try {
 			int removed = this.retryManager.cleanupOldStates();
 			if (logger.isDebugEnabled()) {
-				logger.debug("Removed " + removed + " expired streaming state(s); " + this.retryManager.size()
-						+ " left");
+				logger
+					.debug("Removed " + removed + " expired streaming state(s); " + this.retryManager.size() + " left");
 			}
 			return removed;
 		}

@@ -4,8 +4,9 @@
  * {@link io.steer.llm.SteerLLMClient} bean, the default and named
  * {@link io.steer.llm.options.StreamingOptions} beans, the
  * {@link io.steer.llm.pricing.PriceCatalog} bean, the
- * {@link io.steer.llm.retry.StreamingRetryManager} bean with its scheduled cleanup, and the mapping of
- * the original SDK's environment variables. Start at {@link io.steer.llm.autoconfigure.SteerLLMAutoConfiguration}.
+ * {@link io.steer.llm.retry.StreamingRetryManager} bean with its scheduled cleanup, and
+ * the mapping of the original SDK's environment variables. Start at
+ * {@link io.steer.llm.autoconfigure.SteerLLMAutoConfiguration}.
  */
 @NullMarked
 package io.steer.llm.autoconfigure;

@@ -45,16 +45,16 @@ class ConfigurationMetadataTests {
 
 	/**
 	 * Properties under {@code steer.streaming} that configure the client's
-	 * {@link io.steer.llm.retry.StreamingRetryManager} rather than a {@link StreamingOptions}
-	 * field; presets have none of them.
+	 * {@link io.steer.llm.retry.StreamingRetryManager} rather than a
+	 * {@link StreamingOptions} field; presets have none of them.
 	 */
 	private static final List<String> CLIENT_LEVEL_PROPERTIES = List.of("steer.streaming.state-ttl",
 			"steer.streaming.max-states", "steer.streaming.state-cleanup-interval");
 
 	/**
 	 * Keys that are bound and stored but do not act yet (README, "Which of these fields
-	 * already act"). When one starts to act, drop the "Not acted on yet" sentence from its
-	 * field comment and its name from here.
+	 * already act"). When one starts to act, drop the "Not acted on yet" sentence from
+	 * its field comment and its name from here.
 	 */
 	private static final List<String> NOT_ACTING_YET = List.of("enable-json-stream-handler",
 			"validate-json-incrementally", "chunk-size", "buffer-type", "progress-interval", "rate-limit");
@@ -89,8 +89,8 @@ class ConfigurationMetadataTests {
 				"steer.providers.anthropic.version", "steer.providers.anthropic.default-max-tokens"));
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.providers.")))
 			.containsExactlyInAnyOrderElementsOf(expected);
-		expected.forEach((name) -> assertThat(properties.get(name).path("description").asString()).as(name)
-			.isNotBlank());
+		expected
+			.forEach((name) -> assertThat(properties.get(name).path("description").asString()).as(name).isNotBlank());
 		assertThat(properties.get("steer.providers.openai.base-url").path("defaultValue").asString())
 			.isEqualTo(SteerProvidersProperties.OPENAI_BASE_URL);
 		assertThat(properties.get("steer.providers.xai.base-url").path("defaultValue").asString())
@@ -105,8 +105,8 @@ class ConfigurationMetadataTests {
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.pricing.")))
 			.containsExactly("steer.pricing.models");
 		JsonNode models = properties.get("steer.pricing.models");
-		assertThat(models.path("type").asString()).isEqualTo(
-				"java.util.Map<java.lang.String,io.steer.llm.autoconfigure.SteerPricingProperties$Price>");
+		assertThat(models.path("type").asString())
+			.isEqualTo("java.util.Map<java.lang.String,io.steer.llm.autoconfigure.SteerPricingProperties$Price>");
 		assertThat(models.path("description").asString()).contains("USD per million tokens", "'input'", "'output'",
 				"'cached-input'", "'cache-write'", "[gpt-4.1]");
 	}
@@ -165,8 +165,7 @@ class ConfigurationMetadataTests {
 				.map((constant) -> constant.name().toLowerCase(Locale.ROOT).replace('_', '-'))
 				.toList();
 			JsonNode values = hints.get(name).path("values");
-			assertThat(values.valueStream().map((value) -> value.path("value").asString()))
-				.as(name)
+			assertThat(values.valueStream().map((value) -> value.path("value").asString())).as(name)
 				.containsExactlyElementsOf(expected);
 			values.forEach((value) -> {
 				String hinted = value.path("value").asString();
@@ -196,15 +195,19 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void metadataWhenGeneratedShouldDescribeTheEntriesOfPresetsAndPricingModels() throws IOException {
-		// The configuration processor stops at maps (spring-boot#9945): a Map<String, Pojo>
-		// property is one entry whose type names the value class, from which IDEs complete
+		// The configuration processor stops at maps (spring-boot#9945): a Map<String,
+		// Pojo>
+		// property is one entry whose type names the value class, from which IDEs
+		// complete
 		// '<key>.<field>'; its description says what an entry takes.
 		Map<String, JsonNode> properties = properties();
 		JsonNode presets = properties.get("steer.streaming.presets");
 		assertThat(presets.path("type").asString())
 			.isEqualTo("java.util.Map<java.lang.String," + Preset.class.getName() + ">");
 		assertThat(presets.path("description").asString()).contains("'steer.streaming.presets.<name>.*'")
-			.contains(CLIENT_LEVEL_PROPERTIES.stream().map((name) -> name.substring("steer.streaming.".length())).toList());
+			.contains(CLIENT_LEVEL_PROPERTIES.stream()
+				.map((name) -> name.substring("steer.streaming.".length()))
+				.toList());
 		JsonNode models = properties.get("steer.pricing.models");
 		assertThat(models.path("type").asString())
 			.isEqualTo("java.util.Map<java.lang.String," + Price.class.getName() + ">");
@@ -214,8 +217,8 @@ class ConfigurationMetadataTests {
 			.toList();
 		assertThat(priceFields).hasSize(4);
 		assertThat(models.path("description").asString()).contains(priceFields);
-		assertThat(properties.keySet()).noneMatch((name) -> name.startsWith("steer.streaming.presets.")
-				|| name.startsWith("steer.pricing.models."));
+		assertThat(properties.keySet()).noneMatch(
+				(name) -> name.startsWith("steer.streaming.presets.") || name.startsWith("steer.pricing.models."));
 	}
 
 	@Test
@@ -248,7 +251,9 @@ class ConfigurationMetadataTests {
 		return hints;
 	}
 
-	/** The metadata of this module: the one file on the class path with the steer groups. */
+	/**
+	 * The metadata of this module: the one file on the class path with the steer groups.
+	 */
 	private static JsonNode metadata() throws IOException {
 		JsonMapper mapper = JsonMapper.builder().build();
 		List<JsonNode> found = new ArrayList<>();

@@ -32,8 +32,8 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SdkEnvironmentVariablesPostProcessor}. The system environment is replaced
- * by a map: no real environment variable is read or needed.
+ * Tests for {@link SdkEnvironmentVariablesPostProcessor}. The system environment is
+ * replaced by a map: no real environment variable is read or needed.
  */
 class SdkEnvironmentVariablesPostProcessorTests {
 
@@ -48,15 +48,14 @@ class SdkEnvironmentVariablesPostProcessorTests {
 			.withInitializer(environment(Map.of("STREAMING_CONNECTION_TIMEOUT", "5.0", "STREAMING_READ_TIMEOUT", "12",
 					"STREAMING_MAX_RECONNECTS", "6", "STREAMING_ENABLE_AGGREGATION", "false",
 					"STREAMING_PREFER_TIKTOKEN", "false", "STREAMING_ENABLE_JSON_HANDLER", "true")))
-			.run((context) -> assertThat(context.getBean(StreamingOptions.class))
-				.isEqualTo(StreamingOptions.builder()
-					.connectionTimeout(Duration.ofSeconds(5))
-					.readTimeout(Duration.ofSeconds(12))
-					.maxReconnectAttempts(6)
-					.enableUsageAggregation(false)
-					.preferTiktoken(false)
-					.enableJsonStreamHandler(true)
-					.build()));
+			.run((context) -> assertThat(context.getBean(StreamingOptions.class)).isEqualTo(StreamingOptions.builder()
+				.connectionTimeout(Duration.ofSeconds(5))
+				.readTimeout(Duration.ofSeconds(12))
+				.maxReconnectAttempts(6)
+				.enableUsageAggregation(false)
+				.preferTiktoken(false)
+				.enableJsonStreamHandler(true)
+				.build()));
 	}
 
 	@Test
@@ -98,8 +97,8 @@ class SdkEnvironmentVariablesPostProcessorTests {
 	@Test
 	void runWhenApplicationYamlAlsoSetsPropertiesShouldPreferSdkVariables() {
 		this.contextRunner
-			.withInitializer(environment(Map.of("STREAMING_CONNECTION_TIMEOUT", "2.5",
-					"STREAMING_ENABLE_AGGREGATION", "false")))
+			.withInitializer(
+					environment(Map.of("STREAMING_CONNECTION_TIMEOUT", "2.5", "STREAMING_ENABLE_AGGREGATION", "false")))
 			.withInitializer((context) -> loadYaml(context.getEnvironment(), "sdk-env/application.yml"))
 			.run((context) -> {
 				StreamingOptions options = context.getBean(StreamingOptions.class);
@@ -120,7 +119,8 @@ class SdkEnvironmentVariablesPostProcessorTests {
 	@Test
 	void runWhenNoSdkVariableSetShouldAddNoPropertySource() {
 		this.contextRunner.withInitializer(environment(Map.of("PATH", "/usr/bin"))).run((context) -> {
-			assertThat(context.getEnvironment().getPropertySources()
+			assertThat(context.getEnvironment()
+				.getPropertySources()
 				.contains(SdkEnvironmentVariablesPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
 			assertThat(context.getBean(StreamingOptions.class)).isEqualTo(StreamingOptions.DEFAULTS);
 		});
@@ -129,8 +129,8 @@ class SdkEnvironmentVariablesPostProcessorTests {
 	@Test
 	void runWhenSdkVariablesSetShouldAddPropertySourceJustAfterSystemEnvironment() {
 		this.contextRunner.withInitializer(environment(Map.of("STREAMING_MAX_RECONNECTS", "2")))
-			.run((context) -> assertThat(names(context.getEnvironment())).containsSubsequence(SYSTEM_ENVIRONMENT,
-					SdkEnvironmentVariablesPostProcessor.PROPERTY_SOURCE_NAME)
+			.run((context) -> assertThat(names(context.getEnvironment()))
+				.containsSubsequence(SYSTEM_ENVIRONMENT, SdkEnvironmentVariablesPostProcessor.PROPERTY_SOURCE_NAME)
 				.element(names(context.getEnvironment()).indexOf(SYSTEM_ENVIRONMENT) + 1)
 				.isEqualTo(SdkEnvironmentVariablesPostProcessor.PROPERTY_SOURCE_NAME));
 	}
@@ -142,20 +142,19 @@ class SdkEnvironmentVariablesPostProcessorTests {
 				BindException ex = cause(context, BindException.class);
 				assertThat(ex).hasMessageContaining("steer.streaming.connection-timeout");
 				assertThat(ex.getProperty()).isNotNull();
-				assertThat(ex.getProperty().getOrigin()).hasToString(
-						"System Environment Property \"STREAMING_CONNECTION_TIMEOUT\"");
+				assertThat(ex.getProperty().getOrigin())
+					.hasToString("System Environment Property \"STREAMING_CONNECTION_TIMEOUT\"");
 			});
 	}
 
 	@Test
 	void runWhenTimeoutVariableIsNegativeShouldFailNamingProperty() {
-		this.contextRunner.withInitializer(environment(Map.of("STREAMING_READ_TIMEOUT", "-1.5")))
-			.run((context) -> {
-				InvalidConfigurationPropertyValueException ex = cause(context,
-						InvalidConfigurationPropertyValueException.class);
-				assertThat(ex.getName()).isEqualTo("steer.streaming.read-timeout");
-				assertThat(ex.getValue()).isEqualTo(Duration.ofMillis(-1500));
-			});
+		this.contextRunner.withInitializer(environment(Map.of("STREAMING_READ_TIMEOUT", "-1.5"))).run((context) -> {
+			InvalidConfigurationPropertyValueException ex = cause(context,
+					InvalidConfigurationPropertyValueException.class);
+			assertThat(ex.getName()).isEqualTo("steer.streaming.read-timeout");
+			assertThat(ex.getValue()).isEqualTo(Duration.ofMillis(-1500));
+		});
 	}
 
 	@Test
@@ -177,11 +176,12 @@ class SdkEnvironmentVariablesPostProcessorTests {
 	void runWhenSpringApplicationStartsShouldApplySdkVariablesWithStandardPrecedence() {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
-			.replace(SYSTEM_ENVIRONMENT, new SystemEnvironmentPropertySource(SYSTEM_ENVIRONMENT,
-					Map.of("STREAMING_CONNECTION_TIMEOUT", "2.5", "STREAMING_READ_TIMEOUT", "10",
-							"STEER_STREAMING_READ_TIMEOUT", "45s", "STREAMING_MAX_RECONNECTS", "1",
-							"STREAMING_ENABLE_AGGREGATION", "false", "STREAMING_PREFER_TIKTOKEN", "off",
-							"STREAMING_ENABLE_JSON_HANDLER", "1")));
+			.replace(SYSTEM_ENVIRONMENT,
+					new SystemEnvironmentPropertySource(SYSTEM_ENVIRONMENT,
+							Map.of("STREAMING_CONNECTION_TIMEOUT", "2.5", "STREAMING_READ_TIMEOUT", "10",
+									"STEER_STREAMING_READ_TIMEOUT", "45s", "STREAMING_MAX_RECONNECTS", "1",
+									"STREAMING_ENABLE_AGGREGATION", "false", "STREAMING_PREFER_TIKTOKEN", "off",
+									"STREAMING_ENABLE_JSON_HANDLER", "1")));
 		SpringApplication application = new SpringApplication(SdkEnvironmentApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
@@ -215,8 +215,8 @@ class SdkEnvironmentVariablesPostProcessorTests {
 
 	private static void loadYaml(ConfigurableEnvironment environment, String name) {
 		try {
-			new YamlPropertySourceLoader().load("Config resource 'class path resource [" + name + "]'",
-					new ClassPathResource(name))
+			new YamlPropertySourceLoader()
+				.load("Config resource 'class path resource [" + name + "]'", new ClassPathResource(name))
 				.forEach(environment.getPropertySources()::addLast);
 		}
 		catch (IOException ex) {

@@ -46,15 +46,18 @@ class SteerLLMAutoConfigurationPricingTests {
 		this.contextRunner.withInitializer((context) -> loadYaml(context.getEnvironment(), "steer-pricing.yml"))
 			.run((context) -> {
 				PriceCatalog catalog = context.getBean(PriceCatalog.class);
-				// unset cached-input keeps the bundled 1.25; the override prices the snapshots too
+				// unset cached-input keeps the bundled 1.25; the override prices the
+				// snapshots too
 				ModelPrice gpt4o = ModelPrice.of("2.25", "9", "1.25", null);
 				assertThat(catalog.find("openai", "gpt-4o")).contains(gpt4o);
 				assertThat(catalog.find("openai", "gpt-4o-2024-08-06")).contains(gpt4o);
-				// a name with a dot, in brackets; input and output kept from the bundled data
+				// a name with a dot, in brackets; input and output kept from the bundled
+				// data
 				assertThat(catalog.find("openai", "gpt-4.1")).contains(ModelPrice.of("2", "8", "0.4", null));
 				ModelPrice added = ModelPrice.of("0.75", "3", "0.1", "1.25");
 				assertThat(catalog.find("openai", "my-fine-tune")).contains(added);
-				assertThat(catalog.find("openai", "gpt-4o-mini")).isEqualTo(PriceCatalog.load().find("openai", "gpt-4o-mini"));
+				assertThat(catalog.find("openai", "gpt-4o-mini"))
+					.isEqualTo(PriceCatalog.load().find("openai", "gpt-4o-mini"));
 				PriceCatalog client = clientCatalog(context.getBean(SteerLLMClient.class));
 				assertThat(client).isSameAs(catalog);
 				assertThat(client.find("openai", "my-fine-tune")).contains(added);

@@ -89,9 +89,8 @@ class SteerLLMAutoConfigurationRetryTests {
 		this.contextRunner.withInitializer(environment(Map.of("STEER_STREAMING_STATE_TTL", "900")))
 			.run((context) -> assertThat(context.getBean(StreamingRetryManager.class).stateTtl())
 				.isEqualTo(Duration.ofSeconds(900)));
-		this.contextRunner
-			.withInitializer(environment(Map.of("STEER_STREAMING_STATE_TTL", "45", "STEER_STREAMING_MAX_STATES", "7",
-					"STEER_STREAMING_STATE_CLEANUP_INTERVAL", "5")))
+		this.contextRunner.withInitializer(environment(Map.of("STEER_STREAMING_STATE_TTL", "45",
+				"STEER_STREAMING_MAX_STATES", "7", "STEER_STREAMING_STATE_CLEANUP_INTERVAL", "5")))
 			.run((context) -> {
 				StreamingRetryManager manager = context.getBean(StreamingRetryManager.class);
 				assertThat(manager.stateTtl()).isEqualTo(Duration.ofSeconds(45));

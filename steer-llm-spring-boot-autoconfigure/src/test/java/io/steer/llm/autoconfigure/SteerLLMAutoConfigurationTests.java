@@ -184,10 +184,8 @@ class SteerLLMAutoConfigurationTests {
 			.run((context) -> {
 				StreamingOptions defaults = context.getBean(StreamingOptions.class);
 				StreamingOptions reliable = context.getBean("reliableOptions", StreamingOptions.class);
-				assertThat(reliable).isEqualTo(defaults.toBuilder()
-					.readTimeout(Duration.ofSeconds(60))
-					.maxReconnectAttempts(8)
-					.build());
+				assertThat(reliable).isEqualTo(
+						defaults.toBuilder().readTimeout(Duration.ofSeconds(60)).maxReconnectAttempts(8).build());
 				StreamingOptions fastUi = context.getBean("fastUiOptions", StreamingOptions.class);
 				assertThat(fastUi).isEqualTo(defaults.toBuilder()
 					.bufferType(BufferType.NONE)
@@ -247,10 +245,10 @@ class SteerLLMAutoConfigurationTests {
 	void runWhenEventProcessorBeanIsMissingShouldListTheEventProcessorBeans() {
 		this.contextRunner.withUserConfiguration(EventProcessorConfiguration.class)
 			.withPropertyValues("steer.streaming.event-processor=auditProcesor")
-			.run((context) -> assertThat(rootCause(context)).hasMessage(
-					"Property steer.streaming.event-processor with value 'auditProcesor' is invalid: No "
-							+ "io.steer.llm.options.EventProcessor bean named 'auditProcesor' is defined; "
-							+ "EventProcessor beans: auditProcessor."));
+			.run((context) -> assertThat(rootCause(context))
+				.hasMessage("Property steer.streaming.event-processor with value 'auditProcesor' is invalid: No "
+						+ "io.steer.llm.options.EventProcessor bean named 'auditProcesor' is defined; "
+						+ "EventProcessor beans: auditProcessor."));
 	}
 
 	@Test
@@ -274,8 +272,7 @@ class SteerLLMAutoConfigurationTests {
 	@ParameterizedTest
 	@CsvSource({ "openai, llm.example/v1", "openai, localhost:8080/v1", "xai, ftp://llm.example/v1",
 			"anthropic, https://", "anthropic, http//localhost:8080", "xai, 'https://llm.example/v1 beta'" })
-	void runWhenBaseUrlIsNotAnAbsoluteHttpUrlShouldFailAtStartUpNamingPropertyAndValue(String provider,
-			String value) {
+	void runWhenBaseUrlIsNotAnAbsoluteHttpUrlShouldFailAtStartUpNamingPropertyAndValue(String provider, String value) {
 		String property = "steer.providers." + provider + ".base-url";
 		this.contextRunner.withPropertyValues(property + "=" + value)
 			.run((context) -> assertThat(rootCause(context))
@@ -339,24 +336,25 @@ class SteerLLMAutoConfigurationTests {
 
 	@Test
 	void runWhenPresetIsNamedLikeBuiltInPresetShouldFail() {
-		this.contextRunner.withPropertyValues("steer.streaming.presets.json-mode.read-timeout=60s")
-			.run((context) -> {
-				InvalidConfigurationPropertyValueException ex = invalidProperty(context);
-				assertThat(ex.getName()).isEqualTo("steer.streaming.presets.json-mode");
-				assertThat(ex).hasMessageContaining("jsonModeOptions");
-			});
+		this.contextRunner.withPropertyValues("steer.streaming.presets.json-mode.read-timeout=60s").run((context) -> {
+			InvalidConfigurationPropertyValueException ex = invalidProperty(context);
+			assertThat(ex.getName()).isEqualTo("steer.streaming.presets.json-mode");
+			assertThat(ex).hasMessageContaining("jsonModeOptions");
+		});
 	}
 
 	@Test
 	void runWhenProviderApiAndAnthropicPropertiesSetShouldBindThem() {
 		this.contextRunner
-			.withPropertyValues("steer.providers.openai.api=responses", "steer.providers.anthropic.api-key=sk-ant-secret",
-					"steer.providers.anthropic.version=2024-01-01", "steer.providers.anthropic.default-max-tokens=1024")
+			.withPropertyValues("steer.providers.openai.api=responses",
+					"steer.providers.anthropic.api-key=sk-ant-secret", "steer.providers.anthropic.version=2024-01-01",
+					"steer.providers.anthropic.default-max-tokens=1024")
 			.run((context) -> {
 				SteerProvidersProperties providers = context.getBean(SteerProvidersProperties.class);
 				assertThat(providers.getOpenai().getApi()).isEqualTo(io.steer.llm.model.ProviderApi.RESPONSES);
 				assertThat(providers.getXai().getApi()).isEqualTo(io.steer.llm.model.ProviderApi.CHAT_COMPLETIONS);
-				assertThat(providers.getAnthropic().getBaseUrl()).isEqualTo(SteerProvidersProperties.ANTHROPIC_BASE_URL);
+				assertThat(providers.getAnthropic().getBaseUrl())
+					.isEqualTo(SteerProvidersProperties.ANTHROPIC_BASE_URL);
 				assertThat(providers.getAnthropic().getVersion()).isEqualTo("2024-01-01");
 				assertThat(providers.getAnthropic().getDefaultMaxTokens()).isEqualTo(1024);
 				assertThat(providers.toString()).doesNotContain("sk-ant-secret");
@@ -444,16 +442,15 @@ class SteerLLMAutoConfigurationTests {
 		try (LoopbackProviderServer server = LoopbackProviderServer.start()) {
 			SseFixture fixture = SseFixture.load("openai", "chat-text-usage");
 			server.enqueue(MockResponse.replay(fixture));
-			this.contextRunner
-				.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
+			this.contextRunner.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class))
 				.withUserConfiguration(CustomizerConfiguration.class)
 				.withPropertyValues("steer.providers.openai.base-url=" + server.baseUrl(),
 						"steer.providers.openai.api-key=" + OPENAI_KEY,
 						"steer.providers.openai.headers.OpenAI-Organization=org-42")
 				.run((context) -> {
 					SteerLLMClient client = context.getBean(SteerLLMClient.class);
-					String text = String.join("", client.stream("What's the weather?", "gpt-4o").collectList()
-						.block(Duration.ofSeconds(10)));
+					String text = String.join("",
+							client.stream("What's the weather?", "gpt-4o").collectList().block(Duration.ofSeconds(10)));
 					assertThat(text).startsWith("I'm unable to provide real-time weather updates.");
 					RecordedRequest request = server.takeRequest();
 					assertThat(request.path()).isEqualTo("/chat/completions");

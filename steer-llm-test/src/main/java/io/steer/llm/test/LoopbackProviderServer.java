@@ -38,16 +38,16 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A loopback HTTP/1.1 server that stands in for an LLM provider: it answers every request,
- * whatever its method and path, with the next scripted {@link MockResponse}, and records the
- * requests it receives.
+ * A loopback HTTP/1.1 server that stands in for an LLM provider: it answers every
+ * request, whatever its method and path, with the next scripted {@link MockResponse}, and
+ * records the requests it receives.
  * <p>
- * The server binds to {@code 127.0.0.1} on an ephemeral port and runs on its own event loop
- * threads (daemon), so it never competes with the event loops of the client under test.
- * Responses are taken from a FIFO queue ({@link #enqueue(MockResponse)}), one per request,
- * then from the {@linkplain #setDefaultResponse(MockResponse) default response}; with
- * neither, the server answers {@code 500} with a JSON body saying that no response was
- * scripted.
+ * The server binds to {@code 127.0.0.1} on an ephemeral port and runs on its own event
+ * loop threads (daemon), so it never competes with the event loops of the client under
+ * test. Responses are taken from a FIFO queue ({@link #enqueue(MockResponse)}), one per
+ * request, then from the {@linkplain #setDefaultResponse(MockResponse) default response};
+ * with neither, the server answers {@code 500} with a JSON body saying that no response
+ * was scripted.
  * <p>
  * Typical use: <pre class="code">
  * try (LoopbackProviderServer server = LoopbackProviderServer.start()) {
@@ -122,12 +122,12 @@ public final class LoopbackProviderServer implements AutoCloseable {
 
 	/**
 	 * Start a server on {@code 127.0.0.1} and an ephemeral port whose connections have a
-	 * fixed socket send buffer ({@code SO_SNDBUF}) instead of one the kernel grows on demand
-	 * (up to several MiB on Linux). Use it with a small client receive buffer to measure how
-	 * far the server can write ahead of a slow client, that is how much the client itself
-	 * buffers: see {@link #eventsWritten()}.
-	 * @param socketSendBufferSize the send buffer of each connection, in bytes (the kernel
-	 * may round it, Linux doubles it)
+	 * fixed socket send buffer ({@code SO_SNDBUF}) instead of one the kernel grows on
+	 * demand (up to several MiB on Linux). Use it with a small client receive buffer to
+	 * measure how far the server can write ahead of a slow client, that is how much the
+	 * client itself buffers: see {@link #eventsWritten()}.
+	 * @param socketSendBufferSize the send buffer of each connection, in bytes (the
+	 * kernel may round it, Linux doubles it)
 	 * @return the started server; {@link #close() close} it when done
 	 * @throws IllegalArgumentException if the size is not positive
 	 * @throws RuntimeException if the server cannot bind within 10 seconds
@@ -174,9 +174,9 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Set a function that chooses the response to each request that finds the queue empty,
-	 * for example by the model named in its body. When it returns {@code null}, the default
-	 * response is used.
+	 * Set a function that chooses the response to each request that finds the queue
+	 * empty, for example by the model named in its body. When it returns {@code null},
+	 * the default response is used.
 	 * @param dispatcher the function, or {@code null} to remove it
 	 */
 	public void setDispatcher(@Nullable Function<RecordedRequest, @Nullable MockResponse> dispatcher) {
@@ -212,8 +212,8 @@ public final class LoopbackProviderServer implements AutoCloseable {
 		try {
 			RecordedRequest request = this.untakenRequests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			if (request == null) {
-				throw new AssertionError("No request received within " + timeout + " (received "
-						+ this.requests.size() + " in all)");
+				throw new AssertionError(
+						"No request received within " + timeout + " (received " + this.requests.size() + " in all)");
 			}
 			return request;
 		}
@@ -244,14 +244,15 @@ public final class LoopbackProviderServer implements AutoCloseable {
 
 	/**
 	 * Return the number of body writes of streamed responses handed to a connection since
-	 * the server started or was last {@linkplain #reset() reset}, over all responses. For a
-	 * {@linkplain MockResponse#replay(SseFixture) replayed} stream each write is one SSE event.
+	 * the server started or was last {@linkplain #reset() reset}, over all responses. For
+	 * a {@linkplain MockResponse#replay(SseFixture) replayed} stream each write is one
+	 * SSE event.
 	 * <p>
 	 * The server writes only as fast as the connection accepts data (Reactor Netty stops
 	 * taking writes while the channel is not writable), so comparing this count with the
-	 * events a client has consumed shows how far the server can get ahead of a slow client:
-	 * with backpressure honoured end to end the difference stays bounded by the socket and
-	 * client buffers, instead of reaching the length of the stream.
+	 * events a client has consumed shows how far the server can get ahead of a slow
+	 * client: with backpressure honoured end to end the difference stays bounded by the
+	 * socket and client buffers, instead of reaching the length of the stream.
 	 * @return the write count
 	 */
 	public long eventsWritten() {
@@ -280,9 +281,9 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Forget everything scripted and recorded: the queued responses, the default response,
-	 * the recorded requests, the client disconnects and the {@linkplain #eventsWritten()
-	 * written events count}. Open connections stay open.
+	 * Forget everything scripted and recorded: the queued responses, the default
+	 * response, the recorded requests, the client disconnects and the
+	 * {@linkplain #eventsWritten() written events count}. Open connections stay open.
 	 */
 	public void reset() {
 		this.generation.incrementAndGet();
@@ -296,9 +297,10 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Stop the server: close every open connection, including stalled ones, stop listening
-	 * and release the event loop threads, waiting up to 10 seconds for each step. Calling
-	 * it again has no effect. Must not be called from a Reactor Netty event loop thread.
+	 * Stop the server: close every open connection, including stalled ones, stop
+	 * listening and release the event loop threads, waiting up to 10 seconds for each
+	 * step. Calling it again has no effect. Must not be called from a Reactor Netty event
+	 * loop thread.
 	 */
 	@Override
 	public void close() {
@@ -352,9 +354,10 @@ public final class LoopbackProviderServer implements AutoCloseable {
 			return defaultResponse;
 		}
 		String target = (request.method() + " " + request.path()).replace("\\", "\\\\").replace("\"", "\\\"");
-		return MockResponse.status(500, "{\"error\":{\"type\":\"loopback_server_error\",\"message\":"
-				+ "\"No response scripted for " + target + ": call enqueue(MockResponse) or "
-				+ "setDefaultResponse(MockResponse) on the LoopbackProviderServer\"}}");
+		return MockResponse.status(500,
+				"{\"error\":{\"type\":\"loopback_server_error\",\"message\":" + "\"No response scripted for " + target
+						+ ": call enqueue(MockResponse) or "
+						+ "setDefaultResponse(MockResponse) on the LoopbackProviderServer\"}}");
 	}
 
 	private Mono<Void> respond(HttpServerResponse response, MockResponse mock) {
@@ -398,9 +401,9 @@ public final class LoopbackProviderServer implements AutoCloseable {
 	}
 
 	/**
-	 * Closes the connection without a complete response head: at once, or after the status
-	 * line and the first header line, written past the HTTP encoder (from the first handler
-	 * of the pipeline) so that the bytes go out exactly as given.
+	 * Closes the connection without a complete response head: at once, or after the
+	 * status line and the first header line, written past the HTTP encoder (from the
+	 * first handler of the pipeline) so that the bytes go out exactly as given.
 	 */
 	private static Mono<Void> closeWithoutResponse(Connection connection, MockResponse mock) {
 		Channel channel = connection.channel();
@@ -413,10 +416,13 @@ public final class LoopbackProviderServer implements AutoCloseable {
 				Map.Entry<String, String> first = headers.next();
 				head.append(first.getKey()).append(": ").append(first.getValue()).append("\r\n");
 			}
-			// a header line cut short: neither its end nor the blank line ending the head is sent
+			// a header line cut short: neither its end nor the blank line ending the head
+			// is sent
 			head.append("X-Partial-Head");
 			byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-			channel.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(bytes))
+			channel.pipeline()
+				.firstContext()
+				.writeAndFlush(Unpooled.wrappedBuffer(bytes))
 				.addListener((future) -> channel.close());
 		}
 		else {

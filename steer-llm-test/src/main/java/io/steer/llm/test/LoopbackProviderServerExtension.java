@@ -87,8 +87,8 @@ public class LoopbackProviderServerExtension
 	/**
 	 * Return the server of the running test class.
 	 * @return the server
-	 * @throws IllegalStateException if called outside a test class's lifecycle (before all
-	 * or after all of its tests)
+	 * @throws IllegalStateException if called outside a test class's lifecycle (before
+	 * all or after all of its tests)
 	 */
 	public synchronized LoopbackProviderServer server() {
 		if (this.server == null) {

@@ -9,13 +9,14 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A scripted HTTP response for {@link LoopbackProviderServer}: a status, headers and a body
- * made of writes, plus optional timing and faults.
+ * A scripted HTTP response for {@link LoopbackProviderServer}: a status, headers and a
+ * body made of writes, plus optional timing and faults.
  * <p>
  * Streamed responses ({@link #replay(SseFixture)}, {@link #chunks(List)}) are sent with
  * {@code Transfer-Encoding: chunked}, each write as its own flushed HTTP/1.1 chunk, so a
- * client sees the same boundaries the script gives. A {@link #status(int, String)} response
- * is sent in one piece with a {@code Content-Length}, unless a fault is injected.
+ * client sees the same boundaries the script gives. A {@link #status(int, String)}
+ * response is sent in one piece with a {@code Content-Length}, unless a fault is
+ * injected.
  * <p>
  * Instances are immutable: every {@code with}-style method returns a new instance.
  *
@@ -58,8 +59,9 @@ public final class MockResponse {
 	}
 
 	/**
-	 * Replay a recorded stream: status 200, {@code Content-Type: text/event-stream}, and one
-	 * write per {@linkplain SseFixture#events() event block}, each flushed on its own.
+	 * Replay a recorded stream: status 200, {@code Content-Type: text/event-stream}, and
+	 * one write per {@linkplain SseFixture#events() event block}, each flushed on its
+	 * own.
 	 * @param fixture the stream to replay
 	 * @return the response
 	 */
@@ -70,9 +72,10 @@ public final class MockResponse {
 	}
 
 	/**
-	 * Stream raw chunks exactly as given: status 200, {@code Content-Type: text/event-stream},
-	 * and one flushed write per chunk. Use it to split a stream at any byte position, for
-	 * example inside a multi-byte UTF-8 character or between a CR and its LF.
+	 * Stream raw chunks exactly as given: status 200,
+	 * {@code Content-Type: text/event-stream}, and one flushed write per chunk. Use it to
+	 * split a stream at any byte position, for example inside a multi-byte UTF-8
+	 * character or between a CR and its LF.
 	 * @param chunks the writes, in order; each is copied, empty ones are allowed
 	 * @return the response
 	 */
@@ -144,7 +147,8 @@ public final class MockResponse {
 
 	/**
 	 * Return a copy with the {@code Content-Type} header set.
-	 * @param contentType the media type, for example {@code text/event-stream; charset=utf-8}
+	 * @param contentType the media type, for example
+	 * {@code text/event-stream; charset=utf-8}
 	 * @return a new response
 	 */
 	public MockResponse contentType(String contentType) {
@@ -152,8 +156,8 @@ public final class MockResponse {
 	}
 
 	/**
-	 * Return a copy that waits between two consecutive writes; nothing is added before the
-	 * first write.
+	 * Return a copy that waits between two consecutive writes; nothing is added before
+	 * the first write.
 	 * @param delay the pause between writes, zero or more
 	 * @return a new response
 	 * @throws IllegalArgumentException if the delay is negative
@@ -164,9 +168,9 @@ public final class MockResponse {
 	}
 
 	/**
-	 * Return a copy that sends nothing at all, not even the status line and headers, until
-	 * the delay has passed after the request was received in full. Use it to exercise
-	 * connect/read timeouts and time to first token.
+	 * Return a copy that sends nothing at all, not even the status line and headers,
+	 * until the delay has passed after the request was received in full. Use it to
+	 * exercise connect/read timeouts and time to first token.
 	 * @param delay the pause before the first byte, zero or more
 	 * @return a new response
 	 * @throws IllegalArgumentException if the delay is negative
@@ -194,11 +198,11 @@ public final class MockResponse {
 	/**
 	 * Return a copy that, after the status, headers and the first {@code events} writes,
 	 * sends nothing more and keeps the connection open until the client goes away or the
-	 * server is closed. Use it to exercise read timeouts and cancellation. When {@code events}
-	 * is at least the number of writes, every write is sent and the body is then kept open:
-	 * the end of the response (the terminating chunk) is never sent, as by a provider or proxy
-	 * that does not close the body after the stream's end marker. Replaces any
-	 * {@link #dropAfterEvents(int)}.
+	 * server is closed. Use it to exercise read timeouts and cancellation. When
+	 * {@code events} is at least the number of writes, every write is sent and the body
+	 * is then kept open: the end of the response (the terminating chunk) is never sent,
+	 * as by a provider or proxy that does not close the body after the stream's end
+	 * marker. Replaces any {@link #dropAfterEvents(int)}.
 	 * @param events the number of writes to send first, 0 or more
 	 * @return a new response
 	 * @throws IllegalArgumentException if {@code events} is negative
@@ -209,9 +213,9 @@ public final class MockResponse {
 	}
 
 	/**
-	 * Return a copy that closes the TCP connection as soon as the request has been received,
-	 * without sending a byte of the response: a client sees the connection close before the
-	 * status line. Replaces any other fault.
+	 * Return a copy that closes the TCP connection as soon as the request has been
+	 * received, without sending a byte of the response: a client sees the connection
+	 * close before the status line. Replaces any other fault.
 	 * @return a new response
 	 */
 	public MockResponse closeBeforeHeaders() {
@@ -221,9 +225,9 @@ public final class MockResponse {
 
 	/**
 	 * Return a copy that sends the status line and the first header line of the response,
-	 * unterminated (no blank line ends the headers), then closes the TCP connection: a client
-	 * sees the connection close in the middle of the response headers. Replaces any other
-	 * fault.
+	 * unterminated (no blank line ends the headers), then closes the TCP connection: a
+	 * client sees the connection close in the middle of the response headers. Replaces
+	 * any other fault.
 	 * @return a new response
 	 */
 	public MockResponse closeDuringHeaders() {
@@ -274,7 +278,8 @@ public final class MockResponse {
 		return "MockResponse[status=" + this.status + ", headers=" + this.headers + ", writes=" + this.writes.size()
 				+ ", delayBetweenEvents=" + this.delayBetweenEvents + ", delayBeforeFirstByte="
 				+ this.delayBeforeFirstByte + ", fault=" + this.fault
-				+ ((this.fault == Fault.DROP || this.fault == Fault.STALL) ? " after " + this.faultAfter + " writes" : "")
+				+ ((this.fault == Fault.DROP || this.fault == Fault.STALL) ? " after " + this.faultAfter + " writes"
+						: "")
 				+ "]";
 	}
 
@@ -317,7 +322,10 @@ public final class MockResponse {
 		/** Close the connection abruptly after the given number of writes. */
 		DROP,
 
-		/** Send nothing more after the given number of writes, keeping the connection open. */
+		/**
+		 * Send nothing more after the given number of writes, keeping the connection
+		 * open.
+		 */
 		STALL,
 
 		/** Close the connection without sending any of the response. */

@@ -17,13 +17,13 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A server-sent-event (SSE) stream as an LLM provider sent it: the raw HTTP response body,
- * kept verbatim, plus the values derived from it when known.
+ * A server-sent-event (SSE) stream as an LLM provider sent it: the raw HTTP response
+ * body, kept verbatim, plus the values derived from it when known.
  * <p>
- * The kit bundles real recordings of OpenAI (Chat Completions and Responses API), Anthropic
- * (Messages API) and xAI streams under the classpath folder
- * {@code io/steer/llm/test/fixtures/sse/<provider>/}; their provenance is described in the
- * {@code README.md} of that folder. Each {@code <name>.sse} may have a
+ * The kit bundles real recordings of OpenAI (Chat Completions and Responses API),
+ * Anthropic (Messages API) and xAI streams under the classpath folder
+ * {@code io/steer/llm/test/fixtures/sse/<provider>/}; their provenance is described in
+ * the {@code README.md} of that folder. Each {@code <name>.sse} may have a
  * {@code <name>.expected.json} next to it holding the text, usage, finish reason and tool
  * calls that a correct client extracts from the stream.
  * <p>
@@ -73,7 +73,8 @@ public final class SseFixture {
 	 * Load a bundled recording from the classpath resource
 	 * {@code io/steer/llm/test/fixtures/sse/<provider>/<name>.sse}, with its
 	 * {@code <name>.expected.json} when there is one.
-	 * @param provider the provider folder: {@code openai}, {@code anthropic} or {@code xai}
+	 * @param provider the provider folder: {@code openai}, {@code anthropic} or
+	 * {@code xai}
 	 * @param name the file name without the {@code .sse} extension, for example
 	 * {@code chat-text-usage}
 	 * @return the fixture
@@ -97,7 +98,8 @@ public final class SseFixture {
 	/**
 	 * Load every bundled recording of one provider, in the order of the bundled index
 	 * (sorted by name).
-	 * @param provider the provider folder: {@code openai}, {@code anthropic} or {@code xai}
+	 * @param provider the provider folder: {@code openai}, {@code anthropic} or
+	 * {@code xai}
 	 * @return the fixtures, never empty
 	 * @throws IllegalArgumentException if no fixture of that provider is bundled
 	 */
@@ -123,8 +125,9 @@ public final class SseFixture {
 	}
 
 	/**
-	 * Create a fixture from bytes held in memory, for example a hand-written stream or one
-	 * with CRLF line endings. Its {@link #provider()} is empty and it has no expected JSON.
+	 * Create a fixture from bytes held in memory, for example a hand-written stream or
+	 * one with CRLF line endings. Its {@link #provider()} is empty and it has no expected
+	 * JSON.
 	 * @param name a name for messages and {@link #toString()}
 	 * @param body the raw SSE body; copied
 	 * @return the fixture
@@ -136,9 +139,9 @@ public final class SseFixture {
 	}
 
 	/**
-	 * Read a fixture from a file laid out like the bundled ones: the provider is the name of
-	 * the parent folder, the name is the file name without its {@code .sse} extension, and a
-	 * {@code <name>.expected.json} next to the file is read when present.
+	 * Read a fixture from a file laid out like the bundled ones: the provider is the name
+	 * of the parent folder, the name is the file name without its {@code .sse} extension,
+	 * and a {@code <name>.expected.json} next to the file is read when present.
 	 * @param path the {@code .sse} file
 	 * @return the fixture
 	 * @throws UncheckedIOException if the file cannot be read
@@ -163,14 +166,15 @@ public final class SseFixture {
 	}
 
 	/**
-	 * Create a synthetic OpenAI Chat Completions stream in the exact shape of the recorded
-	 * {@code openai/chat-text-usage} stream (requested with
-	 * {@code stream_options.include_usage}): a chunk with {@code role: "assistant"} and empty
-	 * content, {@code deltas} chunks each carrying a short word as {@code delta.content} (for
-	 * example {@code " token1"}), a chunk with {@code finish_reason: "stop"}, a chunk with
-	 * {@code "choices": []} and a {@code usage} object ({@code prompt_tokens} 14,
-	 * {@code completion_tokens} = {@code deltas}, {@code total_tokens} their sum), then
-	 * {@code data: [DONE]}; {@code deltas + 4} events in all, LF line endings.
+	 * Create a synthetic OpenAI Chat Completions stream in the exact shape of the
+	 * recorded {@code openai/chat-text-usage} stream (requested with
+	 * {@code stream_options.include_usage}): a chunk with {@code role: "assistant"} and
+	 * empty content, {@code deltas} chunks each carrying a short word as
+	 * {@code delta.content} (for example {@code " token1"}), a chunk with
+	 * {@code finish_reason: "stop"}, a chunk with {@code "choices": []} and a
+	 * {@code usage} object ({@code prompt_tokens} 14, {@code completion_tokens} =
+	 * {@code deltas}, {@code total_tokens} their sum), then {@code data: [DONE]};
+	 * {@code deltas + 4} events in all, LF line endings.
 	 * <p>
 	 * The stream is deterministic. Its {@link #expectedJson()} has the same fields as the
 	 * recorded stream's (text, finish reason, usage, event count).
@@ -194,9 +198,10 @@ public final class SseFixture {
 		}
 		appendChunk(sse, "{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
 		int totalTokens = SYNTHETIC_PROMPT_TOKENS + deltas;
-		appendChunk(sse, "],\"usage\":{\"prompt_tokens\":" + SYNTHETIC_PROMPT_TOKENS + ",\"completion_tokens\":"
-				+ deltas + ",\"total_tokens\":" + totalTokens
-				+ ",\"completion_tokens_details\":{\"reasoning_tokens\":0}}}");
+		appendChunk(sse,
+				"],\"usage\":{\"prompt_tokens\":" + SYNTHETIC_PROMPT_TOKENS + ",\"completion_tokens\":" + deltas
+						+ ",\"total_tokens\":" + totalTokens
+						+ ",\"completion_tokens_details\":{\"reasoning_tokens\":0}}}");
 		sse.append("data: [DONE]\n\n");
 		String expectedJson = """
 				{
@@ -260,12 +265,12 @@ public final class SseFixture {
 	}
 
 	/**
-	 * Split the body into raw event blocks, each being the bytes of one event including the
-	 * blank line that terminates it. A block ends after each blank line, that is after two
-	 * consecutive line terminators; for the LF-only recordings this means a split after
-	 * every {@code "\n\n"}. CRLF and CR line terminators are recognised too, as the SSE
-	 * specification allows. Trailing bytes that no blank line terminates form a last block.
-	 * Concatenating the blocks gives {@link #bytes()} exactly.
+	 * Split the body into raw event blocks, each being the bytes of one event including
+	 * the blank line that terminates it. A block ends after each blank line, that is
+	 * after two consecutive line terminators; for the LF-only recordings this means a
+	 * split after every {@code "\n\n"}. CRLF and CR line terminators are recognised too,
+	 * as the SSE specification allows. Trailing bytes that no blank line terminates form
+	 * a last block. Concatenating the blocks gives {@link #bytes()} exactly.
 	 * @return fresh copies of the event blocks, in stream order; empty for an empty body
 	 */
 	public List<byte[]> events() {
@@ -294,8 +299,9 @@ public final class SseFixture {
 	}
 
 	/**
-	 * Return the content of the {@code <name>.expected.json} that accompanies the recording:
-	 * the values derived mechanically from the stream (see the fixtures' {@code README.md}).
+	 * Return the content of the {@code <name>.expected.json} that accompanies the
+	 * recording: the values derived mechanically from the stream (see the fixtures'
+	 * {@code README.md}).
 	 * @return the JSON text, or empty when the fixture has none
 	 */
 	public Optional<String> expectedJson() {

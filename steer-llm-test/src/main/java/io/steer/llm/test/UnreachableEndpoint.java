@@ -14,18 +14,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A loopback address that a client cannot connect to, for the connection faults the
- * {@link LoopbackProviderServer} cannot script because they happen before any HTTP exchange:
+ * {@link LoopbackProviderServer} cannot script because they happen before any HTTP
+ * exchange:
  * <ul>
- * <li>{@link #refusing()}: nothing listens on the port, so a connection attempt is refused at
- * once (TCP reset);</li>
- * <li>{@link #silent()}: a socket listens but its accept queue is full and it never accepts,
- * so the kernel drops further connection attempts (SYNs) without answering and a client's
- * connect hangs until its connect timeout. This is the behaviour of Linux (and of macOS and
- * Windows), where a full listen backlog drops SYNs unless
+ * <li>{@link #refusing()}: nothing listens on the port, so a connection attempt is
+ * refused at once (TCP reset);</li>
+ * <li>{@link #silent()}: a socket listens but its accept queue is full and it never
+ * accepts, so the kernel drops further connection attempts (SYNs) without answering and a
+ * client's connect hangs until its connect timeout. This is the behaviour of Linux (and
+ * of macOS and Windows), where a full listen backlog drops SYNs unless
  * {@code net.ipv4.tcp_abort_on_overflow} is set; {@link #silent()} checks it on the spot
  * and fails when the system accepts or refuses instead.</li>
  * </ul>
- * Only {@code 127.0.0.1} is used: no traffic leaves the machine. Close the endpoint when done.
+ * Only {@code 127.0.0.1} is used: no traffic leaves the machine. Close the endpoint when
+ * done.
  */
 public final class UnreachableEndpoint implements AutoCloseable {
 
@@ -46,9 +48,9 @@ public final class UnreachableEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * A port of {@code 127.0.0.1} on which nothing listens: it was bound to an ephemeral port
-	 * and released, so connecting to it is refused (another process could bind it in the
-	 * meantime, which is unlikely within a test).
+	 * A port of {@code 127.0.0.1} on which nothing listens: it was bound to an ephemeral
+	 * port and released, so connecting to it is refused (another process could bind it in
+	 * the meantime, which is unlikely within a test).
 	 * @return the endpoint
 	 * @throws UncheckedIOException when no port can be bound
 	 */
@@ -62,12 +64,12 @@ public final class UnreachableEndpoint implements AutoCloseable {
 	}
 
 	/**
-	 * A port of {@code 127.0.0.1} where connection attempts go unanswered: a listening socket
-	 * whose accept queue is filled by connections this endpoint makes and holds, and which
-	 * never accepts. Filling it takes up to a few hundred milliseconds.
+	 * A port of {@code 127.0.0.1} where connection attempts go unanswered: a listening
+	 * socket whose accept queue is filled by connections this endpoint makes and holds,
+	 * and which never accepts. Filling it takes up to a few hundred milliseconds.
 	 * @return the endpoint
-	 * @throws IllegalStateException when the system does not drop connection attempts to a
-	 * full backlog (it accepted or refused them)
+	 * @throws IllegalStateException when the system does not drop connection attempts to
+	 * a full backlog (it accepted or refused them)
 	 * @throws UncheckedIOException when no port can be bound
 	 */
 	public static UnreachableEndpoint silent() {
@@ -84,7 +86,8 @@ public final class UnreachableEndpoint implements AutoCloseable {
 					fillers.add(filler);
 				}
 				catch (SocketTimeoutException ex) {
-					// the backlog is full: this attempt went unanswered, as the next ones will
+					// the backlog is full: this attempt went unanswered, as the next ones
+					// will
 					filler.close();
 					return new UnreachableEndpoint(listener.getLocalPort(), listener, fillers);
 				}

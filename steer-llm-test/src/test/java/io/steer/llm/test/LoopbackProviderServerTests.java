@@ -153,8 +153,7 @@ class LoopbackProviderServerTests {
 
 	@Test
 	void takeRequestWhenNoneArrivesThrowsAssertionError() {
-		assertThatExceptionOfType(AssertionError.class)
-			.isThrownBy(() -> this.server.takeRequest(Duration.ofMillis(50)))
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.server.takeRequest(Duration.ofMillis(50)))
 			.withMessageContaining("No request received");
 	}
 
@@ -220,8 +219,8 @@ class LoopbackProviderServerTests {
 		this.server.enqueue(MockResponse.status(200, "first"));
 		this.server.enqueue(MockResponse.status(201, "second"));
 		this.server.setDefaultResponse(MockResponse.status(202, "default"));
-		assertThat(List.of(bodyOf("/"), bodyOf("/"), bodyOf("/"), bodyOf("/")))
-			.containsExactly("first", "second", "default", "default");
+		assertThat(List.of(bodyOf("/"), bodyOf("/"), bodyOf("/"), bodyOf("/"))).containsExactly("first", "second",
+				"default", "default");
 		this.server.setDefaultResponse(null);
 		assertThat(TestClients.get(this.server.baseUrl() + "/").statusCode()).isEqualTo(500);
 	}
@@ -313,14 +312,10 @@ class LoopbackProviderServerTests {
 	void dropAfterZeroEventsSendsOnlyTheHeaders() {
 		this.server.enqueue(MockResponse.replay(CHAT).dropAfterEvents(0));
 		AtomicReference<Integer> status = new AtomicReference<>();
-		StepVerifier.create(this.reactorClient.get()
-			.uri("/")
-			.response((response, content) -> {
-				status.set(response.status().code());
-				return content.asByteArray();
-			}))
-			.expectError(PrematureCloseException.class)
-			.verify(Duration.ofSeconds(10));
+		StepVerifier.create(this.reactorClient.get().uri("/").response((response, content) -> {
+			status.set(response.status().code());
+			return content.asByteArray();
+		})).expectError(PrematureCloseException.class).verify(Duration.ofSeconds(10));
 		assertThat(status.get()).isEqualTo(200);
 	}
 
@@ -372,7 +367,9 @@ class LoopbackProviderServerTests {
 		this.server.enqueue(MockResponse.replay(CHAT).closeBeforeHeaders());
 		assertThat(rawExchange()).isEmpty();
 		this.server.enqueue(MockResponse.replay(CHAT).closeBeforeHeaders());
-		StepVerifier.create(responseContent()).expectError(PrematureCloseException.class).verify(Duration.ofSeconds(10));
+		StepVerifier.create(responseContent())
+			.expectError(PrematureCloseException.class)
+			.verify(Duration.ofSeconds(10));
 		assertThat(this.server.awaitClientDisconnect(Duration.ofMillis(100))).isFalse();
 	}
 
@@ -439,7 +436,10 @@ class LoopbackProviderServerTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> response.stallAfterEvents(-1));
 	}
 
-	/** Sends a GET over a plain socket and returns every byte received until the server closes. */
+	/**
+	 * Sends a GET over a plain socket and returns every byte received until the server
+	 * closes.
+	 */
 	private byte[] rawExchange() throws IOException {
 		try (Socket socket = new Socket("127.0.0.1", this.server.port())) {
 			socket.setSoTimeout(10_000);

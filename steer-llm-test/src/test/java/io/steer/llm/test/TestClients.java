@@ -53,7 +53,8 @@ final class TestClients {
 	}
 
 	/**
-	 * Offsets at which one part ends and the next begins, excluding 0 and the total length.
+	 * Offsets at which one part ends and the next begins, excluding 0 and the total
+	 * length.
 	 */
 	static TreeSet<Integer> boundaries(List<byte[]> parts) {
 		TreeSet<Integer> boundaries = new TreeSet<>();

@@ -30,8 +30,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Streams answers: typed events as SSE on {@code GET /chat} and {@code POST /chat} (a JSON
- * body, for prompts too long for a URL and for conversations), bare text on
+ * Streams answers: typed events as SSE on {@code GET /chat} and {@code POST /chat} (a
+ * JSON body, for prompts too long for a URL and for conversations), bare text on
  * {@code /chat/text}.
  * <p>
  * A request is checked before its stream starts, so that a bad one (an empty prompt, an
@@ -56,9 +56,9 @@ class ChatController {
 
 	/**
 	 * One SSE event per stream event, named {@code start}, {@code delta}, {@code usage},
-	 * {@code complete} or {@code error}. Without a {@code prompt}, a default one is sent; an
-	 * empty one is refused. {@code api=responses} asks OpenAI or xAI for the Responses API
-	 * instead of Chat Completions.
+	 * {@code complete} or {@code error}. Without a {@code prompt}, a default one is sent;
+	 * an empty one is refused. {@code api=responses} asks OpenAI or xAI for the Responses
+	 * API instead of Chat Completions.
 	 */
 	@GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<Object>> chat(@RequestParam(required = false) @Nullable String prompt,
@@ -68,9 +68,9 @@ class ChatController {
 	}
 
 	/**
-	 * The events of {@link #chat(String, String, String)} for a JSON body: a {@code prompt} or
-	 * the {@code messages} of a conversation, and optionally a {@code model} and an
-	 * {@code api}.
+	 * The events of {@link #chat(String, String, String)} for a JSON body: a
+	 * {@code prompt} or the {@code messages} of a conversation, and optionally a
+	 * {@code model} and an {@code api}.
 	 */
 	@PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -94,8 +94,9 @@ class ChatController {
 	}
 
 	/**
-	 * The user message of a prompt: {@value #DEFAULT_PROMPT} when there is none, an error when
-	 * it is empty (a {@code prompt=} parameter Spring's {@code defaultValue} would replace).
+	 * The user message of a prompt: {@value #DEFAULT_PROMPT} when there is none, an error
+	 * when it is empty (a {@code prompt=} parameter Spring's {@code defaultValue} would
+	 * replace).
 	 */
 	private static Message prompt(@Nullable String prompt) {
 		if (prompt == null) {
@@ -138,9 +139,9 @@ class ChatController {
 		}
 		String role = (message.role() != null) ? message.role().strip().toLowerCase(Locale.ROOT) : "";
 		if (!ROLES.contains(role)) {
-			throw new InvalidRequestException(field + ".role", null, field + ".role "
-					+ ((message.role() != null) ? "'" + message.role() + "'" : "is missing; it") + " is not one of: "
-					+ String.join(", ", ROLES));
+			throw new InvalidRequestException(field + ".role", null,
+					field + ".role " + ((message.role() != null) ? "'" + message.role() + "'" : "is missing; it")
+							+ " is not one of: " + String.join(", ", ROLES));
 		}
 		if (message.content() == null || message.content().isBlank()) {
 			throw new InvalidRequestException(field + ".content", null, field + ".content is empty");
@@ -154,22 +155,22 @@ class ChatController {
 
 	static ServerSentEvent<Object> toServerSentEvent(StreamEvent event) {
 		if (event instanceof StreamDeltaEvent delta) {
-			return sse("delta", new Delta(delta.kind().name().toLowerCase(Locale.ROOT), delta.delta(),
-					delta.chunkIndex()));
+			return sse("delta",
+					new Delta(delta.kind().name().toLowerCase(Locale.ROOT), delta.delta(), delta.chunkIndex()));
 		}
 		if (event instanceof StreamStartEvent start) {
-			return sse("start", new Start(start.provider(), start.model(), start.requestId(), start.streamId(),
-					start.metadata()));
+			return sse("start",
+					new Start(start.provider(), start.model(), start.requestId(), start.streamId(), start.metadata()));
 		}
 		if (event instanceof StreamUsageEvent usage) {
 			return sse("usage", new UsageView(usage.usage(), usage.isEstimated(), usage.confidence()));
 		}
 		if (event instanceof StreamCompleteEvent complete) {
 			FinishReason normalized = complete.response().normalizedFinishReason();
-			return sse("complete", new Complete(complete.response().model(), complete.totalChunks(),
-					complete.durationMs(), complete.response().metrics().timeToFirstTokenMs(),
-					complete.response().finishReason(), (normalized != null) ? normalized.value() : null,
-					complete.response().text().length()));
+			return sse("complete",
+					new Complete(complete.response().model(), complete.totalChunks(), complete.durationMs(),
+							complete.response().metrics().timeToFirstTokenMs(), complete.response().finishReason(),
+							(normalized != null) ? normalized.value() : null, complete.response().text().length()));
 		}
 		StreamErrorEvent error = (StreamErrorEvent) event;
 		return sse("error", new Error(error.errorType().name(), error.error().getMessage(), error.isRetryable(),
@@ -185,9 +186,10 @@ class ChatController {
 	 *
 	 * @param prompt a single user prompt, or {@code null} when {@code messages} are given
 	 * @param messages the conversation, or {@code null} when a {@code prompt} is given
-	 * @param model the model or {@code provider:model}, {@code null} for the default model
-	 * @param api {@code chat-completions} or {@code responses}, {@code null} for the provider's
-	 * configured API
+	 * @param model the model or {@code provider:model}, {@code null} for the default
+	 * model
+	 * @param api {@code chat-completions} or {@code responses}, {@code null} for the
+	 * provider's configured API
 	 */
 	record ChatBody(@Nullable String prompt, @Nullable List<@Nullable MessageBody> messages, @Nullable String model,
 			@Nullable String api) {
@@ -223,12 +225,13 @@ class ChatController {
 	 * @param model the model that answered, as the provider named it
 	 * @param chunks number of deltas
 	 * @param durationMs duration of the stream, in milliseconds
-	 * @param timeToFirstTokenMs time to the first delta, in milliseconds, {@code null} when none
-	 * came
+	 * @param timeToFirstTokenMs time to the first delta, in milliseconds, {@code null}
+	 * when none came
 	 * @param finishReason the provider's finish reason ({@code stop}, {@code end_turn},
 	 * {@code completed}, …), {@code null} when none was sent
-	 * @param normalizedFinishReason the same for every provider ({@code stop}, {@code length},
-	 * {@code tool_call}, {@code content_filter}, …), {@code null} when none was sent
+	 * @param normalizedFinishReason the same for every provider ({@code stop},
+	 * {@code length}, {@code tool_call}, {@code content_filter}, …), {@code null} when
+	 * none was sent
 	 * @param textLength length of the answer text, in characters
 	 */
 	record Complete(String model, int chunks, double durationMs, @Nullable Double timeToFirstTokenMs,

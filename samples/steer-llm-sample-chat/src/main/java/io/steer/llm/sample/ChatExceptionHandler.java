@@ -16,15 +16,16 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Answers bad input with an RFC 9457 problem rather than a 500: a request the client cannot
- * send ({@link InvalidRequestException}: unknown model, provider or API, an empty prompt, a
- * bad message) with 400, its {@code detail} saying what was wrong and what is accepted and its
- * {@code field} naming the input at fault; Spring's own web errors (malformed JSON, a wrong
- * content type, …) with their status, as {@link ResponseEntityExceptionHandler} does.
+ * Answers bad input with an RFC 9457 problem rather than a 500: a request the client
+ * cannot send ({@link InvalidRequestException}: unknown model, provider or API, an empty
+ * prompt, a bad message) with 400, its {@code detail} saying what was wrong and what is
+ * accepted and its {@code field} naming the input at fault; Spring's own web errors
+ * (malformed JSON, a wrong content type, …) with their status, as
+ * {@link ResponseEntityExceptionHandler} does.
  * <p>
- * Problems are always {@code application/problem+json}, even to a client that accepts only
- * {@code text/event-stream} (a browser's {@code EventSource}), which would otherwise get the
- * problem as an SSE event.
+ * Problems are always {@code application/problem+json}, even to a client that accepts
+ * only {@code text/event-stream} (a browser's {@code EventSource}), which would otherwise
+ * get the problem as an SSE event.
  */
 @RestControllerAdvice
 class ChatExceptionHandler extends ResponseEntityExceptionHandler {

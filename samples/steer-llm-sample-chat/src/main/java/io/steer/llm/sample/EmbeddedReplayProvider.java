@@ -26,13 +26,14 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * When a provider has no API key, points it at an embedded replay provider: the test kit's
- * loopback server replaying real recorded streams, chosen by provider and API as
- * {@link ReplayRecordings} says. The prompt and the model asked for do not change the answer;
- * the start-up log names the recordings, each replayed request is logged with its recording,
- * and {@link ReplayMetadata} says so in each {@code start} event.
+ * When a provider has no API key, points it at an embedded replay provider: the test
+ * kit's loopback server replaying real recorded streams, chosen by provider and API as
+ * {@link ReplayRecordings} says. The prompt and the model asked for do not change the
+ * answer; the start-up log names the recordings, each replayed request is logged with its
+ * recording, and {@link ReplayMetadata} says so in each {@code start} event.
  * <p>
- * The replayed providers are listed in the property {@value #REPLAYED_PROVIDERS_PROPERTY}.
+ * The replayed providers are listed in the property
+ * {@value #REPLAYED_PROVIDERS_PROPERTY}.
  */
 class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 
@@ -68,7 +69,8 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 						Duration.ofMillis(15));
 				server = start(delay);
 			}
-			// OpenAI and xAI base URLs end in /v1; Anthropic's adapter adds /v1/messages itself
+			// OpenAI and xAI base URLs end in /v1; Anthropic's adapter adds /v1/messages
+			// itself
 			properties.put("steer.providers." + provider + ".base-url",
 					server.baseUrl() + "/" + provider + (provider.equals("anthropic") ? "" : "/v1"));
 			properties.put("steer.providers." + provider + ".api-key", "replay-" + provider);

@@ -16,14 +16,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
 
 /**
- * Says, in the {@code start} event of a stream the embedded replay provider answers, which
- * recording answers it and that the prompt is ignored.
+ * Says, in the {@code start} event of a stream the embedded replay provider answers,
+ * which recording answers it and that the prompt is ignored.
  * <p>
- * The {@code start} event's model is the model asked for; the {@code complete} event's is the
- * model that answered, which for a replayed stream is the recording's. So that the two do not
- * contradict each other without explanation, the start event's metadata gets:
+ * The {@code start} event's model is the model asked for; the {@code complete} event's is
+ * the model that answered, which for a replayed stream is the recording's. So that the
+ * two do not contradict each other without explanation, the start event's metadata gets:
  * <ul>
- * <li>{@value #RECORDING}: the recording, e.g. {@code openai/chat-text-usage-details-gpt-4.1-nano};</li>
+ * <li>{@value #RECORDING}: the recording, e.g.
+ * {@code openai/chat-text-usage-details-gpt-4.1-nano};</li>
  * <li>{@value #RECORDED_MODEL}: the model that answered it, e.g.
  * {@code gpt-4.1-nano-2025-04-14}, which the {@code complete} event names;</li>
  * <li>{@value #PROMPT_IGNORED}: {@code true};</li>
@@ -51,8 +52,8 @@ class ReplayMetadata {
 	private final SteerProvidersProperties providers;
 
 	ReplayMetadata(Environment environment, SteerProvidersProperties providers) {
-		this.replayed = StringUtils.commaDelimitedListToSet(
-				environment.getProperty(EmbeddedReplayProvider.REPLAYED_PROVIDERS_PROPERTY, ""));
+		this.replayed = StringUtils
+			.commaDelimitedListToSet(environment.getProperty(EmbeddedReplayProvider.REPLAYED_PROVIDERS_PROPERTY, ""));
 		this.providers = providers;
 	}
 
@@ -60,8 +61,8 @@ class ReplayMetadata {
 	 * Adds the replay metadata to the start event of a replayed stream.
 	 * @param event an event of the stream
 	 * @param request the stream's request
-	 * @return the start event with the replay metadata when its provider is replayed, else the
-	 * event itself
+	 * @return the start event with the replay metadata when its provider is replayed,
+	 * else the event itself
 	 */
 	StreamEvent annotate(StreamEvent event, ChatRequest request) {
 		if (!(event instanceof StreamStartEvent start) || !this.replayed.contains(start.provider())) {
@@ -73,9 +74,10 @@ class ReplayMetadata {
 		metadata.put(RECORDING, recording.id());
 		metadata.put(RECORDED_MODEL, recording.recordedModel());
 		metadata.put(PROMPT_IGNORED, true);
-		metadata.put(NOTE, "No API key for " + start.provider() + ": the embedded replay provider answers with the "
-				+ "recording " + recording.id() + ", made with " + recording.recordedModel() + ", whatever the prompt "
-				+ "and the model '" + start.model() + "' asked for");
+		metadata.put(NOTE,
+				"No API key for " + start.provider() + ": the embedded replay provider answers with the " + "recording "
+						+ recording.id() + ", made with " + recording.recordedModel() + ", whatever the prompt "
+						+ "and the model '" + start.model() + "' asked for");
 		return new StreamStartEvent(start.streamId(), start.provider(), start.model(), start.requestId(),
 				start.timestamp(), metadata);
 	}

@@ -7,12 +7,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The recorded streams the embedded replay provider answers with, and which one answers a
- * request: Anthropic a claude-sonnet-4-5 stream with extended thinking; the Responses API a
- * gpt-5.2 stream (OpenAI) or a grok-code-fast-1 stream with reasoning summaries (xAI); Chat
- * Completions a gpt-4.1-nano text stream (OpenAI) or a grok-3-mini stream with reasoning (xAI).
+ * request: Anthropic a claude-sonnet-4-5 stream with extended thinking; the Responses API
+ * a gpt-5.2 stream (OpenAI) or a grok-code-fast-1 stream with reasoning summaries (xAI);
+ * Chat Completions a gpt-4.1-nano text stream (OpenAI) or a grok-3-mini stream with
+ * reasoning (xAI).
  * <p>
- * The choice depends on the provider and the API alone: the model asked for and the prompt do
- * not change the answer.
+ * The choice depends on the provider and the API alone: the model asked for and the
+ * prompt do not change the answer.
  */
 final class ReplayRecordings {
 
@@ -49,7 +50,8 @@ final class ReplayRecordings {
 	 * @return one per API the provider speaks
 	 */
 	static List<Recording> of(String provider) {
-		return provider.equals("anthropic") ? List.of(ANTHROPIC) : List.of(select(provider, false), select(provider, true));
+		return provider.equals("anthropic") ? List.of(ANTHROPIC)
+				: List.of(select(provider, false), select(provider, true));
 	}
 
 	private static Recording load(String provider, String name, String api) {
@@ -68,14 +70,15 @@ final class ReplayRecordings {
 	 * @param fixture the stream
 	 * @param api the API it was recorded from, for people: {@code Chat Completions},
 	 * {@code Responses API} or {@code Messages}
-	 * @param recordedModel the model that answered when it was recorded, as the provider named
-	 * it; the {@code complete} event's model
+	 * @param recordedModel the model that answered when it was recorded, as the provider
+	 * named it; the {@code complete} event's model
 	 */
 	record Recording(SseFixture fixture, String api, String recordedModel) {
 
 		/**
 		 * The recording's name.
-		 * @return {@code <provider>/<name>}, e.g. {@code openai/chat-text-usage-details-gpt-4.1-nano}
+		 * @return {@code <provider>/<name>}, e.g.
+		 * {@code openai/chat-text-usage-details-gpt-4.1-nano}
 		 */
 		String id() {
 			return this.fixture.provider() + "/" + this.fixture.name();

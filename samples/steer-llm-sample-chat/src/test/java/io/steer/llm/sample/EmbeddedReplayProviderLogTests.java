@@ -15,9 +15,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The start-up log names the recordings the embedded replay provider answers with and says
- * that the prompt is ignored; each replayed request is logged with its recording. A context of
- * its own (its replay delay differs from the other tests'), so that its start-up is captured.
+ * The start-up log names the recordings the embedded replay provider answers with and
+ * says that the prompt is ignored; each replayed request is logged with its recording. A
+ * context of its own (its replay delay differs from the other tests'), so that its
+ * start-up is captured.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -30,12 +31,13 @@ class EmbeddedReplayProviderLogTests {
 
 	@Test
 	void startUpLogShouldNameTheRecordingsOfEachReplayedProviderAndSayThePromptIsIgnored(CapturedOutput output) {
-		assertThat(output.getAll()).contains("No API key for openai: its streams come from the embedded replay provider",
-				"the prompt is ignored and the answer is the recording's: Chat Completions: "
-						+ "openai/chat-text-usage-details-gpt-4.1-nano (answered by gpt-4.1-nano-2025-04-14); "
-						+ "Responses API: openai/responses-text (answered by gpt-5.2-2025-12-11)",
-				"No API key for anthropic", "Messages: anthropic/thinking-signature (answered by "
-						+ "claude-sonnet-4-5-20250929)")
+		assertThat(output.getAll())
+			.contains("No API key for openai: its streams come from the embedded replay provider",
+					"the prompt is ignored and the answer is the recording's: Chat Completions: "
+							+ "openai/chat-text-usage-details-gpt-4.1-nano (answered by gpt-4.1-nano-2025-04-14); "
+							+ "Responses API: openai/responses-text (answered by gpt-5.2-2025-12-11)",
+					"No API key for anthropic",
+					"Messages: anthropic/thinking-signature (answered by " + "claude-sonnet-4-5-20250929)")
 			.doesNotContain("No API key for xai");
 	}
 

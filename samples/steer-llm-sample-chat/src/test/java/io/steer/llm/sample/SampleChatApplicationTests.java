@@ -21,13 +21,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Starts the sample on a random port with no API key, so that it streams from the embedded
- * replay provider, and reads its endpoints with a real HTTP client.
+ * Starts the sample on a random port with no API key, so that it streams from the
+ * embedded replay provider, and reads its endpoints with a real HTTP client.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "steer.providers.openai.api-key=", "steer.providers.xai.api-key=",
-				"steer.providers.anthropic.api-key=",
-				"steer.sample.replay-delay=0ms" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "steer.providers.openai.api-key=",
+		"steer.providers.xai.api-key=", "steer.providers.anthropic.api-key=", "steer.sample.replay-delay=0ms" })
 class SampleChatApplicationTests {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -57,7 +55,9 @@ class SampleChatApplicationTests {
 	@Test
 	void chatShouldStreamTypedEventsOfTheRecordedOpenAiStream() {
 		List<ServerSentEvent<String>> events = events("?prompt=Invent%20a%20holiday&model=gpt-4o-mini");
-		assertThat(events).extracting(ServerSentEvent::event).startsWith("start", "delta").endsWith("usage", "complete");
+		assertThat(events).extracting(ServerSentEvent::event)
+			.startsWith("start", "delta")
+			.endsWith("usage", "complete");
 		StringBuilder text = new StringBuilder();
 		for (ServerSentEvent<String> event : events) {
 			if ("delta".equals(event.event())) {
@@ -92,10 +92,10 @@ class SampleChatApplicationTests {
 		List<ServerSentEvent<String>> events = events("?prompt=Divide%20by%205&model=claude-sonnet-4-5");
 		assertThat(MAPPER.readTree(events.get(0).data()).get("provider").asString()).isEqualTo("anthropic");
 		assertThat(deltaText(events, "text")).isEqualTo(expectedText("anthropic", "thinking-signature"));
-		assertThat(deltaText(events, "reasoning")).isEqualTo(MAPPER
-			.readTree(SseFixture.load("anthropic", "thinking-signature").expectedJson().orElseThrow())
-			.get("thinking")
-			.asString());
+		assertThat(deltaText(events, "reasoning"))
+			.isEqualTo(MAPPER.readTree(SseFixture.load("anthropic", "thinking-signature").expectedJson().orElseThrow())
+				.get("thinking")
+				.asString());
 		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
 	}
 
@@ -125,7 +125,8 @@ class SampleChatApplicationTests {
 		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
 		assertThat(start.get("model").asString()).isEqualTo("gpt-4o-mini");
 		JsonNode metadata = start.get("metadata");
-		assertThat(metadata.get("replay.recording").asString()).isEqualTo("openai/chat-text-usage-details-gpt-4.1-nano");
+		assertThat(metadata.get("replay.recording").asString())
+			.isEqualTo("openai/chat-text-usage-details-gpt-4.1-nano");
 		assertThat(metadata.get("replay.prompt_ignored").asBoolean()).isTrue();
 		assertThat(metadata.get("replay.recorded_model").asString()).isEqualTo("gpt-4.1-nano-2025-04-14")
 			.isEqualTo(complete.get("model").asString());
@@ -139,8 +140,7 @@ class SampleChatApplicationTests {
 			"model=grok-3-mini, xai/chat-reasoning-text, grok-3-mini",
 			"model=grok-code-fast-1&api=responses, xai/responses-reasoning-summary-text, grok-code-fast-1",
 			"model=claude-sonnet-4-5, anthropic/thinking-signature, claude-sonnet-4-5-20250929" })
-	void startMetadataShouldNameTheRecordingThatTheStreamReplays(String query, String recording,
-			String recordedModel) {
+	void startMetadataShouldNameTheRecordingThatTheStreamReplays(String query, String recording, String recordedModel) {
 		List<ServerSentEvent<String>> events = events("?prompt=hi&" + query);
 		JsonNode metadata = MAPPER.readTree(events.get(0).data()).get("metadata");
 		assertThat(metadata.get("replay.recording").asString()).isEqualTo(recording);

@@ -23,13 +23,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bad input gets 400 and a problem body before any stream starts; {@code POST /chat} takes a
- * JSON body, so that long prompts and conversations fit. Real HTTP against the sample on a
- * random port, streaming from the embedded replay provider.
+ * Bad input gets 400 and a problem body before any stream starts; {@code POST /chat}
+ * takes a JSON body, so that long prompts and conversations fit. Real HTTP against the
+ * sample on a random port, streaming from the embedded replay provider.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "steer.providers.openai.api-key=", "steer.providers.xai.api-key=",
-				"steer.providers.anthropic.api-key=", "steer.sample.replay-delay=0ms" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "steer.providers.openai.api-key=",
+		"steer.providers.xai.api-key=", "steer.providers.anthropic.api-key=", "steer.sample.replay-delay=0ms" })
 class SampleChatBadRequestTests {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -69,8 +68,7 @@ class SampleChatBadRequestTests {
 			"{\"prompt\": \"hi\", \"model\": \"llama-3\"} | model | No provider for model 'llama-3'",
 			"{\"prompt\": \"hi\", \"api\": \"foo\"} | api | Unknown API 'foo'; accepted: chat-completions, responses",
 			"{\"prompt\": \"\"} | prompt | The prompt is empty",
-			"{\"prompt\": \" \\n \"} | prompt | The prompt is empty",
-			"{} | messages | No prompt and no messages",
+			"{\"prompt\": \" \\n \"} | prompt | The prompt is empty", "{} | messages | No prompt and no messages",
 			"{\"messages\": []} | messages | No prompt and no messages",
 			"{\"prompt\": \"hi\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]} | prompt | Give a prompt "
 					+ "or messages, not both",

@@ -11,26 +11,28 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * One event of an Anthropic Messages stream (the {@code data:} JSON), with only the fields the
- * adapter reads. The same shape serves every event type, each using some of the fields:
+ * One event of an Anthropic Messages stream (the {@code data:} JSON), with only the
+ * fields the adapter reads. The same shape serves every event type, each using some of
+ * the fields:
  * <ul>
  * <li>{@code message_start}: {@code message} (id, model, input usage)</li>
  * <li>{@code content_block_start}: {@code index}, {@code content_block}</li>
- * <li>{@code content_block_delta}: {@code index}, {@code delta} (text, thinking, signature,
- * partial JSON or citation)</li>
+ * <li>{@code content_block_delta}: {@code index}, {@code delta} (text, thinking,
+ * signature, partial JSON or citation)</li>
  * <li>{@code content_block_stop}: {@code index}</li>
  * <li>{@code message_delta}: {@code delta} (stop reason, stop sequence), cumulative
  * {@code usage}</li>
  * <li>{@code message_stop}, {@code ping}: nothing</li>
  * <li>{@code error}: {@code error}; an HTTP error response body has the same shape</li>
  * </ul>
- * Events are bound to these records with the adapter's mapper; when that fails on valid JSON
- * (a field of an unexpected JSON type, such as a {@code text} object or an {@code index} that
- * is not a number), {@link #lenient} reads the same fields from the tree instead, field by
- * field.
+ * Events are bound to these records with the adapter's mapper; when that fails on valid
+ * JSON (a field of an unexpected JSON type, such as a {@code text} object or an
+ * {@code index} that is not a number), {@link #lenient} reads the same fields from the
+ * tree instead, field by field.
  *
- * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
- * Streaming Messages</a>
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic, Streaming
+ * Messages</a>
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nullable Integer index,
@@ -42,16 +44,16 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 	};
 
 	/**
-	 * Reads an event from its JSON tree, keeping each field only when it has the JSON type the
-	 * records expect, as binding does: strings from strings (and, like Jackson's scalar
-	 * coercion, from numbers and booleans), the index from an integral number or a string of
-	 * one, objects from objects; any JSON for the {@link JsonNode} fields.
+	 * Reads an event from its JSON tree, keeping each field only when it has the JSON
+	 * type the records expect, as binding does: strings from strings (and, like Jackson's
+	 * scalar coercion, from numbers and booleans), the index from an integral number or a
+	 * string of one, objects from objects; any JSON for the {@link JsonNode} fields.
 	 * @param root the event, a JSON object
 	 * @param mapper mapper that turns usage objects into maps
 	 * @param mistyped told, once per field left out, {@code field:<path>} (e.g.
 	 * {@code field:delta.text}, {@code field:content_block})
-	 * @return the event, with {@code null} for every field that is missing, {@code null} or of
-	 * another JSON type
+	 * @return the event, with {@code null} for every field that is missing, {@code null}
+	 * or of another JSON type
 	 */
 	static AnthropicEvent lenient(JsonNode root, ObjectMapper mapper, Consumer<String> mistyped) {
 		Lenient read = new Lenient(mapper, mistyped);
@@ -74,8 +76,7 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 						read.string(delta, "signature", "delta.signature"),
 						read.string(delta, "partial_json", "delta.partial_json"), delta.get("citation"),
 						read.string(delta, "stop_reason", "delta.stop_reason"),
-						read.string(delta, "stop_sequence", "delta.stop_sequence"))
-						: null,
+						read.string(delta, "stop_sequence", "delta.stop_sequence")) : null,
 				read.map(root, "usage", "usage"),
 				(error != null) ? new ErrorBody(read.string(error, "type", "error.type"),
 						read.string(error, "message", "error.message")) : null,
@@ -103,10 +104,12 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 	 * @param id the call id of a tool block ({@code toolu_…}, {@code srvtoolu_…},
 	 * {@code mcptoolu_…}), or {@code null}
 	 * @param name the tool name of a tool block, or {@code null}
-	 * @param input the input of a tool block as sent (normally {@code {}}, the input following
-	 * as {@code input_json_delta}), or {@code null}
-	 * @param toolUseId the id of the call a {@code *_tool_result} block answers, or {@code null}
-	 * @param content the content of a {@code *_tool_result} block as sent, or {@code null}
+	 * @param input the input of a tool block as sent (normally {@code {}}, the input
+	 * following as {@code input_json_delta}), or {@code null}
+	 * @param toolUseId the id of the call a {@code *_tool_result} block answers, or
+	 * {@code null}
+	 * @param content the content of a {@code *_tool_result} block as sent, or
+	 * {@code null}
 	 * @param citations the citations of a {@code text} block as sent (normally empty or
 	 * absent, the citations following as {@code citations_delta}), or {@code null}
 	 * @param data the opaque data of a {@code redacted_thinking} block, or {@code null}
@@ -119,8 +122,8 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 	}
 
 	/**
-	 * The delta of {@code content_block_delta} ({@code type} and one of the fragments) or of
-	 * {@code message_delta} ({@code stop_reason}, {@code stop_sequence}).
+	 * The delta of {@code content_block_delta} ({@code type} and one of the fragments) or
+	 * of {@code message_delta} ({@code stop_reason}, {@code stop_sequence}).
 	 *
 	 * @param type the delta type of a {@code content_block_delta} ({@code text_delta},
 	 * {@code thinking_delta}, {@code signature_delta}, {@code input_json_delta},
@@ -152,7 +155,9 @@ record AnthropicEvent(@Nullable String type, @Nullable MessageInfo message, @Nul
 
 	}
 
-	/** Field-by-field reads of a JSON tree that leave out, and report, mistyped fields. */
+	/**
+	 * Field-by-field reads of a JSON tree that leave out, and report, mistyped fields.
+	 */
 	private record Lenient(ObjectMapper mapper, Consumer<String> mistyped) {
 
 		@Nullable String string(JsonNode node, String field, String path) {

@@ -38,14 +38,14 @@ import org.springframework.http.HttpMethod;
  * headers {@code x-api-key} (when a key is set), {@code anthropic-version},
  * {@code content-type: application/json} and {@code accept: text/event-stream}, plus the
  * settings' headers (e.g. {@code anthropic-beta}). The body holds {@code model},
- * {@code max_tokens} (the request's, else the configured default, as Anthropic requires one),
- * {@code stream: true}, and:
+ * {@code max_tokens} (the request's, else the configured default, as Anthropic requires
+ * one), {@code stream: true}, and:
  * <ul>
  * <li>system messages, wherever they are in the conversation, as the top-level
  * {@code system} array of text blocks;</li>
  * <li>user and assistant messages as {@code messages} with content blocks; an assistant's
- * tool calls as {@code tool_use} blocks whose {@code input} is the parsed arguments (an empty
- * object for blank arguments);</li>
+ * tool calls as {@code tool_use} blocks whose {@code input} is the parsed arguments (an
+ * empty object for blank arguments);</li>
  * <li>tool messages as a user message of {@code tool_result} blocks, consecutive tool
  * results sharing one user message;</li>
  * <li>for a message marked as a {@linkplain Message#cacheBreakpoint() cache breakpoint},
@@ -54,36 +54,39 @@ import org.springframework.http.HttpMethod;
  * ({@code name, description, input_schema});</li>
  * <li>then the request's provider options, which win over the mapped fields.</li>
  * </ul>
- * Anthropic answers with a single choice, so {@link ChatRequest#n()} is not sent; it has no
- * JSON response format of its own, so {@link ChatRequest#responseFormat()} is not sent either
- * (use provider options, e.g. {@code output_format}). It speaks none of the
- * {@link io.steer.llm.model.ProviderApi} APIs, so a request that names one is rejected before
- * anything is sent (see {@link #supportedApis()}).
+ * Anthropic answers with a single choice, so {@link ChatRequest#n()} is not sent; it has
+ * no JSON response format of its own, so {@link ChatRequest#responseFormat()} is not sent
+ * either (use provider options, e.g. {@code output_format}). It speaks none of the
+ * {@link io.steer.llm.model.ProviderApi} APIs, so a request that names one is rejected
+ * before anything is sent (see {@link #supportedApis()}).
  * <p>
  * The stream's {@code text_delta} become text, {@code thinking_delta} reasoning,
- * {@code tool_use} blocks tool calls indexed by their content block index, the tools Anthropic
- * runs itself ({@code server_tool_use}, {@code mcp_tool_use}) and their {@code *_tool_result}
- * blocks server tool calls, {@code citations_delta} citations, the stop reason the finish
- * reason; {@code signature_delta} signatures, the {@code data} of {@code redacted_thinking}
- * blocks and a non-null stop sequence are kept as the metadata {@code thinking_signatures},
- * {@code redacted_thinking} (both {@code List<String>}) and {@code stop_sequence};
- * {@code message_stop} completes the stream and an {@code error} event fails it; unknown
- * events, blocks and deltas are skipped (see {@code AnthropicStreamParser}). Usage is the
- * {@code message_start} usage overlaid with the cumulative {@code message_delta} usage, and is
- * normalised so that, as for OpenAI, prompt tokens include cached ones:
+ * {@code tool_use} blocks tool calls indexed by their content block index, the tools
+ * Anthropic runs itself ({@code server_tool_use}, {@code mcp_tool_use}) and their
+ * {@code *_tool_result} blocks server tool calls, {@code citations_delta} citations, the
+ * stop reason the finish reason; {@code signature_delta} signatures, the {@code data} of
+ * {@code redacted_thinking} blocks and a non-null stop sequence are kept as the metadata
+ * {@code thinking_signatures}, {@code redacted_thinking} (both {@code List<String>}) and
+ * {@code stop_sequence}; {@code message_stop} completes the stream and an {@code error}
+ * event fails it; unknown events, blocks and deltas are skipped (see
+ * {@code AnthropicStreamParser}). Usage is the {@code message_start} usage overlaid with
+ * the cumulative {@code message_delta} usage, and is normalised so that, as for OpenAI,
+ * prompt tokens include cached ones:
  * {@code promptTokens = input_tokens + cache_read_input_tokens + cache_creation_input_tokens},
  * {@code completionTokens = output_tokens} (thinking included),
  * {@code reasoningTokens = output_tokens_details.thinking_tokens} (the thinking part of
- * {@code output_tokens}, 0 when not sent). HTTP errors are read from
- * {@code {"type": "error", "error": {"type", "message"}}} bodies and the request id from the
- * {@code request-id} header. A stream that breaks after text was delivered is continued with
- * a prefill (see {@link #continuation}).
+ * {@code output_tokens}, 0 when not sent). HTTP errors are read from {@code {"type":
+ * "error", "error": {"type", "message"}}} bodies and the request id from the
+ * {@code request-id} header. A stream that breaks after text was delivered is continued
+ * with a prefill (see {@link #continuation}).
  *
  * @see <a href="https://docs.anthropic.com/en/api/messages">Anthropic, Messages</a>
- * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
- * Streaming Messages</a>
- * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching">Anthropic,
- * Prompt caching</a>
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic, Streaming
+ * Messages</a>
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching">Anthropic, Prompt
+ * caching</a>
  * @see <a href="https://docs.anthropic.com/en/api/errors">Anthropic, Errors</a>
  */
 public final class AnthropicMessagesAdapter implements ProviderAdapter {
@@ -129,11 +132,12 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	 * {@link #BASE_URL})
 	 * @param version value of the {@code anthropic-version} header, e.g.
 	 * {@link #DEFAULT_VERSION}
-	 * @param defaultMaxTokens {@code max_tokens} of requests that give none (tokens), at least 1
+	 * @param defaultMaxTokens {@code max_tokens} of requests that give none (tokens), at
+	 * least 1
 	 * @param mapper JSON mapper
 	 * @return the adapter, named {@code anthropic}
-	 * @throws IllegalArgumentException when the version is blank or the default max tokens
-	 * below 1
+	 * @throws IllegalArgumentException when the version is blank or the default max
+	 * tokens below 1
 	 */
 	public static AnthropicMessagesAdapter create(ProviderSettings settings, String version, int defaultMaxTokens,
 			ObjectMapper mapper) {
@@ -153,10 +157,11 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * The arguments of each assistant tool call must be blank or a JSON object: they become
-	 * the {@code input} object of a {@code tool_use} block.
-	 * @throws InvalidRequestException (field {@code messages[<i>].toolCalls[<j>].arguments})
-	 * when a tool call's arguments are not valid JSON or not a JSON object
+	 * The arguments of each assistant tool call must be blank or a JSON object: they
+	 * become the {@code input} object of a {@code tool_use} block.
+	 * @throws InvalidRequestException (field
+	 * {@code messages[<i>].toolCalls[<j>].arguments}) when a tool call's arguments are
+	 * not valid JSON or not a JSON object
 	 */
 	@Override
 	public void validate(ChatRequest request, String model) {
@@ -177,8 +182,8 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 
 	/**
 	 * {@inheritDoc}
-	 * @throws IllegalArgumentException when an assistant tool call's arguments are not a JSON
-	 * object (a request that {@link #validate} refuses)
+	 * @throws IllegalArgumentException when an assistant tool call's arguments are not a
+	 * JSON object (a request that {@link #validate} refuses)
 	 */
 	@Override
 	public ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options) {
@@ -314,26 +319,27 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	 * {@inheritDoc}
 	 * <p>
 	 * Continues the message from its text: the same request is sent again with the text
-	 * delivered so far as the final assistant turn (a prefill; when the request already ends
-	 * with an assistant turn, the text is appended to it), so that the model writes on from
-	 * there and each text delta of the new stream is new text. Anthropic rejects a final
-	 * assistant turn that ends with whitespace, so trailing whitespace is left out of the
-	 * prefill and returned as the {@linkplain Continuation#overlap() overlap}, which the client
-	 * drops from the start of the continuation if it is repeated there. A continuation is made
-	 * only when:
+	 * delivered so far as the final assistant turn (a prefill; when the request already
+	 * ends with an assistant turn, the text is appended to it), so that the model writes
+	 * on from there and each text delta of the new stream is new text. Anthropic rejects
+	 * a final assistant turn that ends with whitespace, so trailing whitespace is left
+	 * out of the prefill and returned as the {@linkplain Continuation#overlap() overlap},
+	 * which the client drops from the start of the continuation if it is repeated there.
+	 * A continuation is made only when:
 	 * <ul>
 	 * <li>the failure is retryable: the connection closed or reset, a read timeout, an
-	 * {@code overloaded_error} or {@code api_error} event, or a retryable HTTP error of an
-	 * earlier continuation;</li>
-	 * <li>only text was delivered, and some (no {@code tool_use} input, no server tool call
-	 * such as a web search, no thinking or other content block, which a text prefill cannot
-	 * continue);</li>
-	 * <li>the request does not enable extended thinking (provider option {@code thinking}),
-	 * which Anthropic does not allow with a prefill.</li>
+	 * {@code overloaded_error} or {@code api_error} event, or a retryable HTTP error of
+	 * an earlier continuation;</li>
+	 * <li>only text was delivered, and some (no {@code tool_use} input, no server tool
+	 * call such as a web search, no thinking or other content block, which a text prefill
+	 * cannot continue);</li>
+	 * <li>the request does not enable extended thinking (provider option
+	 * {@code thinking}), which Anthropic does not allow with a prefill.</li>
 	 * </ul>
-	 * Models that refuse prefills answer the continuation with HTTP 400, which ends the stream
-	 * with the original failure.
-	 * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response">Anthropic,
+	 * Models that refuse prefills answer the continuation with HTTP 400, which ends the
+	 * stream with the original failure.
+	 * @see <a href=
+	 * "https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/prefill-claudes-response">Anthropic,
 	 * Prefill Claude's response</a>
 	 */
 	@Override
@@ -379,9 +385,10 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Reads Anthropic's {@code {"type": "error", "error": {"type": …, "message": …}}}; the
-	 * error code is always {@code null}, as Anthropic sends none. A body that is not such JSON
-	 * becomes the message. The body's {@code request_id} is used when the header gave none.
+	 * Reads Anthropic's {@code {"type": "error", "error": {"type": …, "message": …}}};
+	 * the error code is always {@code null}, as Anthropic sends none. A body that is not
+	 * such JSON becomes the message. The body's {@code request_id} is used when the
+	 * header gave none.
 	 */
 	@Override
 	public SteerLLMException httpError(int status, @Nullable String requestId, String body) {

@@ -31,58 +31,66 @@ import tools.jackson.databind.ObjectMapper;
  * {@code thinking_signatures} ({@code List<String>}), and the opaque {@code data} of
  * {@code redacted_thinking} blocks, in order, as the metadata {@code redacted_thinking}
  * ({@code List<String>}), so that a caller can send thinking back to Anthropic.</li>
- * <li>A {@code tool_use} block becomes a tool call, for the caller to run, whose index is the
- * block's {@code index}; it is reported at {@code content_block_start}, so that a call
- * without input exists too, and its {@code input_json_delta} fragments follow.</li>
+ * <li>A {@code tool_use} block becomes a tool call, for the caller to run, whose index is
+ * the block's {@code index}; it is reported at {@code content_block_start}, so that a
+ * call without input exists too, and its {@code input_json_delta} fragments follow.</li>
  * <li>A {@code server_tool_use} block (web search, web fetch, code execution and its
- * {@code bash_code_execution} and {@code text_editor_code_execution} parts, tool search, …)
- * or an {@code mcp_tool_use} block (MCP connector) is a tool that Anthropic runs itself: it
- * becomes a {@linkplain StreamDeltaListener#serverToolCall server tool call} the same way,
- * never a tool call. A {@code *_tool_result} block ({@code web_search_tool_result},
- * {@code web_fetch_tool_result}, {@code code_execution_tool_result}, {@code mcp_tool_result},
- * …) is that tool's {@linkplain StreamDeltaListener#serverToolResult result}: its
- * {@code content} as sent, matched to the call by {@code tool_use_id}.</li>
+ * {@code bash_code_execution} and {@code text_editor_code_execution} parts, tool search,
+ * …) or an {@code mcp_tool_use} block (MCP connector) is a tool that Anthropic runs
+ * itself: it becomes a {@linkplain StreamDeltaListener#serverToolCall server tool call}
+ * the same way, never a tool call. A {@code *_tool_result} block
+ * ({@code web_search_tool_result}, {@code web_fetch_tool_result},
+ * {@code code_execution_tool_result}, {@code mcp_tool_result}, …) is that tool's
+ * {@linkplain StreamDeltaListener#serverToolResult result}: its {@code content} as sent,
+ * matched to the call by {@code tool_use_id}.</li>
  * <li>When a tool block's {@code content_block_start} already carries a non-empty
  * {@code input} object, that input (as JSON text) is the first fragment, and
  * {@code input_json_delta} events of the block are skipped.</li>
- * <li>{@code citations_delta} citations, and those of a {@code text} block's {@code citations}
- * at {@code content_block_start}, become {@linkplain StreamDeltaListener#citation citations}:
- * {@code url}, {@code title} (else {@code document_title}) and {@code cited_text}; their
- * start and end indexes stay {@code null}, as Anthropic's {@code start_char_index},
- * {@code start_page_number}, … are positions in the cited document, not in the answer (they
- * are in the citation's raw JSON).</li>
+ * <li>{@code citations_delta} citations, and those of a {@code text} block's
+ * {@code citations} at {@code content_block_start}, become
+ * {@linkplain StreamDeltaListener#citation citations}: {@code url}, {@code title} (else
+ * {@code document_title}) and {@code cited_text}; their start and end indexes stay
+ * {@code null}, as Anthropic's {@code start_char_index}, {@code start_page_number}, … are
+ * positions in the cited document, not in the answer (they are in the citation's raw
+ * JSON).</li>
  * <li>{@code message_delta} gives the stop reason (the finish reason, normalised with
- * {@link FinishReason#fromAnthropic}), the stop sequence (metadata {@code stop_sequence}, when
- * not {@code null}) and the usage so far. Its usage counts are cumulative: they replace those
- * of {@code message_start} and of earlier {@code message_delta} events, they are never added.
- * The raw usage is the {@code message_start} usage overlaid with the {@code message_delta}
- * ones. Usage is reported at each {@code message_delta} that carries it (normally one per
- * stream), else once at {@code message_stop} when only {@code message_start} carried it, else
- * not at all.</li>
- * <li>{@code message_stop} completes the stream; {@code ping} and {@code content_block_stop}
- * carry nothing to read; an {@code error} event ends the stream with a
- * {@link ProviderStreamException}, retryable for {@code overloaded_error} and
- * {@code api_error}.</li>
+ * {@link FinishReason#fromAnthropic}), the stop sequence (metadata {@code stop_sequence},
+ * when not {@code null}) and the usage so far. Its usage counts are cumulative: they
+ * replace those of {@code message_start} and of earlier {@code message_delta} events,
+ * they are never added. The raw usage is the {@code message_start} usage overlaid with
+ * the {@code message_delta} ones. Usage is reported at each {@code message_delta} that
+ * carries it (normally one per stream), else once at {@code message_stop} when only
+ * {@code message_start} carried it, else not at all.</li>
+ * <li>{@code message_stop} completes the stream; {@code ping} and
+ * {@code content_block_stop} carry nothing to read; an {@code error} event ends the
+ * stream with a {@link ProviderStreamException}, retryable for {@code overloaded_error}
+ * and {@code api_error}.</li>
  * </ul>
- * What the parser does not know never ends the stream, as Anthropic's versioning policy asks:
- * an unknown event type, content block type (e.g. {@code compaction}) or delta type is
- * skipped and reported as {@linkplain StreamDeltaListener#unrecognized unrecognized}
- * ({@code event:<type>}, {@code content_block:<type>}, {@code delta:<type>}). An event whose
- * JSON does not bind to {@link AnthropicEvent} (a field of an unexpected JSON type) is read
- * again field by field, each mistyped field left out and reported as {@code field:<path>}.
- * Only data that is not JSON, or JSON that is not an object, fails the stream with a
- * {@link StreamParseException}, as do a tool block or {@code input_json_delta} without a
- * valid {@code index}, whose input could not be placed.
+ * What the parser does not know never ends the stream, as Anthropic's versioning policy
+ * asks: an unknown event type, content block type (e.g. {@code compaction}) or delta type
+ * is skipped and reported as {@linkplain StreamDeltaListener#unrecognized unrecognized}
+ * ({@code event:<type>}, {@code content_block:<type>}, {@code delta:<type>}). An event
+ * whose JSON does not bind to {@link AnthropicEvent} (a field of an unexpected JSON type)
+ * is read again field by field, each mistyped field left out and reported as
+ * {@code field:<path>}. Only data that is not JSON, or JSON that is not an object, fails
+ * the stream with a {@link StreamParseException}, as do a tool block or
+ * {@code input_json_delta} without a valid {@code index}, whose input could not be
+ * placed.
  *
- * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic,
- * Streaming Messages</a>
- * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/citations">Anthropic,
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic, Streaming
+ * Messages</a>
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/build-with-claude/citations">Anthropic,
  * Citations</a>
- * @see <a href="https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool">Anthropic,
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool">Anthropic,
  * Web search tool</a>
- * @see <a href="https://docs.anthropic.com/en/docs/agents-and-tools/mcp-connector">Anthropic, MCP
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/agents-and-tools/mcp-connector">Anthropic, MCP
  * connector</a>
- * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
+ * @see <a href=
+ * "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
  * Extended thinking</a>
  * @see <a href="https://docs.anthropic.com/en/api/versioning">Anthropic, Versions</a>
  */
@@ -112,8 +120,7 @@ final class AnthropicStreamParser implements StreamParser {
 
 	private boolean complete;
 
-	AnthropicStreamParser(String provider, ObjectMapper mapper, StreamDeltaListener listener,
-			@Nullable String apiKey) {
+	AnthropicStreamParser(String provider, ObjectMapper mapper, StreamDeltaListener listener, @Nullable String apiKey) {
 		this.provider = provider;
 		this.mapper = mapper;
 		this.listener = listener;
@@ -146,8 +153,8 @@ final class AnthropicStreamParser implements StreamParser {
 	}
 
 	/**
-	 * Binds the event to {@link AnthropicEvent}; when binding fails, reads it field by field
-	 * from the tree if it is a JSON object.
+	 * Binds the event to {@link AnthropicEvent}; when binding fails, reads it field by
+	 * field from the tree if it is a JSON object.
 	 */
 	private AnthropicEvent read(SseEvent sse) {
 		AnthropicEvent event;
@@ -169,8 +176,10 @@ final class AnthropicStreamParser implements StreamParser {
 			tree = this.mapper.readTree(sse.data());
 		}
 		catch (JacksonException ex) {
-			// the parser's message quotes the data (an unrecognised token may be a key): redacted
-			// by notJson, and the exception, whose message cannot be, is not kept as the cause
+			// the parser's message quotes the data (an unrecognised token may be a key):
+			// redacted
+			// by notJson, and the exception, whose message cannot be, is not kept as the
+			// cause
 			throw notJson(sse, ex.getOriginalMessage());
 		}
 		if (tree == null || tree.isMissingNode()) {
@@ -194,9 +203,10 @@ final class AnthropicStreamParser implements StreamParser {
 			// an error event that is not JSON: its data is the message
 			return streamError(null, sse.data());
 		}
-		return new StreamParseException(this.provider, this.provider + " sent a "
-				+ ((sse.event() != null) ? sse.event() + " " : "") + "event that is not valid JSON: "
-				+ Secrets.redact(reason, this.apiKey), null);
+		return new StreamParseException(this.provider,
+				this.provider + " sent a " + ((sse.event() != null) ? sse.event() + " " : "")
+						+ "event that is not valid JSON: " + Secrets.redact(reason, this.apiKey),
+				null);
 	}
 
 	private void onMessageStart(AnthropicEvent event) {
@@ -296,9 +306,10 @@ final class AnthropicStreamParser implements StreamParser {
 			return;
 		}
 		String title = string(citation, "title");
-		this.listener.citation(0, new Citation(type, string(citation, "url"),
-				(title != null) ? title : string(citation, "document_title"), string(citation, "cited_text"), null,
-				null, citation));
+		this.listener.citation(0,
+				new Citation(type, string(citation, "url"),
+						(title != null) ? title : string(citation, "document_title"), string(citation, "cited_text"),
+						null, null, citation));
 	}
 
 	private void onContentBlockDelta(AnthropicEvent event) {
@@ -349,7 +360,8 @@ final class AnthropicStreamParser implements StreamParser {
 			return;
 		}
 		if (block.inputGiven()) {
-			// the input came whole with content_block_start: a fragment would make it invalid
+			// the input came whole with content_block_start: a fragment would make it
+			// invalid
 			this.listener.unrecognized("input_json_delta:after_whole_input");
 			return;
 		}
@@ -390,8 +402,8 @@ final class AnthropicStreamParser implements StreamParser {
 	}
 
 	/**
-	 * Overlays cumulative counts: a key present with a value replaces the earlier one, a key
-	 * sent as {@code null} keeps it.
+	 * Overlays cumulative counts: a key present with a value replaces the earlier one, a
+	 * key sent as {@code null} keeps it.
 	 */
 	private static Map<String, Object> overlay(Map<String, Object> target, Map<String, Object> source) {
 		source.forEach((key, value) -> {
@@ -412,8 +424,8 @@ final class AnthropicStreamParser implements StreamParser {
 	}
 
 	private void unrecognized(String kind, String type) {
-		this.listener.unrecognized(kind + ":"
-				+ ((type.length() > MAX_TYPE_LENGTH) ? type.substring(0, MAX_TYPE_LENGTH) : type));
+		this.listener
+			.unrecognized(kind + ":" + ((type.length() > MAX_TYPE_LENGTH) ? type.substring(0, MAX_TYPE_LENGTH) : type));
 	}
 
 	/** The node, or {@code null} when it is absent or JSON {@code null}. */
@@ -444,18 +456,19 @@ final class AnthropicStreamParser implements StreamParser {
 	}
 
 	/**
-	 * Normalises Anthropic usage. Anthropic's {@code input_tokens} leave out the tokens read
-	 * from and written to the prompt cache, so they are added back: prompt tokens include
-	 * cached ones, as for OpenAI.
+	 * Normalises Anthropic usage. Anthropic's {@code input_tokens} leave out the tokens
+	 * read from and written to the prompt cache, so they are added back: prompt tokens
+	 * include cached ones, as for OpenAI.
 	 * @param raw the usage object, as nested maps
 	 * @return the usage: prompt = {@code input_tokens + cache_read_input_tokens +
-	 * cache_creation_input_tokens}, completion = {@code output_tokens}, total = their sum,
-	 * cached prompt = {@code cache_read_input_tokens}, cache creation =
+	 * cache_creation_input_tokens}, completion = {@code output_tokens}, total = their
+	 * sum, cached prompt = {@code cache_read_input_tokens}, cache creation =
 	 * {@code cache_creation_input_tokens}, reasoning =
-	 * {@code output_tokens_details.thinking_tokens} (the part of {@code output_tokens} that was
-	 * extended thinking; Anthropic sends it on the final {@code message_delta} only), 0 when
-	 * not sent
-	 * @see <a href="https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
+	 * {@code output_tokens_details.thinking_tokens} (the part of {@code output_tokens}
+	 * that was extended thinking; Anthropic sends it on the final {@code message_delta}
+	 * only), 0 when not sent
+	 * @see <a href=
+	 * "https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking">Anthropic,
 	 * Extended thinking</a>
 	 */
 	static Usage usage(Map<String, Object> raw) {
@@ -469,6 +482,7 @@ final class AnthropicStreamParser implements StreamParser {
 
 	/**
 	 * A tool block of the message.
+	 *
 	 * @param server whether Anthropic runs the tool ({@code server_tool_use},
 	 * {@code mcp_tool_use})
 	 * @param inputGiven whether {@code content_block_start} carried the whole input
@@ -485,8 +499,8 @@ final class AnthropicStreamParser implements StreamParser {
 	@Override
 	public void onEndOfBody() {
 		if (!this.complete) {
-			throw new StreamInterruptedException(this.provider,
-					this.provider + " stream ended before message_stop", null);
+			throw new StreamInterruptedException(this.provider, this.provider + " stream ended before message_stop",
+					null);
 		}
 	}
 

@@ -8,25 +8,24 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One {@code chat.completion.chunk} of an OpenAI-compatible stream, with only the fields the
- * adapter reads; every other field is skipped. Indexes are {@link Integer}s so that a chunk
- * without them binds ({@code null}); a chunk whose fields have other JSON types than these
- * does not bind, and the parser then conforms its tree to this shape (see
+ * One {@code chat.completion.chunk} of an OpenAI-compatible stream, with only the fields
+ * the adapter reads; every other field is skipped. Indexes are {@link Integer}s so that a
+ * chunk without them binds ({@code null}); a chunk whose fields have other JSON types
+ * than these does not bind, and the parser then conforms its tree to this shape (see
  * {@link LenientJson}).
  *
- * @param id chunk id ({@code chatcmpl-…}), the same in every chunk of a stream; Azure OpenAI
- * sends {@code ""} in its first, content-filter chunk
+ * @param id chunk id ({@code chatcmpl-…}), the same in every chunk of a stream; Azure
+ * OpenAI sends {@code ""} in its first, content-filter chunk
  * @param model model that answers; {@code ""} in that Azure chunk
  * @param choices the choices this chunk carries deltas for; empty in the usage chunk,
  * {@code null} when absent
- * @param usage token usage as sent, in the last chunk when {@code stream_options.include_usage}
- * is set
+ * @param usage token usage as sent, in the last chunk when
+ * {@code stream_options.include_usage} is set
  * @param error an error object sent in place of a chunk
  * @param systemFingerprint backend configuration fingerprint
  * @param serviceTier service tier that served the request
- *
- * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI, The
- * chat completion chunk object</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI,
+ * The chat completion chunk object</a>
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record ChatCompletionChunk(@Nullable String id, @Nullable String model, @Nullable List<Choice> choices,
@@ -42,7 +41,8 @@ record ChatCompletionChunk(@Nullable String id, @Nullable String model, @Nullabl
 	 * @param finishReason why the choice stopped, in its last chunk
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Choice(@Nullable Integer index, @Nullable Delta delta, @JsonProperty("finish_reason") @Nullable String finishReason) {
+	record Choice(@Nullable Integer index, @Nullable Delta delta,
+			@JsonProperty("finish_reason") @Nullable String finishReason) {
 
 	}
 
@@ -88,8 +88,7 @@ record ChatCompletionChunk(@Nullable String id, @Nullable String model, @Nullabl
 	 * OpenAI's error object, in an error response body or a mid-stream chunk.
 	 */
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record ErrorBody(@Nullable String message, @Nullable String type, @Nullable Object code,
-			@Nullable Object param) {
+	record ErrorBody(@Nullable String message, @Nullable String type, @Nullable Object code, @Nullable Object param) {
 
 	}
 

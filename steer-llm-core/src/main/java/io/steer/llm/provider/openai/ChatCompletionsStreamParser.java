@@ -24,58 +24,63 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Parser of an OpenAI-compatible Chat Completions stream: {@code data: {chunk}} events ended by
- * {@code data: [DONE]}. Tool-call fragments are keyed by {@code index}; choices by their
- * {@code index}; the usage chunk has {@code choices: []}; an {@code error} object in a chunk
- * ends the stream with a {@link ProviderStreamException}.
+ * Parser of an OpenAI-compatible Chat Completions stream: {@code data: {chunk}} events
+ * ended by {@code data: [DONE]}. Tool-call fragments are keyed by {@code index}; choices
+ * by their {@code index}; the usage chunk has {@code choices: []}; an {@code error}
+ * object in a chunk ends the stream with a {@link ProviderStreamException}.
  * <p>
- * Each chunk binds straight to {@link ChatCompletionChunk}. The parser is lenient about what
- * OpenAI-compatible servers vary; none of it ends the stream, and what it does not understand
- * is reported with {@link StreamDeltaListener#unrecognized} (counted in the response metadata
- * {@code stream.unrecognized}):
+ * Each chunk binds straight to {@link ChatCompletionChunk}. The parser is lenient about
+ * what OpenAI-compatible servers vary; none of it ends the stream, and what it does not
+ * understand is reported with {@link StreamDeltaListener#unrecognized} (counted in the
+ * response metadata {@code stream.unrecognized}):
  * <ul>
- * <li>a chunk whose fields have unexpected JSON types (a {@code tool_calls[].function.arguments}
- * object, a {@code content} array of parts, {@code choices} that is not an array, an
- * {@code error} string, …) is read again as a tree conformed to the chunk's shape
- * ({@link LenientJson}): an object or array where a string was expected becomes its JSON text,
- * the text parts of {@code content} are joined, and a field that cannot be read is dropped;
- * only this rare path builds a tree;</li>
+ * <li>a chunk whose fields have unexpected JSON types (a
+ * {@code tool_calls[].function.arguments} object, a {@code content} array of parts,
+ * {@code choices} that is not an array, an {@code error} string, …) is read again as a
+ * tree conformed to the chunk's shape ({@link LenientJson}): an object or array where a
+ * string was expected becomes its JSON text, the text parts of {@code content} are
+ * joined, and a field that cannot be read is dropped; only this rare path builds a
+ * tree;</li>
  * <li>a choice without {@code index} takes its position in {@code choices}; a tool call
- * fragment without {@code index} is matched to its call by {@code id}, and one without either
- * continues the last call of its choice;</li>
- * <li>{@code ""} as id, model or finish reason counts as absent (Azure OpenAI's first chunk,
- * with {@code prompt_filter_results} and empty {@code choices}, has {@code id: ""} and
- * {@code model: ""}), so that the response's id and model are the first non-empty ones sent
- * and its cost is found; {@code system_fingerprint} and {@code service_tier} are the first
- * non-empty ones too;</li>
- * <li>{@code choices} or {@code delta} {@code null} or absent, and fields this parser does not
- * read, are skipped;</li>
- * <li>a chunk that is valid JSON but not an object ({@code null}, an array, …), or that does
- * not bind even after conforming, is skipped and reported as {@code chunk:<JSON type>} or
- * {@code chunk:unreadable}.</li>
+ * fragment without {@code index} is matched to its call by {@code id}, and one without
+ * either continues the last call of its choice;</li>
+ * <li>{@code ""} as id, model or finish reason counts as absent (Azure OpenAI's first
+ * chunk, with {@code prompt_filter_results} and empty {@code choices}, has {@code id: ""}
+ * and {@code model: ""}), so that the response's id and model are the first non-empty
+ * ones sent and its cost is found; {@code system_fingerprint} and {@code service_tier}
+ * are the first non-empty ones too;</li>
+ * <li>{@code choices} or {@code delta} {@code null} or absent, and fields this parser
+ * does not read, are skipped;</li>
+ * <li>a chunk that is valid JSON but not an object ({@code null}, an array, …), or that
+ * does not bind even after conforming, is skipped and reported as
+ * {@code chunk:<JSON type>} or {@code chunk:unreadable}.</li>
  * </ul>
  * Only data that is not JSON at all ends the stream with a {@link StreamParseException}.
  *
- * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI, The chat
- * completion chunk object</a>
- * @see <a href="https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/content-filter">Azure
+ * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI,
+ * The chat completion chunk object</a>
+ * @see <a href=
+ * "https://learn.microsoft.com/en-us/azure/ai-services/openai/concepts/content-filter">Azure
  * OpenAI, content filtering ({@code prompt_filter_results}, streaming annotations)</a>
  */
 final class ChatCompletionsStreamParser implements StreamParser {
 
 	private static final String DONE = "[DONE]";
 
-	/** What the lenient path conforms a chunk to: the fields of {@link ChatCompletionChunk}. */
+	/**
+	 * What the lenient path conforms a chunk to: the fields of
+	 * {@link ChatCompletionChunk}.
+	 */
 	private static final LenientJson.Shape CHUNK = LenientJson.object("id", LenientJson.string(), "model",
 			LenientJson.string(), "system_fingerprint", LenientJson.string(), "service_tier", LenientJson.string(),
 			"usage", LenientJson.object(), "error", LenientJson.error(), "choices",
-			LenientJson.arrayOf(LenientJson.object("index", LenientJson.integer(), "finish_reason",
-					LenientJson.string(), "delta",
-					LenientJson.object("content", LenientJson.textOrParts(), "refusal", LenientJson.string(),
-							"reasoning_content", LenientJson.string(), "tool_calls",
-							LenientJson.arrayOf(LenientJson.object("index", LenientJson.integer(), "id",
-									LenientJson.string(), "function", LenientJson.object("name",
-											LenientJson.string(), "arguments", LenientJson.string())))))));
+			LenientJson.arrayOf(
+					LenientJson.object("index", LenientJson.integer(), "finish_reason", LenientJson.string(), "delta",
+							LenientJson.object("content", LenientJson.textOrParts(), "refusal", LenientJson.string(),
+									"reasoning_content", LenientJson.string(), "tool_calls",
+									LenientJson.arrayOf(LenientJson.object("index", LenientJson.integer(), "id",
+											LenientJson.string(), "function", LenientJson.object("name",
+													LenientJson.string(), "arguments", LenientJson.string())))))));
 
 	private final String provider;
 
@@ -96,8 +101,8 @@ final class ChatCompletionsStreamParser implements StreamParser {
 	private boolean serviceTierSeen;
 
 	/**
-	 * For choices whose tool call fragments come without {@code index}: the call ids in order
-	 * of appearance, by choice; {@code null} while no such fragment came.
+	 * For choices whose tool call fragments come without {@code index}: the call ids in
+	 * order of appearance, by choice; {@code null} while no such fragment came.
 	 */
 	private @Nullable Map<Integer, List<@Nullable String>> unindexedCalls;
 
@@ -153,7 +158,8 @@ final class ChatCompletionsStreamParser implements StreamParser {
 			tree = this.mapper.readTree(data);
 		}
 		catch (JacksonException ex) {
-			// the parser's message quotes the data (an unrecognised token may be a key): redacted,
+			// the parser's message quotes the data (an unrecognised token may be a key):
+			// redacted,
 			// and the exception, whose message cannot be, is not kept as the cause
 			throw new StreamParseException(this.provider, this.provider + " sent a chunk that is not valid JSON: "
 					+ Secrets.redact(ex.getOriginalMessage(), this.apiKey), null);
@@ -191,13 +197,14 @@ final class ChatCompletionsStreamParser implements StreamParser {
 
 	private ProviderStreamException streamError(ChatCompletionChunk.ErrorBody error) {
 		String code = (error.code() != null) ? String.valueOf(error.code()) : null;
-		return new ProviderStreamException(this.provider, error.type(), code, Secrets.redact(error.message(), this.apiKey),
-				isRetryable(error.type()) || isRetryable(code));
+		return new ProviderStreamException(this.provider, error.type(), code,
+				Secrets.redact(error.message(), this.apiKey), isRetryable(error.type()) || isRetryable(code));
 	}
 
 	/**
-	 * Whether an OpenAI-style error type or code names a passing failure (server error, rate
-	 * limit, overload, timeout, unavailability). Shared with the Responses API parser.
+	 * Whether an OpenAI-style error type or code names a passing failure (server error,
+	 * rate limit, overload, timeout, unavailability). Shared with the Responses API
+	 * parser.
 	 * @param value the type or code, may be {@code null}
 	 * @return {@code true} when retrying may succeed
 	 */
@@ -281,8 +288,8 @@ final class ChatCompletionsStreamParser implements StreamParser {
 	}
 
 	/**
-	 * The index of a tool call fragment sent without one: the call with the same id, a new call
-	 * for a new id, else the last call of the choice.
+	 * The index of a tool call fragment sent without one: the call with the same id, a
+	 * new call for a new id, else the last call of the choice.
 	 */
 	private int unindexedCall(int choice, @Nullable String id) {
 		this.listener.unrecognized("field:chunk.choices[].delta.tool_calls[].index:missing");

@@ -11,10 +11,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The lenient path of the OpenAI-compatible parsers: brings a JSON tree that did not bind to
- * its record into the JSON types the record expects, so that a field of an unexpected type
- * loses that field only, never the event. Used only after binding failed, so the common case
- * never builds a tree.
+ * The lenient path of the OpenAI-compatible parsers: brings a JSON tree that did not bind
+ * to its record into the JSON types the record expects, so that a field of an unexpected
+ * type loses that field only, never the event. Used only after binding failed, so the
+ * common case never builds a tree.
  * <p>
  * What {@link #conform} does with a field of a {@link Shape} whose JSON type is not the
  * expected one (a JSON {@code null} is always accepted):
@@ -23,16 +23,16 @@ import tools.jackson.databind.node.ObjectNode;
  * text;</li>
  * <li>integer expected: a number or a string that holds an integer becomes that integer,
  * anything else is removed;</li>
- * <li>object or array expected: anything else is removed; the elements of an array that do
- * not have the element's type are removed;</li>
+ * <li>object or array expected: anything else is removed; the elements of an array that
+ * do not have the element's type are removed;</li>
  * <li>error object expected: a string becomes {@code {"message": string}};</li>
- * <li>text or parts expected (Chat Completions {@code content}): an array of content parts,
- * or one part, becomes the concatenated {@code text} of its {@code text} parts, and each part
- * of another type is reported as {@code content_part:<type>}.</li>
+ * <li>text or parts expected (Chat Completions {@code content}): an array of content
+ * parts, or one part, becomes the concatenated {@code text} of its {@code text} parts,
+ * and each part of another type is reported as {@code content_part:<type>}.</li>
  * </ul>
  * Each change is reported as {@code field:<where>.<path>:<JSON type>} (for example
- * {@code field:chunk.choices[].delta.content:array}); fields that the shape does not name are
- * left as they are.
+ * {@code field:chunk.choices[].delta.content:array}); fields that the shape does not name
+ * are left as they are.
  */
 final class LenientJson {
 
@@ -89,7 +89,9 @@ final class LenientJson {
 		return new Shape(Shape.Kind.ARRAY, Map.of(), element);
 	}
 
-	/** An OpenAI error object ({@code type}, {@code message}; {@code code} of any type). */
+	/**
+	 * An OpenAI error object ({@code type}, {@code message}; {@code code} of any type).
+	 */
 	static Shape error() {
 		return new Shape(Shape.Kind.ERROR, Map.of("type", string(), "message", string()), null);
 	}
@@ -100,7 +102,8 @@ final class LenientJson {
 	}
 
 	/**
-	 * Brings the fields of an object that {@code shape} names into their expected JSON types.
+	 * Brings the fields of an object that {@code shape} names into their expected JSON
+	 * types.
 	 * @param node the object, changed in place
 	 * @param where how reports name the object, e.g. {@code chunk} or an event type
 	 * @param shape the object's shape
@@ -246,8 +249,8 @@ final class LenientJson {
 	/**
 	 * A field's value as text, whatever its JSON type.
 	 * @param node the value, may be {@code null}
-	 * @return a string as is; the text of a number or boolean; the JSON text of an object or
-	 * array; {@code null} for {@code null}, a JSON {@code null} or a missing node
+	 * @return a string as is; the text of a number or boolean; the JSON text of an object
+	 * or array; {@code null} for {@code null}, a JSON {@code null} or a missing node
 	 */
 	static @Nullable String text(@Nullable JsonNode node) {
 		if (node == null || node.isNull() || node.isMissingNode()) {
@@ -263,13 +266,14 @@ final class LenientJson {
 	}
 
 	/**
-	 * A string field of an object, read leniently: {@link #text} of the field, reporting a
-	 * value that is not a string.
+	 * A string field of an object, read leniently: {@link #text} of the field, reporting
+	 * a value that is not a string.
 	 * @param node the object, may be {@code null} or not an object
 	 * @param field the field name
-	 * @param where how a report names the field, e.g. {@code response.output_item.added.item}
-	 * @param report receives {@code field:<where>.<field>:<JSON type>} for a value that is not a
-	 * string
+	 * @param where how a report names the field, e.g.
+	 * {@code response.output_item.added.item}
+	 * @param report receives {@code field:<where>.<field>:<JSON type>} for a value that
+	 * is not a string
 	 * @return the text, or {@code null} when absent
 	 */
 	static @Nullable String string(@Nullable JsonNode node, String field, String where, Consumer<String> report) {
@@ -294,8 +298,8 @@ final class LenientJson {
 	/**
 	 * The lower-case JSON type of a node, as reports name it.
 	 * @param node the node
-	 * @return {@code string}, {@code number}, {@code boolean}, {@code object}, {@code array},
-	 * {@code null}, …
+	 * @return {@code string}, {@code number}, {@code boolean}, {@code object},
+	 * {@code array}, {@code null}, …
 	 */
 	static String jsonType(@Nullable JsonNode node) {
 		return (node == null) ? "missing" : node.getNodeType().name().toLowerCase(Locale.ROOT);

@@ -34,10 +34,10 @@ import org.springframework.http.HttpMethod;
  * Sends {@code POST {base-url}/chat/completions} with {@code stream: true} and
  * {@code stream_options.include_usage: true}, authenticated with a bearer key.
  *
- * @see <a href="https://platform.openai.com/docs/api-reference/chat/create">OpenAI, Create
- * chat completion</a>
- * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI, The
- * chat completion chunk object</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/chat/create">OpenAI,
+ * Create chat completion</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/chat-streaming">OpenAI,
+ * The chat completion chunk object</a>
  * @see <a href="https://docs.x.ai/docs/api-reference#chat-completions">xAI, Chat
  * completions</a>
  */
@@ -76,8 +76,8 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 	}
 
 	/**
-	 * An adapter for xAI. Output length is sent as {@code max_tokens}; {@code reasoning_content}
-	 * deltas become reasoning deltas.
+	 * An adapter for xAI. Output length is sent as {@code max_tokens};
+	 * {@code reasoning_content} deltas become reasoning deltas.
 	 * @param settings connection settings
 	 * @param mapper JSON mapper
 	 * @return the adapter, named {@code xai}
@@ -196,9 +196,9 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 	}
 
 	/**
-	 * Reads OpenAI's error body {@code {"error": {"message", "type", "param", "code"}}}, which
-	 * Chat Completions and the Responses API share (and xAI follows); any other body becomes the
-	 * message.
+	 * Reads OpenAI's error body {@code {"error": {"message", "type", "param", "code"}}},
+	 * which Chat Completions and the Responses API share (and xAI follows); any other
+	 * body becomes the message.
 	 * @param provider the provider name
 	 * @param apiKey the API key to keep out of the message, or {@code null}
 	 * @param mapper JSON mapper
@@ -211,7 +211,8 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 			@Nullable String requestId, String body) {
 		ChatCompletionChunk.ErrorBody error = null;
 		try {
-			ChatCompletionChunk.ErrorResponse response = mapper.readValue(body, ChatCompletionChunk.ErrorResponse.class);
+			ChatCompletionChunk.ErrorResponse response = mapper.readValue(body,
+					ChatCompletionChunk.ErrorResponse.class);
 			error = (response != null) ? response.error() : null;
 		}
 		catch (JacksonException ex) {

@@ -19,8 +19,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * A provider that speaks both Chat Completions and the Responses API (OpenAI, xAI): each
- * request goes to {@link ChatRequest#api()} when it names one, else to the configured default
- * API.
+ * request goes to {@link ChatRequest#api()} when it names one, else to the configured
+ * default API.
  */
 public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 
@@ -46,7 +46,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 	 * @param defaultApi API of requests that name none
 	 * @return the adapter, named {@code openai}
 	 */
-	public static OpenAiCompatibleAdapter openAi(ProviderSettings settings, ObjectMapper mapper, ProviderApi defaultApi) {
+	public static OpenAiCompatibleAdapter openAi(ProviderSettings settings, ObjectMapper mapper,
+			ProviderApi defaultApi) {
 		return new OpenAiCompatibleAdapter(OpenAiChatCompletionsAdapter.openAi(settings, mapper),
 				OpenAiResponsesAdapter.openAi(settings, mapper), defaultApi);
 	}
@@ -78,7 +79,8 @@ public final class OpenAiCompatibleAdapter implements ProviderAdapter {
 
 	/**
 	 * {@inheritDoc}
-	 * @return both: {@link ProviderApi#CHAT_COMPLETIONS} and {@link ProviderApi#RESPONSES}
+	 * @return both: {@link ProviderApi#CHAT_COMPLETIONS} and
+	 * {@link ProviderApi#RESPONSES}
 	 */
 	@Override
 	public Set<ProviderApi> supportedApis() {

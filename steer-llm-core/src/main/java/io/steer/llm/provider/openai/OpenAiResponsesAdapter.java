@@ -36,44 +36,51 @@ import org.springframework.http.HttpMethod;
  * Sends {@code POST {base-url}/responses} with {@code stream: true}, authenticated with a
  * bearer key when one is set. The request body maps a {@link ChatRequest} as follows:
  * <ul>
- * <li>the leading system messages become {@code instructions} (joined by a blank line); later
- * system messages stay in {@code input} as {@code {"role": "system", "content": …}};</li>
- * <li>user and assistant messages become {@code input} messages {@code {"role", "content"}}
- * (a participant {@code name} is not supported by the API and is left out);</li>
+ * <li>the leading system messages become {@code instructions} (joined by a blank line);
+ * later system messages stay in {@code input} as {@code {"role": "system", "content":
+ * …}};</li>
+ * <li>user and assistant messages become {@code input} messages {@code {"role",
+ * "content"}} (a participant {@code name} is not supported by the API and is left
+ * out);</li>
  * <li>the tool calls of an assistant message become {@code function_call} items
- * {@code {"type", "call_id", "name", "arguments"}}, after the message's text if it has any;</li>
+ * {@code {"type", "call_id", "name", "arguments"}}, after the message's text if it has
+ * any;</li>
  * <li>tool messages become {@code function_call_output} items {@code {"type", "call_id",
  * "output"}};</li>
  * <li>{@code temperature}; {@code maxTokens} as {@code max_output_tokens};</li>
  * <li>the response format as {@code text.format}: {@code {"type": "text"}},
  * {@code {"type": "json_object"}} or {@code {"type": "json_schema", "name", "schema",
  * "strict"}};</li>
- * <li>tools as {@code {"type": "function", "name", "description", "parameters", "strict"}},
- * {@code strict} always sent since the API defaults it to {@code true};</li>
+ * <li>tools as {@code {"type": "function", "name", "description", "parameters",
+ * "strict"}}, {@code strict} always sent since the API defaults it to {@code true};</li>
  * <li>{@link ChatRequest#providerOptions()} last, winning over the fields above (e.g.
  * {@code reasoning}, {@code store}, {@code previous_response_id}).</li>
  * </ul>
- * {@link ChatRequest#n()} and {@link ChatRequest#stop()} have no counterpart in the Responses
- * API and are ignored.
+ * {@link ChatRequest#n()} and {@link ChatRequest#stop()} have no counterpart in the
+ * Responses API and are ignored.
  * <p>
- * The stream: {@code response.output_text.delta}, {@code response.reasoning_summary_text.delta}
- * and function-call items with {@code response.function_call_arguments.delta} become text,
- * reasoning and tool-call deltas; {@code *.done} events, which repeat them, are not reported
- * again; {@code response.completed} brings the usage and the {@code status} (the finish
- * reason) and ends the stream; {@code response.incomplete} ends it with a
+ * The stream: {@code response.output_text.delta},
+ * {@code response.reasoning_summary_text.delta} and function-call items with
+ * {@code response.function_call_arguments.delta} become text, reasoning and tool-call
+ * deltas; {@code *.done} events, which repeat them, are not reported again;
+ * {@code response.completed} brings the usage and the {@code status} (the finish reason)
+ * and ends the stream; {@code response.incomplete} ends it with a
  * {@link ResponsesIncompleteException} after reporting its usage; {@code error} and
- * {@code response.failed} end it with a {@link io.steer.llm.error.ProviderStreamException};
- * every event's {@code sequence_number} is kept as the resume position (response metadata
- * {@code sequence_number}). A body that ends before {@code response.completed} ends the stream
- * with a {@link io.steer.llm.error.StreamInterruptedException}, unless the response was
- * created in background mode, in which case it is resumed (see {@link #continuation}).
+ * {@code response.failed} end it with a
+ * {@link io.steer.llm.error.ProviderStreamException}; every event's
+ * {@code sequence_number} is kept as the resume position (response metadata
+ * {@code sequence_number}). A body that ends before {@code response.completed} ends the
+ * stream with a {@link io.steer.llm.error.StreamInterruptedException}, unless the
+ * response was created in background mode, in which case it is resumed (see
+ * {@link #continuation}).
  * <p>
  * HTTP errors carry the same {@code {"error": {…}}} body as Chat Completions.
  *
- * @see <a href="https://platform.openai.com/docs/api-reference/responses/create">OpenAI, Create
- * a model response</a>
- * @see <a href="https://platform.openai.com/docs/api-reference/responses-streaming">OpenAI,
- * Responses streaming events</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/responses/create">OpenAI,
+ * Create a model response</a>
+ * @see <a href=
+ * "https://platform.openai.com/docs/api-reference/responses-streaming">OpenAI, Responses
+ * streaming events</a>
  * @see <a href="https://docs.x.ai/docs/api-reference#create-new-response">xAI, Create new
  * response</a>
  */
@@ -225,25 +232,26 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Resumes the same response: {@code GET {base-url}/responses/{id}?stream=true&starting_after=N},
-	 * {@code N} being the last {@code sequence_number} received, so that the stream goes on
-	 * with event {@code N + 1}. OpenAI keeps a streamed response for this only when it was
-	 * created in background mode, so a resume is made only when all of these hold:
+	 * Resumes the same response: {@code GET
+	 * {base-url}/responses/{id}?stream=true&starting_after=N}, {@code N} being the last
+	 * {@code sequence_number} received, so that the stream goes on with event
+	 * {@code N + 1}. OpenAI keeps a streamed response for this only when it was created
+	 * in background mode, so a resume is made only when all of these hold:
 	 * <ul>
-	 * <li>the request's provider options set {@code background: true} (which OpenAI requires
-	 * to go with {@code store}, its default, left on);</li>
+	 * <li>the request's provider options set {@code background: true} (which OpenAI
+	 * requires to go with {@code store}, its default, left on);</li>
 	 * <li>the stream sent the response id ({@code response.created}) and at least one
 	 * {@code sequence_number};</li>
 	 * <li>the stream broke (connection closed or reset, read timeout, HTTP error of an
 	 * earlier resume) rather than reported an error itself ({@code error},
 	 * {@code response.failed}), which a resume would only repeat.</li>
 	 * </ul>
-	 * OpenAI keeps background responses for about 10 minutes; a resume after that fails with
-	 * HTTP 404, which ends the stream with the original failure.
-	 * @see <a href="https://platform.openai.com/docs/guides/background">OpenAI, Background
-	 * mode</a>
-	 * @see <a href="https://platform.openai.com/docs/api-reference/responses/get">OpenAI, Get a
-	 * model response</a>
+	 * OpenAI keeps background responses for about 10 minutes; a resume after that fails
+	 * with HTTP 404, which ends the stream with the original failure.
+	 * @see <a href="https://platform.openai.com/docs/guides/background">OpenAI,
+	 * Background mode</a>
+	 * @see <a href="https://platform.openai.com/docs/api-reference/responses/get">OpenAI,
+	 * Get a model response</a>
 	 */
 	@Override
 	public @Nullable Continuation continuation(ChatRequest request, String model, StreamingOptions options,
@@ -264,8 +272,8 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 	}
 
 	/**
-	 * Whether a request asks for background mode: provider option {@code background} set to
-	 * {@code true} (or {@code "true"}).
+	 * Whether a request asks for background mode: provider option {@code background} set
+	 * to {@code true} (or {@code "true"}).
 	 * @param request the request
 	 * @return {@code true} for a background request
 	 */
@@ -286,13 +294,14 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 	}
 
 	/**
-	 * Reads OpenAI's error body {@code {"error": {"message", "type", "param", "code"}}}, which
-	 * the Responses API shares with Chat Completions; any other body becomes the message.
+	 * Reads OpenAI's error body {@code {"error": {"message", "type", "param", "code"}}},
+	 * which the Responses API shares with Chat Completions; any other body becomes the
+	 * message.
 	 */
 	@Override
 	public SteerLLMException httpError(int status, @Nullable String requestId, String body) {
-		return OpenAiChatCompletionsAdapter.httpError(this.name, this.settings.apiKey(), this.mapper, status,
-				requestId, body);
+		return OpenAiChatCompletionsAdapter.httpError(this.name, this.settings.apiKey(), this.mapper, status, requestId,
+				body);
 	}
 
 }

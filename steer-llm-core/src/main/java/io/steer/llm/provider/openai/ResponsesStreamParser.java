@@ -24,29 +24,31 @@ import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Parser of an OpenAI Responses API stream (OpenAI and xAI): named events, each with a JSON
- * {@code data} carrying its {@code type} and {@code sequence_number}. The event type is read
- * from the JSON {@code type}, else from the SSE {@code event:} field, so a stream without
- * {@code event:} lines reads the same.
+ * Parser of an OpenAI Responses API stream (OpenAI and xAI): named events, each with a
+ * JSON {@code data} carrying its {@code type} and {@code sequence_number}. The event type
+ * is read from the JSON {@code type}, else from the SSE {@code event:} field, so a stream
+ * without {@code event:} lines reads the same.
  * <p>
  * What each event becomes:
  * <ul>
  * <li>{@code response.created}, {@code response.in_progress} and every event with a
  * {@code response} object: response id and model ({@code ""} counts as absent);</li>
  * <li>{@code response.output_text.delta}: text; {@code response.refusal.delta}: refusal;
- * {@code response.reasoning_summary_text.delta} and {@code response.reasoning_text.delta}:
- * reasoning (all of choice 0, the Responses API has one output);</li>
+ * {@code response.reasoning_summary_text.delta} and
+ * {@code response.reasoning_text.delta}: reasoning (all of choice 0, the Responses API
+ * has one output);</li>
  * <li>output items that the caller must run become tool calls
  * ({@link StreamDeltaListener#toolCall}): {@code function_call} (id {@code call_id}, name
  * {@code name}, arguments streamed by {@code response.function_call_arguments.delta}) and
- * {@code custom_tool_call} (input streamed by {@code response.custom_tool_call_input.delta}),
- * and the built-in tools that the caller executes, {@code computer_call},
- * {@code local_shell_call}, {@code shell_call} and {@code apply_patch_call} (named by their item
- * type, their {@code action} or {@code operation} as JSON arguments, from the done item), and
- * {@code tool_search_call} with {@code execution: "client"}. The first fragment of a call comes
- * with {@code response.output_item.added} and carries its id and name; fragments are matched to
- * their call by {@code item_id} (else {@code output_index}); calls are numbered 0, 1, 2… in
- * order of first appearance. Only these calls make the finish reason
+ * {@code custom_tool_call} (input streamed by
+ * {@code response.custom_tool_call_input.delta}), and the built-in tools that the caller
+ * executes, {@code computer_call}, {@code local_shell_call}, {@code shell_call} and
+ * {@code apply_patch_call} (named by their item type, their {@code action} or
+ * {@code operation} as JSON arguments, from the done item), and {@code tool_search_call}
+ * with {@code execution: "client"}. The first fragment of a call comes with
+ * {@code response.output_item.added} and carries its id and name; fragments are matched
+ * to their call by {@code item_id} (else {@code output_index}); calls are numbered 0, 1,
+ * 2… in order of first appearance. Only these calls make the finish reason
  * {@link FinishReason#TOOL_CALLS};</li>
  * <li>output items of tools the provider runs become server tool calls
  * ({@link StreamDeltaListener#serverToolCall}, indexed by {@code output_index}):
@@ -55,92 +57,102 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code mcp_approval_request}, {@code tool_search_call} (unless client-executed), xAI's
  * {@code x_search_call}, {@code code_execution_call}, {@code view_image_call},
  * {@code view_x_video_call} and, from xAI only, {@code custom_tool_call} (xAI reports the
- * steps of its own server-side tools so; OpenAI's are the caller's custom tools). Their id is
- * the item {@code id}; their name the item's {@code name} when it has one (the MCP tool of an
- * {@code mcp_call}, the xAI sub-tool), else the item type; their input is streamed by
- * {@code response.code_interpreter_call_code.delta} and {@code response.mcp_call_arguments.delta},
- * else taken once from the done item: its first field of {@code arguments}, {@code input},
- * {@code code}, {@code action}, {@code queries}, {@code query}, as JSON text. At
- * {@code response.output_item.done} the whole item is the call's result
- * ({@link StreamDeltaListener#serverToolResult}), its type the item's {@code status} (the item
- * type when it has none); a {@code tool_search_output} item replaces the result of its
- * {@code tool_search_call}. Their progress events ({@code response.web_search_call.searching},
- * {@code response.image_generation_call.partial_image}, …) carry nothing more and are skipped.
- * An item of an unknown type whose name ends in {@code _call} and that has no {@code call_id}
- * (which every caller-executed item has) is taken for a new built-in tool and becomes a server
- * tool call too, besides being reported as unrecognized;</li>
- * <li>annotations of the answer text become citations ({@link StreamDeltaListener#citation}):
- * from {@code response.output_text.annotation.added}, and from the annotations of
+ * steps of its own server-side tools so; OpenAI's are the caller's custom tools). Their
+ * id is the item {@code id}; their name the item's {@code name} when it has one (the MCP
+ * tool of an {@code mcp_call}, the xAI sub-tool), else the item type; their input is
+ * streamed by {@code response.code_interpreter_call_code.delta} and
+ * {@code response.mcp_call_arguments.delta}, else taken once from the done item: its
+ * first field of {@code arguments}, {@code input}, {@code code}, {@code action},
+ * {@code queries}, {@code query}, as JSON text. At {@code response.output_item.done} the
+ * whole item is the call's result ({@link StreamDeltaListener#serverToolResult}), its
+ * type the item's {@code status} (the item type when it has none); a
+ * {@code tool_search_output} item replaces the result of its {@code tool_search_call}.
+ * Their progress events ({@code response.web_search_call.searching},
+ * {@code response.image_generation_call.partial_image}, …) carry nothing more and are
+ * skipped. An item of an unknown type whose name ends in {@code _call} and that has no
+ * {@code call_id} (which every caller-executed item has) is taken for a new built-in tool
+ * and becomes a server tool call too, besides being reported as unrecognized;</li>
+ * <li>annotations of the answer text become citations
+ * ({@link StreamDeltaListener#citation}): from
+ * {@code response.output_text.annotation.added}, and from the annotations of
  * {@code response.output_text.done}, {@code response.content_part.done} and the
- * {@code message} item of {@code response.output_item.done}, each annotation once (identified
- * by item, content index and annotation index);</li>
+ * {@code message} item of {@code response.output_item.done}, each annotation once
+ * (identified by item, content index and annotation index);</li>
  * <li>{@code *.done} events and the output of {@code response.completed} repeat what the
  * deltas carried and are not reported again. The one exception: a call whose id, name or
  * input came in no earlier event gets them from the {@code *.done} event or
- * {@code response.output_item.done}, so that a provider sending whole calls loses nothing;</li>
+ * {@code response.output_item.done}, so that a provider sending whole calls loses
+ * nothing;</li>
  * <li>{@code response.completed} (and {@code response.done}, taken as its synonym since
- * clients of xAI's Responses API accept both): usage,
- * the response {@code status} as finish reason and {@code status} metadata; the stream is
- * complete;</li>
+ * clients of xAI's Responses API accept both): usage, the response {@code status} as
+ * finish reason and {@code status} metadata; the stream is complete;</li>
  * <li>{@code response.incomplete}: usage, finish reason {@code incomplete} and metadata
  * {@code status} and {@code incomplete_reason} are reported, then a
- * {@link ResponsesIncompleteException} carrying {@code incomplete_details.reason} ends the
- * stream;</li>
- * <li>{@code error} (either the recorded {@code {"error":{type,code,message}}} shape or the
- * documented flat {@code {code,message}}) and {@code response.failed}: a
- * {@link ProviderStreamException} with the provider's type, code and message, retryable for
- * server errors, rate limits, overloads, timeouts and unavailability (not for
+ * {@link ResponsesIncompleteException} carrying {@code incomplete_details.reason} ends
+ * the stream;</li>
+ * <li>{@code error} (either the recorded {@code {"error":{type,code,message}}} shape or
+ * the documented flat {@code {code,message}}) and {@code response.failed}: a
+ * {@link ProviderStreamException} with the provider's type, code and message, retryable
+ * for server errors, rate limits, overloads, timeouts and unavailability (not for
  * {@code insufficient_quota}); the first of them ends the stream. {@code response.failed}
  * reports its usage, if any, and finish reason {@code failed} first;</li>
- * <li>every event's {@code sequence_number}: {@link StreamDeltaListener#resumePosition};</li>
+ * <li>every event's {@code sequence_number}:
+ * {@link StreamDeltaListener#resumePosition};</li>
  * <li>other documented events that repeat or add nothing ({@code response.queued},
  * {@code response.content_part.added}, {@code response.reasoning_summary_part.*}, …):
  * skipped.</li>
  * </ul>
- * Lenient by design, since the API keeps adding event types, item types and fields: nothing
- * of a valid JSON event ends the stream. Each event's data is bound once, to
+ * Lenient by design, since the API keeps adding event types, item types and fields:
+ * nothing of a valid JSON event ends the stream. Each event's data is bound once, to
  * {@link ResponsesEvent}, whose unpredictable fields (the item, deltas, arguments,
- * annotations) are trees read leniently; when a field of a fixed type has another JSON type the
- * event's tree is conformed to the record ({@link LenientJson}) and bound again. What the
- * parser skips without understanding it is reported with
+ * annotations) are trees read leniently; when a field of a fixed type has another JSON
+ * type the event's tree is conformed to the record ({@link LenientJson}) and bound again.
+ * What the parser skips without understanding it is reported with
  * {@link StreamDeltaListener#unrecognized} (counted in the response metadata
  * {@code stream.unrecognized}): {@code event:<type>} for an unknown event type,
  * {@code output_item:<type>} for an unknown item type (once per item),
  * {@code field:<event type>.<path>:<JSON type>} for a field of an unexpected JSON type,
- * {@code event:<JSON type>} for data that is JSON but not an object. Only data that is not JSON
- * at all ends the stream with a {@link StreamParseException}.
+ * {@code event:<JSON type>} for data that is JSON but not an object. Only data that is
+ * not JSON at all ends the stream with a {@link StreamParseException}.
  *
- * @see <a href="https://platform.openai.com/docs/api-reference/responses-streaming">OpenAI,
- * Responses streaming events</a>
- * @see <a href="https://platform.openai.com/docs/api-reference/responses/object">OpenAI, The
- * response object (output item types)</a>
- * @see <a href="https://platform.openai.com/docs/guides/tools">OpenAI, Using tools (built-in
- * tools run by OpenAI; computer use, local shell, shell, apply patch and custom tools run by
- * the caller)</a>
+ * @see <a href=
+ * "https://platform.openai.com/docs/api-reference/responses-streaming">OpenAI, Responses
+ * streaming events</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/responses/object">OpenAI,
+ * The response object (output item types)</a>
+ * @see <a href="https://platform.openai.com/docs/guides/tools">OpenAI, Using tools
+ * (built-in tools run by OpenAI; computer use, local shell, shell, apply patch and custom
+ * tools run by the caller)</a>
  * @see <a href="https://docs.x.ai/docs/api-reference#create-new-response">xAI, Create new
  * response</a>
- * @see <a href="https://docs.x.ai/docs/guides/tools/advanced-usage">xAI, mixing server-side and
- * client-side tools (only {@code function_call} is client-side)</a>
+ * @see <a href="https://docs.x.ai/docs/guides/tools/advanced-usage">xAI, mixing
+ * server-side and client-side tools (only {@code function_call} is client-side)</a>
  */
 final class ResponsesStreamParser implements StreamParser {
 
-	/** What the lenient path conforms an event to: the fixed-type fields of {@link ResponsesEvent}. */
-	private static final LenientJson.Shape EVENT = LenientJson.object("type", LenientJson.string(),
-			"sequence_number", LenientJson.integer(), "output_index", LenientJson.integer(), "item_id",
-			LenientJson.string(), "content_index", LenientJson.integer(), "annotation_index", LenientJson.integer(),
-			"message", LenientJson.string(), "error", LenientJson.error(), "response",
+	/**
+	 * What the lenient path conforms an event to: the fixed-type fields of
+	 * {@link ResponsesEvent}.
+	 */
+	private static final LenientJson.Shape EVENT = LenientJson.object("type", LenientJson.string(), "sequence_number",
+			LenientJson.integer(), "output_index", LenientJson.integer(), "item_id", LenientJson.string(),
+			"content_index", LenientJson.integer(), "annotation_index", LenientJson.integer(), "message",
+			LenientJson.string(), "error", LenientJson.error(), "response",
 			LenientJson.object("id", LenientJson.string(), "model", LenientJson.string(), "status",
 					LenientJson.string(), "usage", LenientJson.object(), "error", LenientJson.error(),
 					"incomplete_details", LenientJson.object("reason", LenientJson.string()), "service_tier",
 					LenientJson.string()));
 
-	/** Event types read here, or documented and skipped on purpose; any other is unrecognized. */
+	/**
+	 * Event types read here, or documented and skipped on purpose; any other is
+	 * unrecognized.
+	 */
 	private static final Set<String> KNOWN_EVENTS = Set.of("response.created", "response.in_progress",
-			"response.queued", "response.completed", "response.done", "response.incomplete", "response.failed",
-			"error", "keepalive", "response.output_item.added", "response.output_item.done",
-			"response.content_part.added", "response.content_part.done", "response.output_text.delta",
-			"response.output_text.done", "response.output_text.annotation.added", "response.refusal.delta",
-			"response.refusal.done", "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+			"response.queued", "response.completed", "response.done", "response.incomplete", "response.failed", "error",
+			"keepalive", "response.output_item.added", "response.output_item.done", "response.content_part.added",
+			"response.content_part.done", "response.output_text.delta", "response.output_text.done",
+			"response.output_text.annotation.added", "response.refusal.delta", "response.refusal.done",
+			"response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
 			"response.reasoning_summary_text.delta", "response.reasoning_summary_text.done",
 			"response.reasoning_text.delta", "response.reasoning_text.done", "response.function_call_arguments.delta",
 			"response.function_call_arguments.done", "response.custom_tool_call_input.delta",
@@ -191,7 +203,10 @@ final class ResponsesStreamParser implements StreamParser {
 
 	private final @Nullable String apiKey;
 
-	/** Whether xAI speaks: its {@code custom_tool_call} items are its own server-side tools. */
+	/**
+	 * Whether xAI speaks: its {@code custom_tool_call} items are its own server-side
+	 * tools.
+	 */
 	private final boolean xai;
 
 	/** Calls the caller must run, numbered in order of first appearance. */
@@ -270,14 +285,14 @@ final class ResponsesStreamParser implements StreamParser {
 			case "response.mcp_call_arguments.delta" -> onInputDelta(type, data, "mcp_call");
 			case "response.mcp_call_arguments.done" ->
 				onInputDone(type, data, "arguments", data.arguments(), "mcp_call");
-			case "response.output_text.annotation.added" -> citation(type,
-					partKey(data.itemId(), data.outputIndex(), data.contentIndex()), data.annotationIndex(),
-					data.annotation());
+			case "response.output_text.annotation.added" ->
+				citation(type, partKey(data.itemId(), data.outputIndex(), data.contentIndex()), data.annotationIndex(),
+						data.annotation());
 			case "response.output_text.done" ->
 				citations(type, partKey(data.itemId(), data.outputIndex(), data.contentIndex()), data.annotations());
-			case "response.content_part.done" -> citations(type,
-					partKey(data.itemId(), data.outputIndex(), data.contentIndex()),
-					(data.part() != null) ? data.part().get("annotations") : null);
+			case "response.content_part.done" ->
+				citations(type, partKey(data.itemId(), data.outputIndex(), data.contentIndex()),
+						(data.part() != null) ? data.part().get("annotations") : null);
 			case "response.completed", "response.done" -> onCompleted(response);
 			case "response.incomplete" -> onIncomplete(response);
 			case "response.failed" -> onFailed(response);
@@ -314,15 +329,19 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	private StreamParseException notJson(@Nullable JacksonException ex) {
-		// the parser's message quotes the data (an unrecognised token may be a key): redacted, and
+		// the parser's message quotes the data (an unrecognised token may be a key):
+		// redacted, and
 		// the exception, whose message cannot be, is not kept as the cause
-		return new StreamParseException(this.provider, this.provider + " sent a Responses API event that is not valid JSON"
-				+ ((ex != null) ? ": " + Secrets.redact(ex.getOriginalMessage(), this.apiKey) : ""), null);
+		return new StreamParseException(this.provider,
+				this.provider + " sent a Responses API event that is not valid JSON"
+						+ ((ex != null) ? ": " + Secrets.redact(ex.getOriginalMessage(), this.apiKey) : ""),
+				null);
 	}
 
 	/**
-	 * Valid JSON that does not bind: for an event type read here, its tree conformed to the
-	 * record's shape and bound again; for any other type, only its sequence number is taken.
+	 * Valid JSON that does not bind: for an event type read here, its tree conformed to
+	 * the record's shape and bound again; for any other type, only its sequence number is
+	 * taken.
 	 */
 	private @Nullable ResponsesEvent readLeniently(SseEvent event) {
 		JsonNode tree;
@@ -373,7 +392,10 @@ final class ResponsesStreamParser implements StreamParser {
 		return text.isEmpty() ? null : text;
 	}
 
-	/** The item of an output item event, or {@code null} (reported) when it is not an object. */
+	/**
+	 * The item of an output item event, or {@code null} (reported) when it is not an
+	 * object.
+	 */
 	private @Nullable JsonNode item(String type, ResponsesEvent data) {
 		JsonNode item = data.item();
 		if (item == null || !item.isObject()) {
@@ -395,7 +417,10 @@ final class ResponsesStreamParser implements StreamParser {
 		/** A tool the provider runs. */
 		SERVER,
 
-		/** An unknown {@code *_call} item without {@code call_id}: taken for a provider-run tool. */
+		/**
+		 * An unknown {@code *_call} item without {@code call_id}: taken for a
+		 * provider-run tool.
+		 */
 		GUESSED_SERVER,
 
 		/** The output of a provider-run call, e.g. {@code tool_search_output}. */
@@ -475,9 +500,9 @@ final class ResponsesStreamParser implements StreamParser {
 		Integer outputIndex = data.outputIndex();
 		ItemKind kind = kind(itemType, item);
 		switch (kind) {
-			case CALLER -> onCallDone(itemId, outputIndex,
-					LenientJson.string(item, "call_id", type + ".item", this::report), callName(type, itemType, item),
-					callInput(type, itemType, item));
+			case CALLER ->
+				onCallDone(itemId, outputIndex, LenientJson.string(item, "call_id", type + ".item", this::report),
+						callName(type, itemType, item), callInput(type, itemType, item));
 			case SERVER, GUESSED_SERVER -> {
 				if (kind == ItemKind.GUESSED_SERVER) {
 					unknownItem(itemId, outputIndex, itemType);
@@ -519,7 +544,10 @@ final class ResponsesStreamParser implements StreamParser {
 		}
 	}
 
-	/** The name of a call the caller runs: the function or custom tool name, else the item type. */
+	/**
+	 * The name of a call the caller runs: the function or custom tool name, else the item
+	 * type.
+	 */
 	private @Nullable String callName(String type, @Nullable String itemType, JsonNode item) {
 		if ("function_call".equals(itemType) || "custom_tool_call".equals(itemType)) {
 			return LenientJson.string(item, "name", type + ".item", this::report);
@@ -528,8 +556,9 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	/**
-	 * The input of a call the caller runs, as JSON text: the arguments of a function call, the
-	 * input of a custom tool call (both strings, reported when not), else the action or operation.
+	 * The input of a call the caller runs, as JSON text: the arguments of a function
+	 * call, the input of a custom tool call (both strings, reported when not), else the
+	 * action or operation.
 	 */
 	private @Nullable String callInput(String type, @Nullable String itemType, JsonNode item) {
 		if ("function_call".equals(itemType)) {
@@ -541,7 +570,9 @@ final class ResponsesStreamParser implements StreamParser {
 		return firstText(item, CALLER_INPUT);
 	}
 
-	/** The name of a provider-run tool: the item's own {@code name}, else the item type. */
+	/**
+	 * The name of a provider-run tool: the item's own {@code name}, else the item type.
+	 */
 	private static String serverName(@Nullable String itemType, JsonNode item) {
 		JsonNode name = item.get("name");
 		if (name != null && name.isString() && !name.stringValue().isEmpty()) {
@@ -568,8 +599,8 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	/**
-	 * A fragment of a call's input: of a provider-run call when the event belongs to one (or
-	 * when {@code serverItemType} says so), else of a call the caller runs.
+	 * A fragment of a call's input: of a provider-run call when the event belongs to one
+	 * (or when {@code serverItemType} says so), else of a call the caller runs.
 	 */
 	private void onInputDelta(String type, ResponsesEvent data, @Nullable String serverItemType) {
 		String fragment = inputText(type, "delta", data.delta());
@@ -613,8 +644,8 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	/**
-	 * The complete call: its id, name and arguments are reported only when no earlier event
-	 * carried them (a provider that sends whole calls), never a second time.
+	 * The complete call: its id, name and arguments are reported only when no earlier
+	 * event carried them (a provider that sends whole calls), never a second time.
 	 */
 	private void onCallDone(@Nullable String itemId, @Nullable Integer outputIndex, @Nullable String callId,
 			@Nullable String name, @Nullable String arguments) {
@@ -682,8 +713,8 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	/**
-	 * Reports the first fragment of a provider-run call, with its id, name and the input known
-	 * so far, unless reported already.
+	 * Reports the first fragment of a provider-run call, with its id, name and the input
+	 * known so far, unless reported already.
 	 * @return {@code true} when this was the first fragment
 	 */
 	private boolean start(ServerState call, String name, String input) {
@@ -720,9 +751,9 @@ final class ResponsesStreamParser implements StreamParser {
 	}
 
 	/**
-	 * An annotation of the answer text as a citation, unless the annotation with this index of
-	 * this content part was reported already. Without an index, the annotation is taken to
-	 * follow those reported.
+	 * An annotation of the answer text as a citation, unless the annotation with this
+	 * index of this content part was reported already. Without an index, the annotation
+	 * is taken to follow those reported.
 	 */
 	private void citation(String type, String partKey, @Nullable Integer index, @Nullable JsonNode annotation) {
 		if (annotation == null || !annotation.isObject()) {
@@ -815,14 +846,14 @@ final class ResponsesStreamParser implements StreamParser {
 			@Nullable String message) {
 		String codeText = (code != null) ? String.valueOf(code) : null;
 		return new ProviderStreamException(this.provider, type, codeText, Secrets.redact(message, this.apiKey),
-				ChatCompletionsStreamParser.isRetryable(type)
-						|| ChatCompletionsStreamParser.isRetryable(codeText));
+				ChatCompletionsStreamParser.isRetryable(type) || ChatCompletionsStreamParser.isRetryable(codeText));
 	}
 
 	/**
 	 * Normalises a Responses API usage object: {@code input_tokens},
 	 * {@code output_tokens} (which include reasoning tokens), {@code total_tokens},
-	 * {@code input_tokens_details.cached_tokens}, {@code output_tokens_details.reasoning_tokens}.
+	 * {@code input_tokens_details.cached_tokens},
+	 * {@code output_tokens_details.reasoning_tokens}.
 	 * @param usage the usage object as sent
 	 * @return the usage, keeping the object as its raw form
 	 */

@@ -79,7 +79,8 @@ class AnthropicRequestMappingTests {
 
 	@Test
 	void streamWhenMaxTokensGivenShouldSendThemInsteadOfTheDefault() {
-		RecordedRequest request = send(client(), ChatRequest.builder().prompt("Hello").model(MODEL).maxTokens(77).build());
+		RecordedRequest request = send(client(),
+				ChatRequest.builder().prompt("Hello").model(MODEL).maxTokens(77).build());
 		assertThat(body(request).get("max_tokens").asInt()).isEqualTo(77);
 	}
 
@@ -147,28 +148,31 @@ class AnthropicRequestMappingTests {
 				[{"name": "get_weather", "description": "Current weather", "input_schema": {"type": "object",
 				   "properties": {"location": {"type": "string"}}, "required": ["location"]}},
 				 {"name": "get_time", "input_schema": {"type": "object"}}]"""));
-		assertThat(body.get("messages")).isEqualTo(MAPPER.readTree("""
-				[{"role": "user", "content": [{"type": "text", "text": "Weather in SF and Paris?"}]},
-				 {"role": "assistant", "content": [
-				   {"type": "text", "text": "Let me check."},
-				   {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"location": "San Francisco, CA"}},
-				   {"type": "tool_use", "id": "toolu_2", "name": "get_weather", "input": {"location": "Paris"}},
-				   {"type": "tool_use", "id": "toolu_3", "name": "get_time", "input": {}}]},
-				 {"role": "user", "content": [
-				   {"type": "tool_result", "tool_use_id": "toolu_1", "content": "68°F, sunny"},
-				   {"type": "tool_result", "tool_use_id": "toolu_2", "content": "15°C, rain"},
-				   {"type": "tool_result", "tool_use_id": "toolu_3", "content": "12:00",
-				    "cache_control": {"type": "ephemeral"}}]},
-				 {"role": "user", "content": [{"type": "text", "text": "Thanks!"}]}]"""));
+		assertThat(body.get("messages")).isEqualTo(MAPPER.readTree(
+				"""
+						[{"role": "user", "content": [{"type": "text", "text": "Weather in SF and Paris?"}]},
+						 {"role": "assistant", "content": [
+						   {"type": "text", "text": "Let me check."},
+						   {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"location": "San Francisco, CA"}},
+						   {"type": "tool_use", "id": "toolu_2", "name": "get_weather", "input": {"location": "Paris"}},
+						   {"type": "tool_use", "id": "toolu_3", "name": "get_time", "input": {}}]},
+						 {"role": "user", "content": [
+						   {"type": "tool_result", "tool_use_id": "toolu_1", "content": "68°F, sunny"},
+						   {"type": "tool_result", "tool_use_id": "toolu_2", "content": "15°C, rain"},
+						   {"type": "tool_result", "tool_use_id": "toolu_3", "content": "12:00",
+						    "cache_control": {"type": "ephemeral"}}]},
+						 {"role": "user", "content": [{"type": "text", "text": "Thanks!"}]}]"""));
 		assertThat(body.has("system")).isFalse();
 	}
 
 	@Test
 	void streamWhenAssistantHasOnlyToolCallsShouldSendNoTextBlockAndCacheTheLastBlock() {
 		ChatRequest chat = ChatRequest.builder()
-			.messages(List.of(Message.user("Weather?"),
-					Message.assistant(null, List.of(ToolCall.of("toolu_1", "get_weather", "{}"))).cacheControl(),
-					Message.tool("toolu_1", "sunny")))
+			.messages(
+					List.of(Message.user("Weather?"),
+							Message.assistant(null, List.of(ToolCall.of("toolu_1", "get_weather", "{}")))
+								.cacheControl(),
+							Message.tool("toolu_1", "sunny")))
 			.model(MODEL)
 			.build();
 		JsonNode messages = body(send(client(), chat)).get("messages");
@@ -202,8 +206,9 @@ class AnthropicRequestMappingTests {
 
 	@Test
 	void createRequestWhenToolCallArgumentsAreNotAJsonObjectShouldFail() {
-		AnthropicMessagesAdapter adapter = AnthropicMessagesAdapter.create(ProviderSettings.of(server.baseUrl(), API_KEY),
-				AnthropicMessagesAdapter.DEFAULT_VERSION, AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS, MAPPER);
+		AnthropicMessagesAdapter adapter = AnthropicMessagesAdapter.create(
+				ProviderSettings.of(server.baseUrl(), API_KEY), AnthropicMessagesAdapter.DEFAULT_VERSION,
+				AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS, MAPPER);
 		ChatRequest chat = ChatRequest.builder()
 			.messages(List.of(Message.user("Hi"),
 					Message.assistant(null, List.of(ToolCall.of("toolu_1", "f", "{\"a\":")))))
@@ -224,15 +229,17 @@ class AnthropicRequestMappingTests {
 		ProviderSettings settings = ProviderSettings.of(AnthropicMessagesAdapter.BASE_URL, API_KEY);
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> AnthropicMessagesAdapter.create(settings, "2023-06-01", 0, MAPPER));
-		assertThatIllegalArgumentException().isThrownBy(() -> AnthropicMessagesAdapter.create(settings, " ", 1, MAPPER));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> AnthropicMessagesAdapter.create(settings, " ", 1, MAPPER));
 	}
 
 	@Test
 	void createRequestShouldUseTheDefaultBaseUrlAndNeverShowTheKey() {
 		AnthropicMessagesAdapter adapter = AnthropicMessagesAdapter.create(
-				ProviderSettings.of(AnthropicMessagesAdapter.BASE_URL, API_KEY), AnthropicMessagesAdapter.DEFAULT_VERSION,
-				AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS, MAPPER);
-		ProviderRequest request = adapter.createRequest(ChatRequest.of("Hello", MODEL), MODEL, StreamingOptions.DEFAULTS);
+				ProviderSettings.of(AnthropicMessagesAdapter.BASE_URL, API_KEY),
+				AnthropicMessagesAdapter.DEFAULT_VERSION, AnthropicMessagesAdapter.DEFAULT_MAX_TOKENS, MAPPER);
+		ProviderRequest request = adapter.createRequest(ChatRequest.of("Hello", MODEL), MODEL,
+				StreamingOptions.DEFAULTS);
 		assertThat(request.uri()).isEqualTo(AnthropicMessagesAdapter.BASE_URL + "/v1/messages");
 		assertThat(request.toString()).doesNotContain(API_KEY);
 		assertThat(adapter.name()).isEqualTo("anthropic");

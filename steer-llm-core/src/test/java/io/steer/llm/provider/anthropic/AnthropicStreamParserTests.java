@@ -18,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link AnthropicStreamParser} alone, on hand-written events for the cases the recordings do
- * not hold: several {@code message_delta} events, usage only in {@code message_start},
- * {@code null} counts, events after {@code message_stop}; server tools, citations, redacted
- * thinking and thinking tokens (in the shapes Anthropic's documentation gives, each test
- * naming its page); unknown and mistyped parts.
+ * {@link AnthropicStreamParser} alone, on hand-written events for the cases the
+ * recordings do not hold: several {@code message_delta} events, usage only in
+ * {@code message_start}, {@code null} counts, events after {@code message_stop}; server
+ * tools, citations, redacted thinking and thinking tokens (in the shapes Anthropic's
+ * documentation gives, each test naming its page); unknown and mistyped parts.
  */
 class AnthropicStreamParserTests {
 
@@ -112,20 +112,27 @@ class AnthropicStreamParserTests {
 	@Test
 	void signaturesShouldBeKeptInOrderAcrossThinkingBlocks() {
 		messageStart(null);
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"a\"}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"S1\"}}");
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"b\"}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"S2\"}}");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"a\"}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"S1\"}}");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\"}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"b\"}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"S2\"}}");
 		assertThat(this.listener.reasoning).hasToString("ab");
 		assertThat(this.listener.lastMetadata("thinking_signatures")).isEqualTo(List.of("S1", "S2"));
 	}
 
 	/**
-	 * Follows the web search example of Anthropic's streaming page ("Streaming request with web
-	 * search tool use"): a {@code server_tool_use} block with {@code input: {}} and
-	 * {@code input_json_delta} fragments, then a {@code web_search_tool_result} block.
+	 * Follows the web search example of Anthropic's streaming page ("Streaming request
+	 * with web search tool use"): a {@code server_tool_use} block with {@code input: {}}
+	 * and {@code input_json_delta} fragments, then a {@code web_search_tool_result}
+	 * block.
 	 */
 	@Test
 	void serverToolUseBlocksShouldBecomeServerToolCallsNotToolCalls() {
@@ -148,9 +155,9 @@ class AnthropicStreamParserTests {
 
 	/**
 	 * Follows the MCP connector page: an {@code mcp_tool_use} block ({@code server_name},
-	 * {@code input} streamed as {@code input_json_delta}) and an {@code mcp_tool_result} block
-	 * ({@code is_error}, {@code content} of text blocks); a {@code tool_use} block beside them
-	 * stays a tool call.
+	 * {@code input} streamed as {@code input_json_delta}) and an {@code mcp_tool_result}
+	 * block ({@code is_error}, {@code content} of text blocks); a {@code tool_use} block
+	 * beside them stays a tool call.
 	 */
 	@Test
 	void mcpToolUseShouldBeAServerToolCallAndToolUseAToolCall() {
@@ -160,9 +167,10 @@ class AnthropicStreamParserTests {
 				+ "\"input\":{}}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
 				+ "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"param1\\\": \\\"value1\\\"}\"}}");
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
-				+ "{\"type\":\"mcp_tool_result\",\"tool_use_id\":\"mcptoolu_1\",\"is_error\":false,"
-				+ "\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}}");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+						+ "{\"type\":\"mcp_tool_result\",\"tool_use_id\":\"mcptoolu_1\",\"is_error\":false,"
+						+ "\"content\":[{\"type\":\"text\",\"text\":\"Hello\"}]}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
 				+ "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"get_weather\",\"input\":{}}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
@@ -176,27 +184,29 @@ class AnthropicStreamParserTests {
 	}
 
 	/**
-	 * Follows the code execution and web fetch pages: {@code server_tool_use} blocks named
-	 * {@code bash_code_execution}, {@code text_editor_code_execution} and {@code web_fetch},
-	 * and their {@code bash_code_execution_tool_result},
-	 * {@code text_editor_code_execution_tool_result}, {@code code_execution_tool_result} and
-	 * {@code web_fetch_tool_result} blocks. One call comes with its whole input at
+	 * Follows the code execution and web fetch pages: {@code server_tool_use} blocks
+	 * named {@code bash_code_execution}, {@code text_editor_code_execution} and
+	 * {@code web_fetch}, and their {@code bash_code_execution_tool_result},
+	 * {@code text_editor_code_execution_tool_result}, {@code code_execution_tool_result}
+	 * and {@code web_fetch_tool_result} blocks. One call comes with its whole input at
 	 * {@code content_block_start}, which is then its input.
 	 */
 	@Test
 	void codeExecutionAndWebFetchBlocksShouldBeServerToolCallsWithTheirResults() {
 		messageStart(null);
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
-				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_b\",\"name\":\"bash_code_execution\","
-				+ "\"input\":{\"command\":\"ls -la\"}}}");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
+						+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_b\",\"name\":\"bash_code_execution\","
+						+ "\"input\":{\"command\":\"ls -la\"}}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
 				+ "{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"command\\\": \\\"ls -la\\\"}\"}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
 				+ "{\"type\":\"bash_code_execution_tool_result\",\"tool_use_id\":\"srvtoolu_b\",\"content\":"
 				+ "{\"type\":\"bash_code_execution_result\",\"stdout\":\"total 0\",\"stderr\":\"\",\"return_code\":0}}}");
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
-				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_t\",\"name\":\"text_editor_code_execution\","
-				+ "\"input\":{}}}");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
+						+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_t\",\"name\":\"text_editor_code_execution\","
+						+ "\"input\":{}}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":3,\"content_block\":"
 				+ "{\"type\":\"text_editor_code_execution_tool_result\",\"tool_use_id\":\"srvtoolu_t\",\"content\":"
 				+ "{\"type\":\"text_editor_code_execution_result\",\"file_type\":\"text\",\"content\":\"x\"}}}");
@@ -205,11 +215,13 @@ class AnthropicStreamParserTests {
 				+ "{\"type\":\"code_execution_result\",\"stdout\":\"4\\n\",\"stderr\":\"\",\"return_code\":0}}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":5,\"content_block\":"
 				+ "{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_f\",\"name\":\"web_fetch\",\"input\":{}}}");
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":6,\"content_block\":"
-				+ "{\"type\":\"web_fetch_tool_result\",\"tool_use_id\":\"srvtoolu_f\",\"content\":"
-				+ "{\"type\":\"web_fetch_tool_result_error\",\"error_code\":\"url_not_accessible\"}}}");
-		assertThat(this.listener.serverToolCalls).containsExactly("0|srvtoolu_b|bash_code_execution|{\"command\":\"ls -la\"}",
-				"2|srvtoolu_t|text_editor_code_execution|", "5|srvtoolu_f|web_fetch|");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":6,\"content_block\":"
+						+ "{\"type\":\"web_fetch_tool_result\",\"tool_use_id\":\"srvtoolu_f\",\"content\":"
+						+ "{\"type\":\"web_fetch_tool_result_error\",\"error_code\":\"url_not_accessible\"}}}");
+		assertThat(this.listener.serverToolCalls).containsExactly(
+				"0|srvtoolu_b|bash_code_execution|{\"command\":\"ls -la\"}", "2|srvtoolu_t|text_editor_code_execution|",
+				"5|srvtoolu_f|web_fetch|");
 		assertThat(this.listener.serverToolResults).containsExactly(
 				"-1|srvtoolu_b|bash_code_execution_tool_result|{\"type\":\"bash_code_execution_result\","
 						+ "\"stdout\":\"total 0\",\"stderr\":\"\",\"return_code\":0}",
@@ -225,8 +237,8 @@ class AnthropicStreamParserTests {
 	}
 
 	/**
-	 * Citations as the citations page shows them: a {@code citations_delta} per citation on the
-	 * current text block ({@code char_location}, {@code page_location},
+	 * Citations as the citations page shows them: a {@code citations_delta} per citation
+	 * on the current text block ({@code char_location}, {@code page_location},
 	 * {@code content_block_location}), the web search tool's
 	 * {@code web_search_result_location}, the search results page's
 	 * {@code search_result_location}, and a text block whose {@code content_block_start}
@@ -237,20 +249,23 @@ class AnthropicStreamParserTests {
 		messageStart(null);
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
 				+ "{\"type\":\"text\",\"text\":\"\",\"citations\":[]}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"web_search_result_location\","
-				+ "\"cited_text\":\"Sunny, 21 C\",\"url\":\"https://example.com/w\",\"title\":\"Weather\","
-				+ "\"encrypted_index\":\"Eo8BCioIAhgB\"}}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+						+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"web_search_result_location\","
+						+ "\"cited_text\":\"Sunny, 21 C\",\"url\":\"https://example.com/w\",\"title\":\"Weather\","
+						+ "\"encrypted_index\":\"Eo8BCioIAhgB\"}}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
 				+ "{\"type\":\"text_delta\",\"text\":\"It is sunny.\"}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"char_location\","
-				+ "\"cited_text\":\"The grass is green.\",\"document_index\":0,\"document_title\":\"Doc\","
-				+ "\"start_char_index\":0,\"end_char_index\":20}}}");
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"page_location\","
-				+ "\"cited_text\":\"Water is essential.\",\"document_index\":1,\"document_title\":null,"
-				+ "\"start_page_number\":5,\"end_page_number\":6}}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+						+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"char_location\","
+						+ "\"cited_text\":\"The grass is green.\",\"document_index\":0,\"document_title\":\"Doc\","
+						+ "\"start_char_index\":0,\"end_char_index\":20}}}");
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+						+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"page_location\","
+						+ "\"cited_text\":\"Water is essential.\",\"document_index\":1,\"document_title\":null,"
+						+ "\"start_page_number\":5,\"end_page_number\":6}}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
 				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"content_block_location\","
 				+ "\"cited_text\":\"First chunk\",\"document_index\":2,\"start_block_index\":0,\"end_block_index\":1}}}");
@@ -258,10 +273,11 @@ class AnthropicStreamParserTests {
 				+ "{\"type\":\"citations_delta\",\"citation\":{\"type\":\"search_result_location\","
 				+ "\"source\":\"https://docs.example.com/api\",\"title\":\"API Reference\",\"cited_text\":\"Use keys.\","
 				+ "\"search_result_index\":0,\"start_block_index\":0,\"end_block_index\":0}}}");
-		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
-				+ "{\"type\":\"text\",\"text\":\"\",\"citations\":[{\"type\":\"char_location\","
-				+ "\"cited_text\":\"The sky is blue.\",\"document_index\":0,\"document_title\":\"Doc\","
-				+ "\"start_char_index\":20,\"end_char_index\":36}]}}");
+		send("content_block_start",
+				"{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
+						+ "{\"type\":\"text\",\"text\":\"\",\"citations\":[{\"type\":\"char_location\","
+						+ "\"cited_text\":\"The sky is blue.\",\"document_index\":0,\"document_title\":\"Doc\","
+						+ "\"start_char_index\":20,\"end_char_index\":36}]}}");
 		assertThat(this.listener.text).hasToString("It is sunny.");
 		assertThat(this.listener.citations).extracting(Citation::type)
 			.containsExactly("web_search_result_location", "char_location", "page_location", "content_block_location",
@@ -280,13 +296,14 @@ class AnthropicStreamParserTests {
 		});
 		assertThat(this.listener.citations.get(0).raw().get("encrypted_index").asString()).isEqualTo("Eo8BCioIAhgB");
 		assertThat(this.listener.citations.get(1).raw().get("end_char_index").asInt()).isEqualTo(20);
-		assertThat(this.listener.citations.get(4).raw().get("source").asString()).isEqualTo("https://docs.example.com/api");
+		assertThat(this.listener.citations.get(4).raw().get("source").asString())
+			.isEqualTo("https://docs.example.com/api");
 		assertThat(this.listener.unrecognized).isEmpty();
 	}
 
 	/**
-	 * A {@code redacted_thinking} block, as the extended thinking page shows it, arrives whole
-	 * at {@code content_block_start} with its opaque {@code data}.
+	 * A {@code redacted_thinking} block, as the extended thinking page shows it, arrives
+	 * whole at {@code content_block_start} with its opaque {@code data}.
 	 */
 	@Test
 	void redactedThinkingShouldBeKeptInOrderForSendingBack() {
@@ -300,7 +317,8 @@ class AnthropicStreamParserTests {
 				+ "{\"type\":\"signature_delta\",\"signature\":\"S1\"}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":2,\"content_block\":"
 				+ "{\"type\":\"redacted_thinking\",\"data\":\"EuoBCoYBGAIiQJ\"}}");
-		assertThat(this.listener.lastMetadata("redacted_thinking")).isEqualTo(List.of("EmwKAhgBEgy3va3pzix", "EuoBCoYBGAIiQJ"));
+		assertThat(this.listener.lastMetadata("redacted_thinking"))
+			.isEqualTo(List.of("EmwKAhgBEgy3va3pzix", "EuoBCoYBGAIiQJ"));
 		assertThat(this.listener.lastMetadata("thinking_signatures")).isEqualTo(List.of("S1"));
 		assertThat(this.listener.reasoning).isEmpty();
 		assertThat(this.listener.unrecognized).isEmpty();
@@ -310,9 +328,10 @@ class AnthropicStreamParserTests {
 	void thinkingTokensOfTheFinalMessageDeltaShouldBeTheReasoningTokens() {
 		messageStart("{\"input_tokens\":50,\"output_tokens\":1}");
 		// the extended thinking page: the breakdown comes on the final message_delta only
-		send("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-				+ "\"stop_sequence\":null},\"usage\":{\"output_tokens\":120,"
-				+ "\"output_tokens_details\":{\"thinking_tokens\":80}}}");
+		send("message_delta",
+				"{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+						+ "\"stop_sequence\":null},\"usage\":{\"output_tokens\":120,"
+						+ "\"output_tokens_details\":{\"thinking_tokens\":80}}}");
 		send("message_stop", "{\"type\":\"message_stop\"}");
 		assertThat(this.listener.usages).singleElement().satisfies((usage) -> {
 			assertThat(usage.completionTokens()).isEqualTo(120);
@@ -323,9 +342,9 @@ class AnthropicStreamParserTests {
 	}
 
 	/**
-	 * Blocks, deltas and events this parser does not know (a {@code compaction} block and its
-	 * {@code compaction_delta}, as the context management beta sends them, and made-up future
-	 * types) are skipped and reported, and the stream goes on.
+	 * Blocks, deltas and events this parser does not know (a {@code compaction} block and
+	 * its {@code compaction_delta}, as the context management beta sends them, and
+	 * made-up future types) are skipped and reported, and the stream goes on.
 	 */
 	@Test
 	void unknownBlocksDeltasAndEventsShouldBeSkippedAndReported() {
@@ -363,23 +382,24 @@ class AnthropicStreamParserTests {
 	}
 
 	/**
-	 * Fields of an unexpected JSON type make binding fail; the event is then read field by
-	 * field and only the mistyped fields are left out.
+	 * Fields of an unexpected JSON type make binding fail; the event is then read field
+	 * by field and only the mistyped fields are left out.
 	 */
 	@Test
 	void fieldsOfUnexpectedJsonTypesShouldBeLeftOutNotFailTheStream() {
 		messageStart(null);
-		send("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"model\":[\"x\"],"
-				+ "\"usage\":[]}}");
+		send("message_start",
+				"{\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"model\":[\"x\"]," + "\"usage\":[]}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":"
 				+ "{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":{\"n\":1},\"input\":{}}}");
 		send("content_block_start", "{\"type\":\"content_block_start\",\"index\":1,\"content_block\":"
 				+ "{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":null,\"input\":\"not an object\"}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
 				+ "{\"type\":\"text_delta\",\"text\":{\"a\":1}}}");
-		// a number where text is expected is taken as its text, as Jackson coerces scalars
-		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
-				+ "{\"type\":\"text_delta\",\"text\":5}}");
+		// a number where text is expected is taken as its text, as Jackson coerces
+		// scalars
+		send("content_block_delta",
+				"{\"type\":\"content_block_delta\",\"index\":2,\"delta\":" + "{\"type\":\"text_delta\",\"text\":5}}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":\"text\"}");
 		send("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":2,\"delta\":"
 				+ "{\"type\":\"citations_delta\",\"citation\":\"not an object\"}}");
@@ -389,7 +409,8 @@ class AnthropicStreamParserTests {
 				+ "\"usage\":{\"output_tokens\":3,\"output_tokens_details\":[]}}");
 		assertThatExceptionOfType(ProviderStreamException.class)
 			.isThrownBy(() -> send("error", "{\"type\":\"error\",\"error\":\"Overloaded\"}"))
-			.satisfies((ex) -> assertThat(ex.getProviderMessage()).isEqualTo("{\"type\":\"error\",\"error\":\"Overloaded\"}"));
+			.satisfies((ex) -> assertThat(ex.getProviderMessage())
+				.isEqualTo("{\"type\":\"error\",\"error\":\"Overloaded\"}"));
 		assertThat(this.listener.toolCalls).containsExactly("0|toolu_1|null|", "1|toolu_2|null|");
 		assertThat(this.listener.text).hasToString("5!");
 		assertThat(this.listener.finishReasons).containsExactly("end_turn");

@@ -19,11 +19,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * The Chat Completions parser alone: exactly which listener calls each chunk produces, above
- * all for chunks of OpenAI-compatible servers that differ from OpenAI's. Streams marked
- * SYNTHETIC are hand-written, not recordings; they follow the chunk object of the OpenAI
- * reference (https://platform.openai.com/docs/api-reference/chat-streaming) with the one
- * deviation each test names.
+ * The Chat Completions parser alone: exactly which listener calls each chunk produces,
+ * above all for chunks of OpenAI-compatible servers that differ from OpenAI's. Streams
+ * marked SYNTHETIC are hand-written, not recordings; they follow the chunk object of the
+ * OpenAI reference (https://platform.openai.com/docs/api-reference/chat-streaming) with
+ * the one deviation each test names.
  */
 class ChatCompletionsStreamParserTests {
 
@@ -72,7 +72,8 @@ class ChatCompletionsStreamParserTests {
 	@Test
 	void chunksOfUnexpectedShapesShouldNeverEndTheStream() {
 		// SYNTHETIC: choices null, a choice without index and with delta null, an empty
-		// finish_reason, content as an array of parts, tool call arguments as an object, then
+		// finish_reason, content as an array of parts, tool call arguments as an object,
+		// then
 		// an ordinary finish and usage
 		feed("""
 				data: {"id":"c1","model":"m","choices":null}
@@ -158,10 +159,11 @@ class ChatCompletionsStreamParserTests {
 	@CsvSource({ "stop, STOP", "length, LENGTH", "tool_calls, TOOL_CALLS", "function_call, TOOL_CALLS",
 			"content_filter, CONTENT_FILTER", "eos, OTHER" })
 	void finishReasonShouldBeNormalized(String reason, FinishReason expected) {
-		// SYNTHETIC: one chunk with the finish_reason values of the OpenAI reference, and one
+		// SYNTHETIC: one chunk with the finish_reason values of the OpenAI reference, and
+		// one
 		// that other compatible servers send
-		feed("data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\""
-				+ reason + "\"}]}\n\n");
+		feed("data: {\"id\":\"c1\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"" + reason
+				+ "\"}]}\n\n");
 		assertThat(this.listener.finishReasons).containsExactly(reason);
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(expected);
 	}

@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What the Responses API adapter sends, as the loopback server receives it from the real
- * client: {@code POST /responses}, headers, and the body mapped from a {@link ChatRequest}.
+ * client: {@code POST /responses}, headers, and the body mapped from a
+ * {@link ChatRequest}.
  *
- * @see <a href="https://platform.openai.com/docs/api-reference/responses/create">OpenAI, Create
- * a model response</a>
+ * @see <a href="https://platform.openai.com/docs/api-reference/responses/create">OpenAI,
+ * Create a model response</a>
  */
 class ResponsesRequestMappingTests {
 
@@ -93,8 +94,9 @@ class ResponsesRequestMappingTests {
 			.message(Message.system("You are a weather assistant."))
 			.message(Message.system("Answer briefly."))
 			.message(Message.user("Weather in Paris and Rome?"))
-			.message(Message.assistant(null, List.of(ToolCall.of("call_1", "get_weather", "{\"location\":\"Paris\"}"),
-					new ToolCall(1, "call_2", "get_weather", "{\"location\":\"Rome\"}"))))
+			.message(Message.assistant(null,
+					List.of(ToolCall.of("call_1", "get_weather", "{\"location\":\"Paris\"}"),
+							new ToolCall(1, "call_2", "get_weather", "{\"location\":\"Rome\"}"))))
 			.message(Message.tool("call_1", "Sunny, 24 C"))
 			.message(Message.tool("call_2", "Cloudy, 19 C"))
 			.message(Message.assistant("Paris is sunny, Rome is cloudy."))
@@ -111,33 +113,34 @@ class ResponsesRequestMappingTests {
 			.build();
 		RecordedRequest request = send(chat);
 		assertThat(request.path()).isEqualTo("/responses");
-		JsonNode expected = json("""
-				{
-				  "model": "gpt-5-mini",
-				  "instructions": "You are a weather assistant.\\n\\nAnswer briefly.",
-				  "input": [
-				    {"role": "user", "content": "Weather in Paris and Rome?"},
-				    {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{\\"location\\":\\"Paris\\"}"},
-				    {"type": "function_call", "call_id": "call_2", "name": "get_weather", "arguments": "{\\"location\\":\\"Rome\\"}"},
-				    {"type": "function_call_output", "call_id": "call_1", "output": "Sunny, 24 C"},
-				    {"type": "function_call_output", "call_id": "call_2", "output": "Cloudy, 19 C"},
-				    {"role": "assistant", "content": "Paris is sunny, Rome is cloudy."},
-				    {"role": "system", "content": "From now on, answer in French."},
-				    {"role": "user", "content": "Et demain ?"}
-				  ],
-				  "stream": true,
-				  "temperature": 0.2,
-				  "max_output_tokens": 300,
-				  "text": {"format": {"type": "json_schema", "name": "weather", "strict": true, "schema": {
-				    "type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"],
-				    "additionalProperties": false}}},
-				  "tools": [
-				    {"type": "function", "name": "get_weather", "description": "Current weather of a city", "strict": true,
-				     "parameters": {"type": "object", "properties": {"location": {"type": "string"}},
-				       "required": ["location"], "additionalProperties": false}},
-				    {"type": "function", "name": "get_time", "strict": false, "parameters": {"type": "object"}}
-				  ]
-				}""");
+		JsonNode expected = json(
+				"""
+						{
+						  "model": "gpt-5-mini",
+						  "instructions": "You are a weather assistant.\\n\\nAnswer briefly.",
+						  "input": [
+						    {"role": "user", "content": "Weather in Paris and Rome?"},
+						    {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{\\"location\\":\\"Paris\\"}"},
+						    {"type": "function_call", "call_id": "call_2", "name": "get_weather", "arguments": "{\\"location\\":\\"Rome\\"}"},
+						    {"type": "function_call_output", "call_id": "call_1", "output": "Sunny, 24 C"},
+						    {"type": "function_call_output", "call_id": "call_2", "output": "Cloudy, 19 C"},
+						    {"role": "assistant", "content": "Paris is sunny, Rome is cloudy."},
+						    {"role": "system", "content": "From now on, answer in French."},
+						    {"role": "user", "content": "Et demain ?"}
+						  ],
+						  "stream": true,
+						  "temperature": 0.2,
+						  "max_output_tokens": 300,
+						  "text": {"format": {"type": "json_schema", "name": "weather", "strict": true, "schema": {
+						    "type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"],
+						    "additionalProperties": false}}},
+						  "tools": [
+						    {"type": "function", "name": "get_weather", "description": "Current weather of a city", "strict": true,
+						     "parameters": {"type": "object", "properties": {"location": {"type": "string"}},
+						       "required": ["location"], "additionalProperties": false}},
+						    {"type": "function", "name": "get_time", "strict": false, "parameters": {"type": "object"}}
+						  ]
+						}""");
 		// n and stop have no Responses API counterpart; metadata is never sent
 		assertThat(json(request.bodyAsString())).isEqualTo(expected);
 	}
@@ -160,8 +163,8 @@ class ResponsesRequestMappingTests {
 
 	@Test
 	void requestWithOnlySystemMessageShouldSendItAsInstructionsAndEmptyInput() {
-		JsonNode body = json(send(ChatRequest.builder().model("gpt-5.2").message(Message.system("Say hi.")).build())
-			.bodyAsString());
+		JsonNode body = json(
+				send(ChatRequest.builder().model("gpt-5.2").message(Message.system("Say hi.")).build()).bodyAsString());
 		assertThat(body.get("instructions").asString()).isEqualTo("Say hi.");
 		assertThat(body.get("input")).isEqualTo(json("[]"));
 	}
@@ -207,7 +210,8 @@ class ResponsesRequestMappingTests {
 			.build();
 		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
 		responsesByDefault
-			.streamWithUsage(ChatRequest.builder().prompt("Hi").model("gpt-4o").api(ProviderApi.CHAT_COMPLETIONS).build())
+			.streamWithUsage(
+					ChatRequest.builder().prompt("Hi").model("gpt-4o").api(ProviderApi.CHAT_COMPLETIONS).build())
 			.block();
 		assertThat(server.server().takeRequest().path()).isEqualTo("/chat/completions");
 	}
@@ -224,8 +228,9 @@ class ResponsesRequestMappingTests {
 		RecordedRequest request = server.server().takeRequest();
 		assertThat(request.path()).isEqualTo("/v1/responses");
 		assertThat(request.header("Authorization")).isEqualTo("Bearer xai-key-0123456789");
-		assertThat(json(request.bodyAsString())).isEqualTo(json("""
-				{"model": "grok-code-fast-1", "input": [{"role": "user", "content": "Sonoran food?"}], "stream": true}"""));
+		assertThat(json(request.bodyAsString())).isEqualTo(
+				json("""
+						{"model": "grok-code-fast-1", "input": [{"role": "user", "content": "Sonoran food?"}], "stream": true}"""));
 	}
 
 	@Test

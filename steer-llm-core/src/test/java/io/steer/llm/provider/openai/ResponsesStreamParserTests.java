@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * The Responses API parser alone: exactly which listener calls each event produces. Streams
- * marked SYNTHETIC are hand-written variations of recorded ones, not recordings.
+ * The Responses API parser alone: exactly which listener calls each event produces.
+ * Streams marked SYNTHETIC are hand-written variations of recorded ones, not recordings.
  */
 class ResponsesStreamParserTests {
 
@@ -93,12 +93,14 @@ class ResponsesStreamParserTests {
 		List<byte[]> withoutDeltas = new ArrayList<>(events.subList(0, 5));
 		withoutDeltas.addAll(events.subList(17, events.size()));
 		feed(withoutDeltas);
-		assertThat(this.listener.toolCalls).containsExactly("0|" + CALL_ID + "|get_weather|", "0|null|null|" + ARGUMENTS);
+		assertThat(this.listener.toolCalls).containsExactly("0|" + CALL_ID + "|get_weather|",
+				"0|null|null|" + ARGUMENTS);
 	}
 
 	@Test
 	void functionCallKnownOnlyFromItsDoneItemShouldBeReportedWhole() {
-		// SYNTHETIC: only the recorded output_item.done of the call, then response.completed
+		// SYNTHETIC: only the recorded output_item.done of the call, then
+		// response.completed
 		List<byte[]> events = SseFixture.load("openai", "responses-function-call").events();
 		feed(List.of(events.get(0), events.get(18), events.get(19)));
 		assertThat(this.listener.toolCalls).containsExactly("0|" + CALL_ID + "|get_weather|" + ARGUMENTS);
@@ -106,7 +108,8 @@ class ResponsesStreamParserTests {
 
 	@Test
 	void parallelCallsShouldBeNumberedInOrderOfFirstAppearanceAndMatchedByItemOrOutputIndex() {
-		// SYNTHETIC: two calls at output indexes 3 and 1, argument deltas interleaved, the last
+		// SYNTHETIC: two calls at output indexes 3 and 1, argument deltas interleaved,
+		// the last
 		// ones without item_id
 		feed("""
 				data: {"type":"response.output_item.added","sequence_number":0,"output_index":3,"item":{"id":"fc_a","type":"function_call","arguments":"","call_id":"call_a","name":"f"}}
@@ -161,17 +164,20 @@ class ResponsesStreamParserTests {
 		assertThatExceptionOfType(ProviderStreamException.class).isThrownBy(() -> feed(events.get(2)))
 			.satisfies((ex) -> assertThat(ex.getProviderErrorType()).isEqualTo("insufficient_quota"));
 		assertThat(this.parser.isComplete()).isTrue();
-		assertThatNoException().isThrownBy(() -> this.parser.onEvent(new SseEvent("response.failed", "{}", null, null)));
-		assertThat(this.listener.positions).last().isEqualTo("resp_0265b28bea036ff60068df845920648196938b4f36acdcee37#2");
+		assertThatNoException()
+			.isThrownBy(() -> this.parser.onEvent(new SseEvent("response.failed", "{}", null, null)));
+		assertThat(this.listener.positions).last()
+			.isEqualTo("resp_0265b28bea036ff60068df845920648196938b4f36acdcee37#2");
 	}
 
 	@Test
 	void usageShouldBeNormalisedFromTheResponsesApiFields() {
-		Usage usage = ResponsesStreamParser.usage(new LinkedHashMap<>(Map.of("input_tokens", 216,
-				"input_tokens_details", Map.of("cached_tokens", 192), "output_tokens", 923,
-				"output_tokens_details", Map.of("reasoning_tokens", 323), "total_tokens", 1139)));
-		assertThat(usage).extracting(Usage::promptTokens, Usage::completionTokens, Usage::totalTokens,
-				Usage::cachedPromptTokens, Usage::cacheCreationTokens, Usage::reasoningTokens)
+		Usage usage = ResponsesStreamParser.usage(new LinkedHashMap<>(
+				Map.of("input_tokens", 216, "input_tokens_details", Map.of("cached_tokens", 192), "output_tokens", 923,
+						"output_tokens_details", Map.of("reasoning_tokens", 323), "total_tokens", 1139)));
+		assertThat(usage)
+			.extracting(Usage::promptTokens, Usage::completionTokens, Usage::totalTokens, Usage::cachedPromptTokens,
+					Usage::cacheCreationTokens, Usage::reasoningTokens)
 			.containsExactly(216, 923, 1139, 192, 0, 323);
 		assertThat(ResponsesStreamParser.usage(Map.of("input_tokens", 3, "output_tokens", 4)).totalTokens())
 			.isEqualTo(7);
@@ -189,8 +195,10 @@ class ResponsesStreamParserTests {
 	@Test
 	void webSearchShouldBeAServerToolCallWithItsResultAndItsAnnotationsCitationsReportedOnce() {
 		// SYNTHETIC, following the documented shapes of the web_search_call item, its
-		// in_progress/searching/completed events and url_citation annotations (OpenAI Responses
-		// streaming reference); the first citation comes in annotation.added and again in every
+		// in_progress/searching/completed events and url_citation annotations (OpenAI
+		// Responses
+		// streaming reference); the first citation comes in annotation.added and again in
+		// every
 		// done event, the second only in the done message item
 		feed("""
 				data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_ws","object":"response","status":"in_progress","model":"gpt-5-2025-08-07","output":[]}}
@@ -221,7 +229,8 @@ class ResponsesStreamParserTests {
 
 				data: {"type":"response.completed","sequence_number":13,"response":{"id":"resp_ws","object":"response","status":"completed","model":"gpt-5-2025-08-07","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}
 
-				""".formatted(WEB_SEARCH_ITEM, CITATION, SECOND_CITATION));
+				"""
+			.formatted(WEB_SEARCH_ITEM, CITATION, SECOND_CITATION));
 		assertThat(this.parser.isComplete()).isTrue();
 		assertThat(this.listener.text).hasToString("Sunny, 21°C.");
 		assertThat(this.listener.toolCalls).isEmpty();
@@ -230,13 +239,14 @@ class ResponsesStreamParserTests {
 		assertThat(this.listener.serverToolResults).containsExactly("0|ws_1|completed|" + WEB_SEARCH_ITEM);
 		assertThat(this.listener.finishReasons).containsExactly("completed");
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.STOP);
-		assertThat(this.listener.citations).extracting(Citation::type, Citation::url, Citation::title,
-				Citation::citedText, Citation::startIndex, Citation::endIndex)
+		assertThat(this.listener.citations)
+			.extracting(Citation::type, Citation::url, Citation::title, Citation::citedText, Citation::startIndex,
+					Citation::endIndex)
 			.containsExactly(
 					org.assertj.core.groups.Tuple.tuple("url_citation", "https://weather.example/nyc", "NYC weather",
 							null, 0, 12),
-					org.assertj.core.groups.Tuple.tuple("url_citation", "https://news.example/nyc", "NYC news", null,
-							7, 12));
+					org.assertj.core.groups.Tuple.tuple("url_citation", "https://news.example/nyc", "NYC news", null, 7,
+							12));
 		assertThat(this.listener.citations.get(0).raw()).hasToString(CITATION);
 		assertThat(this.listener.unrecognized).isEmpty();
 	}
@@ -245,7 +255,8 @@ class ResponsesStreamParserTests {
 	void providerRunToolsShouldNotCountTowardsToolCallsAndTheirStreamedInputShouldNotBeRepeated() {
 		// SYNTHETIC, following the documented shapes of the mcp_list_tools, mcp_call and
 		// code_interpreter_call items and of response.mcp_call_arguments.* and
-		// response.code_interpreter_call_code.* events; then one function call for the caller
+		// response.code_interpreter_call_code.* events; then one function call for the
+		// caller
 		feed("""
 				data: {"type":"response.output_item.added","sequence_number":0,"output_index":0,"item":{"id":"mcpl_1","type":"mcp_list_tools","server_label":"dice","tools":[]}}
 
@@ -330,7 +341,8 @@ class ResponsesStreamParserTests {
 	@Test
 	void callerExecutedBuiltInItemsShouldBeToolCalls() {
 		// SYNTHETIC, following the documented custom_tool_call item with its
-		// response.custom_tool_call_input.* events, and the local_shell_call item whose action
+		// response.custom_tool_call_input.* events, and the local_shell_call item whose
+		// action
 		// the caller runs
 		feed("""
 				data: {"type":"response.output_item.added","sequence_number":0,"output_index":0,"item":{"id":"ctc_1","type":"custom_tool_call","status":"in_progress","call_id":"call_c","name":"grammar","input":""}}
@@ -356,7 +368,8 @@ class ResponsesStreamParserTests {
 
 	@Test
 	void xaiCustomToolCallsAndSearchCallsShouldBeServerToolCalls() {
-		// SYNTHETIC, following xAI's documentation of server-side tools in the Responses API
+		// SYNTHETIC, following xAI's documentation of server-side tools in the Responses
+		// API
 		// (x_search_call, and custom_tool_call items for the steps of its own tools)
 		RecordingListener xai = RecordingListener.ofChoiceZero();
 		ResponsesStreamParser parser = new ResponsesStreamParser("xai",
@@ -376,8 +389,8 @@ class ResponsesStreamParserTests {
 		SseDecoder decoder = new SseDecoder();
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		decoder.decode(bytes, 0, bytes.length, parser::onEvent);
-		assertThat(xai.serverToolCalls).containsExactly("0|xs_1|x_keyword_search|",
-				"0|null|null|{\"query\":\"grok\"}", "1|ctc_1|browse_page|{\"url\":\"https://x.ai\"}");
+		assertThat(xai.serverToolCalls).containsExactly("0|xs_1|x_keyword_search|", "0|null|null|{\"query\":\"grok\"}",
+				"1|ctc_1|browse_page|{\"url\":\"https://x.ai\"}");
 		assertThat(xai.toolCalls).isEmpty();
 		assertThat(xai.normalizedFinishReasons).containsExactly(FinishReason.STOP);
 		assertThat(xai.unrecognized).isEmpty();
@@ -385,7 +398,8 @@ class ResponsesStreamParserTests {
 
 	@Test
 	void toolSearchShouldBeRunByWhoeverItsExecutionNames() {
-		// SYNTHETIC, following the documented tool_search_call (arguments of any JSON type,
+		// SYNTHETIC, following the documented tool_search_call (arguments of any JSON
+		// type,
 		// execution server or client) and tool_search_output items
 		feed("""
 				data: {"type":"response.output_item.done","sequence_number":0,"output_index":0,"item":{"id":"ts_1","type":"tool_search_call","call_id":"tsc_1","execution":"server","arguments":{"query":"weather"},"status":"completed"}}
@@ -408,8 +422,10 @@ class ResponsesStreamParserTests {
 
 	@Test
 	void unknownItemsEventsAndFieldTypesShouldBeCountedNeverEndTheStream() {
-		// SYNTHETIC: a compaction item (added and done), an item type and an event type this
-		// parser does not know, a function call whose name is null and whose arguments are an
+		// SYNTHETIC: a compaction item (added and done), an item type and an event type
+		// this
+		// parser does not know, a function call whose name is null and whose arguments
+		// are an
 		// object, then text and response.completed
 		feed("""
 				data: {"type":"response.output_item.added","sequence_number":0,"output_index":0,"item":{"id":"cmp_1","type":"compaction","encrypted_content":null,"summary":{"text":[1,2]}}}
@@ -455,7 +471,8 @@ class ResponsesStreamParserTests {
 	void errorGivenAsAStringShouldEndTheStreamWithItsMessageAndDataThatIsNotJsonWithAParseError() {
 		// SYNTHETIC: an error event whose error is a plain string
 		assertThatExceptionOfType(ProviderStreamException.class)
-			.isThrownBy(() -> feed("data: {\"type\":\"error\",\"sequence_number\":0,\"error\":\"server_error: try again\"}\n\n"))
+			.isThrownBy(() -> feed(
+					"data: {\"type\":\"error\",\"sequence_number\":0,\"error\":\"server_error: try again\"}\n\n"))
 			.satisfies((ex) -> assertThat(ex.getProviderMessage()).isEqualTo("server_error: try again"));
 		ResponsesStreamParser other = new ResponsesStreamParser("openai",
 				JsonMapper.builder().build().readerFor(ResponsesEvent.class), RecordingListener.ofChoiceZero(), null);
@@ -467,8 +484,8 @@ class ResponsesStreamParserTests {
 	@CsvSource({ "max_output_tokens, LENGTH", "content_filter, CONTENT_FILTER", "a_new_reason, OTHER" })
 	void incompleteResponseShouldNormalizeItsReason(String reason, FinishReason expected) {
 		// SYNTHETIC, following the documented response.incomplete event
-		assertThatExceptionOfType(ResponsesIncompleteException.class).isThrownBy(() -> feed(
-				"data: {\"type\":\"response.incomplete\",\"sequence_number\":0,\"response\":{\"id\":\"r1\","
+		assertThatExceptionOfType(ResponsesIncompleteException.class).isThrownBy(
+				() -> feed("data: {\"type\":\"response.incomplete\",\"sequence_number\":0,\"response\":{\"id\":\"r1\","
 						+ "\"status\":\"incomplete\",\"incomplete_details\":{\"reason\":\"" + reason + "\"}}}\n\n"));
 		assertThat(this.listener.finishReasons).containsExactly("incomplete");
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(expected);
@@ -477,8 +494,8 @@ class ResponsesStreamParserTests {
 	@Test
 	void failedResponseShouldNormalizeToError() {
 		// SYNTHETIC, following the documented response.failed event
-		assertThatExceptionOfType(ProviderStreamException.class).isThrownBy(() -> feed(
-				"data: {\"type\":\"response.failed\",\"sequence_number\":0,\"response\":{\"id\":\"r1\","
+		assertThatExceptionOfType(ProviderStreamException.class).isThrownBy(
+				() -> feed("data: {\"type\":\"response.failed\",\"sequence_number\":0,\"response\":{\"id\":\"r1\","
 						+ "\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"x\"}}}\n\n"));
 		assertThat(this.listener.finishReasons).containsExactly("failed");
 		assertThat(this.listener.normalizedFinishReasons).containsExactly(FinishReason.ERROR);
