@@ -19,7 +19,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
-import io.steer.llm.options.EventProcessor;
+import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.CostCalculator;
@@ -169,7 +169,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		});
 		events = CallbackInvoker.apply(events, options.callbacks(), callbacks);
 		EventProcessor processor = options.eventProcessor();
-		return (processor != null) ? processor.process(events) : events;
+		return (processor != null) ? processor.apply(events) : events;
 	}
 
 	/**

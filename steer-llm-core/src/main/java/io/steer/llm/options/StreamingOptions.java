@@ -3,6 +3,7 @@ package io.steer.llm.options;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.steer.llm.pipeline.EventProcessor;
 import org.jspecify.annotations.Nullable;
 
 /**

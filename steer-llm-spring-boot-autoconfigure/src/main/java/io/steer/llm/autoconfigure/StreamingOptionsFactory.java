@@ -9,7 +9,7 @@ import java.util.function.Function;
 import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
-import io.steer.llm.options.EventProcessor;
+import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.InvalidStreamingOptionException;
 import io.steer.llm.options.StreamingOptions;
 import org.jspecify.annotations.Nullable;

@@ -11,7 +11,7 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
-import io.steer.llm.options.EventProcessor;
+import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServer;
@@ -247,7 +247,7 @@ class SteerLLMAutoConfigurationTests {
 			.withPropertyValues("steer.streaming.event-processor=auditProcesor")
 			.run((context) -> assertThat(rootCause(context))
 				.hasMessage("Property steer.streaming.event-processor with value 'auditProcesor' is invalid: No "
-						+ "io.steer.llm.options.EventProcessor bean named 'auditProcesor' is defined; "
+						+ "io.steer.llm.pipeline.EventProcessor bean named 'auditProcesor' is defined; "
 						+ "EventProcessor beans: auditProcessor."));
 	}
 
