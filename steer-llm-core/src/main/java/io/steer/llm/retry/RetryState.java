@@ -1,9 +1,9 @@
 package io.steer.llm.retry;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -34,6 +34,8 @@ public final class RetryState {
 
 	private final LongSupplier activityStamps;
 
+	private final Consumer<RetryState> onActivity;
+
 	private final Instant firstActivity;
 
 	private int attempts;
@@ -62,13 +64,16 @@ public final class RetryState {
 	 * @param clock the clock of activity times
 	 * @param activityStamps increasing numbers that order activity when the clock's times
 	 * are equal
+	 * @param onActivity told of each update once it is made, outside the state's lock
 	 */
-	RetryState(String requestId, String provider, String model, Clock clock, LongSupplier activityStamps) {
+	RetryState(String requestId, String provider, String model, Clock clock, LongSupplier activityStamps,
+			Consumer<RetryState> onActivity) {
 		this.requestId = Objects.requireNonNull(requestId, "requestId must not be null");
 		this.provider = Objects.requireNonNull(provider, "provider must not be null");
 		this.model = Objects.requireNonNull(model, "model must not be null");
 		this.clock = clock;
 		this.activityStamps = activityStamps;
+		this.onActivity = onActivity;
 		this.firstActivity = clock.instant();
 		this.lastActivity = this.firstActivity;
 		this.activityStamp = activityStamps.getAsLong();
@@ -198,6 +203,7 @@ public final class RetryState {
 			this.attempts++;
 			touch();
 		}
+		this.onActivity.accept(this);
 	}
 
 	/**
@@ -229,6 +235,7 @@ public final class RetryState {
 			this.partialText = partialText;
 			touch();
 		}
+		this.onActivity.accept(this);
 	}
 
 	/**
@@ -242,6 +249,7 @@ public final class RetryState {
 			this.lastError = message;
 			touch();
 		}
+		this.onActivity.accept(this);
 	}
 
 	void markCompleted() {
@@ -249,15 +257,7 @@ public final class RetryState {
 			this.completed = true;
 			touch();
 		}
-	}
-
-	/**
-	 * Whether the last activity is more than {@code ttl} before {@code now}.
-	 */
-	boolean isExpired(Instant now, Duration ttl) {
-		synchronized (this.lock) {
-			return this.lastActivity.plus(ttl).isBefore(now);
-		}
+		this.onActivity.accept(this);
 	}
 
 	/**

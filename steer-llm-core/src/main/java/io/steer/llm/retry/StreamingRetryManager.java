@@ -4,13 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
  * Keeps the {@link RetryState} of each request for retrying or resuming it, for a limited
@@ -18,16 +23,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * A state expires when its last activity is more than the state TTL ago (by default
  * {@link #DEFAULT_STATE_TTL 900 s}, {@code steer.streaming.state-ttl} or
- * {@code STEER_STREAMING_STATE_TTL} in Spring Boot). Expired states are removed by
- * {@link #cleanupOldStates()}, which the application calls now and then (Spring Boot
- * schedules it), and by {@link #begin(String, String, String)} when the manager is full.
- * Until then {@link #state(String)} no longer returns them.
+ * {@code STEER_STREAMING_STATE_TTL} in Spring Boot); from then on {@link #state(String)}
+ * no longer returns it. Activity is the state's creation and each of its updates
+ * ({@link RetryState#recordAttempt()}, {@link RetryState#recordProgress recordProgress},
+ * {@link RetryState#recordError(String) recordError}, {@link #complete(String)}); looking
+ * a state up is not.
+ * <p>
+ * The states live in a Caffeine cache that expires them after their last activity, on a
+ * {@link Ticker} read from the manager's clock, so that a test's clock moves expiry too.
+ * The cache removes expired states in its upkeep, which it does now and then while states
+ * are begun and updated, and which {@link #cleanupOldStates()} runs at once (Spring Boot
+ * calls it every {@code steer.streaming.state-cleanup-interval}): without either, an
+ * application that goes quiet keeps its expired states in memory, though no longer
+ * visible. The upkeep runs on the thread that triggers it, never on a pool of its own.
+ * <p>
+ * When the manager is full, {@link #begin(String, String, String)} first removes the
+ * expired states and then, if still full, the least recently active one, completed or
+ * not: never more than {@link #maxStates()} states are held. Finding it takes constant
+ * time, from the cache's order of activity; under heavy concurrent updates that order may
+ * lag the states' last activity by the updates the cache dropped from its buffers.
  * <p>
  * Thread-safe. Looking a state up does not block; {@link #begin(String, String, String)}
- * and {@link #cleanupOldStates()} take a lock, and when the manager is full {@code begin}
- * scans all states (O(number of states)). A state removed or replaced while its stream
- * still runs can still be updated through its reference, but the manager no longer holds
- * it.
+ * takes a lock. A state removed or replaced while its stream still runs can still be
+ * updated through its reference, but the manager no longer holds it, and its updates do
+ * not keep the state that replaced it from expiring.
  */
 public final class StreamingRetryManager {
 
@@ -43,7 +62,13 @@ public final class StreamingRetryManager {
 
 	private final Clock clock;
 
-	private final Map<String, RetryState> states = new ConcurrentHashMap<>();
+	private final Cache<String, RetryState> states;
+
+	private final Policy<String, RetryState> policy;
+
+	private final Policy.FixedExpiration<String, RetryState> expiration;
+
+	private final AtomicInteger expiredSinceCleanup = new AtomicInteger();
 
 	private final AtomicLong activityStamps = new AtomicLong();
 
@@ -77,6 +102,19 @@ public final class StreamingRetryManager {
 		this.stateTtl = stateTtl;
 		this.maxStates = maxStates;
 		this.clock = clock;
+		this.states = Caffeine.newBuilder()
+			// Caffeine expires an entry exactly the TTL old; the manager keeps it
+			.expireAfterAccess(stateTtl.plusNanos(1))
+			.ticker(new ClockTicker(clock))
+			.executor(Runnable::run)
+			.<String, RetryState>evictionListener((requestId, state, cause) -> {
+				if (cause == RemovalCause.EXPIRED) {
+					this.expiredSinceCleanup.incrementAndGet();
+				}
+			})
+			.build();
+		this.policy = this.states.policy();
+		this.expiration = this.policy.expireAfterAccess().orElseThrow();
 	}
 
 	/**
@@ -89,43 +127,38 @@ public final class StreamingRetryManager {
 	 * @return the new state, with no attempts and its first and last activity now
 	 */
 	public RetryState begin(String requestId, String provider, String model) {
-		RetryState state = new RetryState(requestId, provider, model, this.clock, this.activityStamps::incrementAndGet);
+		RetryState state = new RetryState(requestId, provider, model, this.clock, this.activityStamps::incrementAndGet,
+				this::touch);
 		synchronized (this.lock) {
-			if (!this.states.containsKey(requestId) && this.states.size() >= this.maxStates) {
-				removeExpired(this.clock.instant());
-				if (this.states.size() >= this.maxStates) {
-					this.states.values()
-						.stream()
-						.min(Comparator.comparingLong(RetryState::activityStamp))
-						.ifPresent((eldest) -> this.states.remove(eldest.requestId(), eldest));
+			Map<String, RetryState> map = this.states.asMap();
+			if (!map.containsKey(requestId) && this.states.estimatedSize() >= this.maxStates) {
+				this.states.cleanUp();
+				if (this.states.estimatedSize() >= this.maxStates) {
+					this.expiration.oldest(1).forEach(map::remove);
 				}
 			}
-			this.states.put(requestId, state);
+			map.put(requestId, state);
 		}
 		return state;
 	}
 
 	/**
-	 * The state of a request.
+	 * The state of a request. Looking it up does not count as activity.
 	 * @param requestId the request id
 	 * @return the state, or empty when the request has none or its state has expired
 	 */
 	public Optional<RetryState> state(String requestId) {
-		RetryState state = this.states.get(requestId);
-		if (state == null || state.isExpired(this.clock.instant(), this.stateTtl)) {
-			return Optional.empty();
-		}
-		return Optional.of(state);
+		return Optional.ofNullable(this.policy.getIfPresentQuietly(requestId));
 	}
 
 	/**
 	 * Marks the state of a request completed, which also counts as activity. The state is
 	 * kept until it expires, so it can still be inspected. Does nothing when the request
-	 * has no state.
+	 * has no state or its state has expired.
 	 * @param requestId the request id
 	 */
 	public void complete(String requestId) {
-		RetryState state = this.states.get(requestId);
+		RetryState state = this.policy.getIfPresentQuietly(requestId);
 		if (state != null) {
 			state.markCompleted();
 		}
@@ -133,13 +166,16 @@ public final class StreamingRetryManager {
 
 	/**
 	 * Removes the states whose last activity is more than {@link #stateTtl()} ago; a
-	 * state exactly that old is kept.
-	 * @return how many states were removed
+	 * state exactly that old is kept. The count also takes in the expired states that the
+	 * cache's own upkeep removed since the last call, while states were begun or updated,
+	 * so that each expired state is counted once, by the first call after its removal.
+	 * States removed to make room or replaced are not counted.
+	 * @return how many expired states were removed since the last call, by this one
+	 * included; 0 or more
 	 */
 	public int cleanupOldStates() {
-		synchronized (this.lock) {
-			return removeExpired(this.clock.instant());
-		}
+		this.states.cleanUp();
+		return this.expiredSinceCleanup.getAndSet(0);
 	}
 
 	/**
@@ -147,16 +183,17 @@ public final class StreamingRetryManager {
 	 * @return the number of states
 	 */
 	public int size() {
-		return this.states.size();
+		return (int) Math.min(this.states.estimatedSize(), Integer.MAX_VALUE);
 	}
 
 	/**
-	 * A snapshot of the states held, including expired ones that are not removed yet.
+	 * A snapshot of the states held that have not expired.
 	 * @return the states, most recently active first; an unmodifiable list
 	 */
 	public List<RetryState> states() {
 		// stamps are read once: a state updated while sorting must not change the order
-		return this.states.values()
+		return this.states.asMap()
+			.values()
 			.stream()
 			.map((state) -> new Stamped(state.activityStamp(), state))
 			.sorted(Comparator.comparingLong(Stamped::stamp).reversed())
@@ -180,24 +217,46 @@ public final class StreamingRetryManager {
 		return this.maxStates;
 	}
 
-	private int removeExpired(Instant now) {
-		int removed = 0;
-		for (Iterator<RetryState> it = this.states.values().iterator(); it.hasNext();) {
-			if (it.next().isExpired(now, this.stateTtl)) {
-				it.remove();
-				removed++;
-			}
+	/**
+	 * Tells the cache that a state was active, unless it no longer holds that state.
+	 */
+	private void touch(RetryState state) {
+		if (this.policy.getIfPresentQuietly(state.requestId()) == state) {
+			this.states.getIfPresent(state.requestId());
 		}
-		return removed;
 	}
 
 	@Override
 	public String toString() {
-		return "StreamingRetryManager[stateTtl=" + this.stateTtl + ", maxStates=" + this.maxStates + ", size="
-				+ this.states.size() + "]";
+		return "StreamingRetryManager[stateTtl=" + this.stateTtl + ", maxStates=" + this.maxStates + ", size=" + size()
+				+ "]";
 	}
 
 	private record Stamped(long stamp, RetryState state) {
+
+	}
+
+	/**
+	 * Nanoseconds of the manager's clock since the manager was created, so that Caffeine
+	 * expires states on that clock rather than on {@link System#nanoTime()}.
+	 */
+	private static final class ClockTicker implements Ticker {
+
+		private final Clock clock;
+
+		private final Instant origin;
+
+		ClockTicker(Clock clock) {
+			this.clock = clock;
+			this.origin = clock.instant();
+		}
+
+		@Override
+		public long read() {
+			Instant now = this.clock.instant();
+			return (now.getEpochSecond() - this.origin.getEpochSecond()) * 1_000_000_000L
+					+ (now.getNano() - this.origin.getNano());
+		}
 
 	}
 

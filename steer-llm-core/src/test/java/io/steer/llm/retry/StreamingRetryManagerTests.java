@@ -218,6 +218,94 @@ class StreamingRetryManagerTests {
 	}
 
 	@Test
+	void beginWhenManyRequestsShouldNeverHoldMoreThanMaxStatesAndKeepTheMostRecentlyActive() {
+		StreamingRetryManager small = new StreamingRetryManager(TTL, 3, this.clock);
+		RetryState streaming = small.begin("streaming", "openai", "gpt-4o");
+		List<RetryState> begun = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			streaming.recordProgress(null, i, null, "text " + i);
+			begun.add(small.begin("req-" + i, "openai", "gpt-4o"));
+			assertThat(small.size()).isLessThanOrEqualTo(3);
+		}
+		assertThat(small.states()).containsExactly(begun.get(19), streaming, begun.get(18));
+		assertThat(small.state("req-17")).isEmpty();
+		assertThat(small.cleanupOldStates()).as("states removed to make room are not expired").isZero();
+	}
+
+	@Test
+	void stateWhenLookedUpShouldNotCountAsActivity() {
+		RetryState state = this.manager.begin("req-1", "openai", "gpt-4o");
+		for (int i = 0; i < 100; i++) {
+			this.clock.advance(TTL.dividedBy(100));
+			assertThat(this.manager.state("req-1")).containsSame(state);
+		}
+		this.clock.advance(Duration.ofNanos(1));
+		assertThat(this.manager.state("req-1")).isEmpty();
+		assertThat(this.manager.states()).isEmpty();
+		this.manager.complete("req-1");
+		assertThat(state.completed()).as("an expired state is not completed").isFalse();
+		assertThat(this.manager.cleanupOldStates()).isOne();
+	}
+
+	@Test
+	void recordWhenAnyUpdateShouldKeepStateATtlAfterIt() {
+		RetryState state = this.manager.begin("req-1", "openai", "gpt-4o");
+		List<Runnable> updates = List.of(state::recordAttempt, () -> state.recordProgress("resp_1", 1, "evt-1", "Hi"),
+				() -> state.recordError("openai returned HTTP 503"), () -> this.manager.complete("req-1"));
+		for (Runnable update : updates) {
+			this.clock.advance(TTL);
+			update.run();
+		}
+		this.clock.advance(TTL);
+		assertThat(this.manager.cleanupOldStates()).isZero();
+		assertThat(this.manager.state("req-1")).containsSame(state);
+		assertThat(state.lastActivity()).isEqualTo(START.plus(TTL.multipliedBy(4)));
+		this.clock.advance(Duration.ofNanos(1));
+		assertThat(this.manager.state("req-1")).isEmpty();
+		assertThat(this.manager.cleanupOldStates()).isOne();
+	}
+
+	@Test
+	void cleanupOldStatesWhenUpkeepRemovedExpiredStatesShouldCountEachOnce() {
+		this.manager.begin("expired-1", "openai", "gpt-4o");
+		this.manager.begin("expired-2", "openai", "gpt-4o");
+		this.clock.advance(TTL.plusSeconds(1));
+		RetryState added = this.manager.begin("added", "openai", "gpt-4o");
+		assertThat(this.manager.size()).as("removed by the upkeep after a write").isOne();
+		assertThat(this.manager.cleanupOldStates()).isEqualTo(2);
+		assertThat(this.manager.cleanupOldStates()).isZero();
+		assertThat(this.manager.states()).containsExactly(added);
+	}
+
+	@Test
+	void recordWhenStateReplacedShouldNotKeepTheNewStateAlive() {
+		RetryState replaced = this.manager.begin("req-1", "openai", "gpt-4o");
+		this.clock.advance(Duration.ofSeconds(100));
+		RetryState current = this.manager.begin("req-1", "openai", "gpt-4o");
+		this.clock.advance(TTL.minusSeconds(1));
+		replaced.recordAttempt();
+		assertThat(replaced.lastActivity()).isEqualTo(START.plus(TTL).plusSeconds(99));
+		this.clock.advance(Duration.ofSeconds(2));
+		assertThat(this.manager.state("req-1")).isEmpty();
+		assertThat(this.manager.cleanupOldStates()).isOne();
+		assertThat(current.completed()).isFalse();
+	}
+
+	@Test
+	void cleanupOldStatesShouldFollowTheManagersClockNotTheWallClock() {
+		this.manager.begin("req-1", "openai", "gpt-4o");
+		this.clock.set(START.plus(Duration.ofDays(365)));
+		assertThat(this.manager.state("req-1")).isEmpty();
+		assertThat(this.manager.cleanupOldStates()).isOne();
+		RetryState state = this.manager.begin("req-2", "openai", "gpt-4o");
+		assertThat(state.firstActivity()).isEqualTo(START.plus(Duration.ofDays(365)));
+		this.clock.advance(TTL);
+		assertThat(this.manager.cleanupOldStates()).isZero();
+		assertThat(this.manager.state("req-2")).containsSame(state);
+	}
+
+	@Test
 	void recordWhenManyThreadsUpdateOneStateShouldCountEveryUpdate() throws Exception {
 		RetryState state = this.manager.begin("req-1", "openai", "gpt-4o");
 		int threads = 8;
