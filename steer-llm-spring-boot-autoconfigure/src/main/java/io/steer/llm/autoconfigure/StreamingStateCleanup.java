@@ -13,12 +13,19 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Calls {@link StreamingRetryManager#cleanupOldStates()} every
- * {@code steer.streaming.state-cleanup-interval}, on one daemon thread named
- * {@value #THREAD_NAME}, from the start of the application context to its stop. Logs how
- * many states each run removed at DEBUG level, and a failure at WARN level without
- * stopping later runs. With a zero interval nothing is scheduled: expired states are then
- * removed only when the manager is full.
+ * Calls {@link StreamingRetryManager#cleanupOldStates()}, which runs the upkeep of the
+ * manager's Caffeine cache, every {@code steer.streaming.state-cleanup-interval}, on one
+ * daemon thread named {@value #THREAD_NAME}, from the start of the application context to
+ * its stop. Logs how many states expired since the last run at DEBUG level, and a failure
+ * at WARN level without stopping later runs. With a zero interval nothing is scheduled:
+ * expired states are then removed only by the upkeep the cache does while streams begin
+ * or update their state.
+ * <p>
+ * Caffeine has no thread of its own: in an application that goes quiet, up to
+ * {@code max-states} expired states, each with the partial text of its response, would
+ * stay in memory until the next stream. A Caffeine {@code Scheduler} would wait in wall
+ * time for expiry computed on the manager's clock, and could not be turned off or logged
+ * through the interval; this bean can.
  */
 final class StreamingStateCleanup implements SmartLifecycle {
 
