@@ -229,7 +229,15 @@ public interface SteerLLMClient {
 
 		/**
 		 * The WebClient builder to build the HTTP client from, so that its customizations
-		 * (codecs, filters, connector) apply. Defaults to {@link WebClient#builder()}.
+		 * (codecs, filters, connector) apply. Defaults to {@link WebClient#builder()}
+		 * with a Reactor Netty connector that decodes gzip responses but does not ask for
+		 * them: only a stream whose {@link StreamingOptions#enableCompression()} is on
+		 * sends {@code Accept-Encoding: gzip}.
+		 * <p>
+		 * A connector given here must decode a gzip response itself when compression is
+		 * enabled. Spring's and Spring Boot's Reactor Netty connectors do, and they ask
+		 * for gzip on every request ({@code HttpClient.compress(true)}), whatever the
+		 * option.
 		 * <p>
 		 * The time limits of {@link StreamingOptions} work with any connector, as
 		 * follows. {@code connection-timeout} is timed by the client, from subscribing

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Function;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.event.DeltaKind;
@@ -36,11 +37,14 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -312,6 +316,19 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			return this;
 		}
 
+		/**
+		 * Reactor Netty's connector as Spring makes it by default, with gzip responses
+		 * decoded ({@code compress(true)}) but without the {@code Accept-Encoding: gzip}
+		 * that {@code compress(true)} adds to every request: a request asks for gzip
+		 * itself, when its {@link StreamingOptions#enableCompression()} is on.
+		 */
+		private static ClientHttpConnector defaultConnector() {
+			HttpClient httpClient = HttpClient.create()
+				.compress(true)
+				.headers((headers) -> headers.remove(HttpHeaderNames.ACCEPT_ENCODING));
+			return new ReactorClientHttpConnector(httpClient);
+		}
+
 		@Override
 		public SteerLLMClient build() {
 			if (this.order.isEmpty()) {
@@ -323,7 +340,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			for (String name : this.order) {
 				all.add(this.adapters.get(name).apply(jsonMapper));
 			}
-			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder : WebClient.builder();
+			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder
+					: WebClient.builder().clientConnector(defaultConnector());
 			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),
 					this.defaultOptions, jsonMapper,
 					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load(),

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class InvalidStreamingOptionException extends IllegalArgumentException {
 
-	/** Name of the {@link StreamingOptions} component. */
+	/** Name of the {@link StreamingOptions} option. */
 	private final String field;
 
 	/** The rejected value, may be {@code null}. */
@@ -19,7 +19,7 @@ public class InvalidStreamingOptionException extends IllegalArgumentException {
 
 	/**
 	 * Creates an exception.
-	 * @param field name of the {@link StreamingOptions} component, e.g.
+	 * @param field name of the {@link StreamingOptions} option (its builder method), e.g.
 	 * {@code readTimeout}
 	 * @param value the rejected value
 	 * @param reason what is wrong, e.g. {@code "must be positive"}
@@ -33,7 +33,7 @@ public class InvalidStreamingOptionException extends IllegalArgumentException {
 
 	/**
 	 * Name of the field.
-	 * @return the {@link StreamingOptions} component name
+	 * @return the {@link StreamingOptions} option name
 	 */
 	public String getField() {
 		return this.field;

@@ -3,61 +3,35 @@ package io.steer.llm.options;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.pipeline.EventProcessor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one stream is read, measured and shaped. Immutable; use {@link #builder()},
- * {@link #toBuilder()} or a preset ({@link #DEFAULTS}, {@link #JSON_MODE},
- * {@link #DEBUG}, {@link #HIGH_PERFORMANCE}, {@link #HIGH_THROUGHPUT},
- * {@link #LOW_LATENCY}).
+ * How one stream is read, measured and shaped. Immutable, and built only through its
+ * {@link #builder() builder}, {@link #toBuilder()}, a {@code with…} copy or a preset
+ * ({@link #DEFAULTS}, {@link #JSON_MODE}, {@link #DEBUG}, {@link #HIGH_PERFORMANCE},
+ * {@link #HIGH_THROUGHPUT}, {@link #LOW_LATENCY}), so that a new option never changes a
+ * public constructor.
  * <p>
- * In Spring Boot every field is bound from {@code steer.streaming.*}.
- *
- * @param enableUsageAggregation whether to estimate usage when the provider does not send
- * it
- * @param aggregatorType how usage is estimated
- * @param preferTiktoken whether {@link AggregatorType#AUTO} counts OpenAI-family models
- * with tiktoken rather than characters
- * @param enableJsonStreamHandler whether JSON answers are parsed incrementally as they
- * stream
- * @param validateJsonIncrementally whether the JSON handler rejects invalid JSON as soon
- * as it streams, rather than at the end
- * @param eventProcessor stage applied to the event flux, or {@code null}
- * @param connectionTimeout longest wait to open the TCP connection
- * @param readTimeout longest gap between two complete SSE events, including from sending
- * the request to the response headers and from the headers to the first event (bytes that
- * complete no event do not count)
- * @param totalTimeout longest time for the whole stream
- * @param retryOnConnectionError whether to retry a failure that happens before the first
- * delta, and to resume (Responses API) or continue (Anthropic) a stream that breaks after
- * it
- * @param maxReconnectAttempts most retries or reconnections of one stream (0 for none)
- * @param reconnectDelay first backoff delay before a retry; later ones grow exponentially
- * @param preservePartialResponse whether a broken stream's error carries what arrived
- * @param maxRetryDelay longest wait before a retry, also when a provider's
- * {@code Retry-After} asks for more
- * @param chunkSize characters per chunk released by output buffers (0: as received)
- * @param bufferSize most events held between the connection and a slow subscriber
- * @param maxEventSize largest SSE event accepted (bytes); a larger one fails the stream
- * @param bufferType how output buffers group text
- * @param progressInterval shortest time between two progress reports
- * @param rateLimit most tokens per second released to the subscriber (0: unlimited)
- * @param logStreamingMetrics whether to log each stream's metrics at INFO when it ends
- * @param callbacks functions called as events pass
+ * The options are grouped: {@link #connection()} (opening, timing, retrying and reading
+ * the HTTP exchange), {@link #usage()} (estimating usage), {@link #json()} (JSON
+ * answers), {@link #events()} (what the events pass through), {@link #shaping()} (output
+ * shaping for people) and {@link #metrics()}. Every option can also be read directly,
+ * e.g. {@link #readTimeout()}. Two options are equal when every option is equal;
+ * processors and callbacks are compared with their own {@code equals}.
+ * <p>
+ * In Spring Boot every option is bound from {@code steer.streaming.*}, and from
+ * {@code steer.streaming.presets.<name>.*} for a named preset.
  */
-public record StreamingOptions(boolean enableUsageAggregation, AggregatorType aggregatorType, boolean preferTiktoken,
-		boolean enableJsonStreamHandler, boolean validateJsonIncrementally, @Nullable EventProcessor eventProcessor,
-		Duration connectionTimeout, Duration readTimeout, Duration totalTimeout, boolean retryOnConnectionError,
-		int maxReconnectAttempts, Duration reconnectDelay, boolean preservePartialResponse, Duration maxRetryDelay,
-		int chunkSize, int bufferSize, int maxEventSize, BufferType bufferType, Duration progressInterval,
-		double rateLimit, boolean logStreamingMetrics, StreamCallbacks callbacks) {
+public final class StreamingOptions {
 
 	/**
 	 * Defaults: usage aggregation on ({@code auto}, tiktoken preferred), JSON handler
 	 * off, 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms waiting at most
-	 * 60 s, partial responses kept, 256 buffered events, events up to 1 MiB, word
-	 * buffering, 100 ms progress, no rate limit.
+	 * 60 s, partial responses kept, no compression asked for, 256 buffered events, events
+	 * up to 1 MiB, word buffering held at most 100 ms, 100 ms progress, no rate limit,
+	 * metrics tracked and not logged.
 	 */
 	public static final StreamingOptions DEFAULTS = new Builder().build();
 
@@ -110,79 +84,26 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		.bufferType(BufferType.NONE)
 		.build();
 
-	/**
-	 * Creates options, checking every value.
-	 * @param enableUsageAggregation whether to estimate usage when the provider does not
-	 * send it
-	 * @param aggregatorType how usage is estimated, not {@code null}
-	 * @param preferTiktoken whether {@link AggregatorType#AUTO} prefers tiktoken
-	 * @param enableJsonStreamHandler whether JSON answers are parsed incrementally
-	 * @param validateJsonIncrementally whether the JSON handler validates as it streams
-	 * @param eventProcessor stage applied to the event flux, or {@code null}
-	 * @param connectionTimeout longest wait to open the TCP connection, positive
-	 * @param readTimeout longest gap between two complete SSE events (and wait for the
-	 * response headers), positive
-	 * @param totalTimeout longest time for the whole stream, positive
-	 * @param retryOnConnectionError whether to retry, resume or continue a failed stream
-	 * @param maxReconnectAttempts most retries or reconnections of one stream, not
-	 * negative
-	 * @param reconnectDelay first backoff delay before a retry, not negative
-	 * @param preservePartialResponse whether a broken stream's error carries what arrived
-	 * @param maxRetryDelay longest wait before a retry, not negative
-	 * @param chunkSize characters per chunk released by output buffers, not negative
-	 * @param bufferSize most events held for a slow subscriber, at least 1
-	 * @param maxEventSize largest SSE event accepted in bytes, at least 1
-	 * @param bufferType how output buffers group text, not {@code null}
-	 * @param progressInterval shortest time between two progress reports, not negative
-	 * @param rateLimit most tokens per second released, finite and not negative (0:
-	 * unlimited)
-	 * @param logStreamingMetrics whether to log each stream's metrics at INFO when it
-	 * ends
-	 * @param callbacks functions called as events pass, not {@code null}
-	 * @throws InvalidStreamingOptionException when a value is out of range
-	 * @throws NullPointerException when a required value is {@code null}
-	 */
-	public StreamingOptions {
-		Objects.requireNonNull(aggregatorType, "aggregatorType must not be null");
-		Objects.requireNonNull(bufferType, "bufferType must not be null");
-		Objects.requireNonNull(callbacks, "callbacks must not be null");
-		requirePositive("connectionTimeout", connectionTimeout);
-		requirePositive("readTimeout", readTimeout);
-		requirePositive("totalTimeout", totalTimeout);
-		requireNotNegative("reconnectDelay", reconnectDelay);
-		requireNotNegative("maxRetryDelay", maxRetryDelay);
-		requireNotNegative("progressInterval", progressInterval);
-		if (maxReconnectAttempts < 0) {
-			throw new InvalidStreamingOptionException("maxReconnectAttempts", maxReconnectAttempts,
-					"must not be negative");
-		}
-		if (chunkSize < 0) {
-			throw new InvalidStreamingOptionException("chunkSize", chunkSize, "must not be negative");
-		}
-		if (bufferSize < 1) {
-			throw new InvalidStreamingOptionException("bufferSize", bufferSize, "must be at least 1");
-		}
-		if (maxEventSize < 1) {
-			throw new InvalidStreamingOptionException("maxEventSize", maxEventSize, "must be at least 1 byte");
-		}
-		if (!(rateLimit >= 0) || Double.isInfinite(rateLimit)) {
-			throw new InvalidStreamingOptionException("rateLimit", rateLimit,
-					"must be a finite number of tokens per second, 0 or more");
-		}
-	}
+	private final ConnectionOptions connection;
 
-	private static void requirePositive(String field, Duration value) {
-		Objects.requireNonNull(value, () -> field + " must not be null");
-		if (value.isNegative() || value.isZero()) {
-			throw new InvalidStreamingOptionException(field, value, "must be positive");
-		}
-	}
+	private final UsageOptions usage;
 
-	private static void requireNotNegative(String field, Duration value) {
-		Objects.requireNonNull(value, () -> field + " must not be null");
-		if (value.isNegative()) {
-			throw new InvalidStreamingOptionException(field, value, "must not be negative");
-		}
+	private final JsonOptions json;
+
+	private final EventOptions events;
+
+	private final ShapingOptions shaping;
+
+	private final MetricsOptions metrics;
+
+	private StreamingOptions(ConnectionOptions connection, UsageOptions usage, JsonOptions json, EventOptions events,
+			ShapingOptions shaping, MetricsOptions metrics) {
+		this.connection = connection;
+		this.usage = usage;
+		this.json = json;
+		this.events = events;
+		this.shaping = shaping;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -220,9 +141,564 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 	}
 
 	/**
+	 * A copy with another JSON processor.
+	 * @param jsonProcessor the processor, or {@code null} for none
+	 * @return the copy
+	 */
+	public StreamingOptions withJsonProcessor(@Nullable JsonProcessor jsonProcessor) {
+		return toBuilder().jsonProcessor(jsonProcessor).build();
+	}
+
+	/**
+	 * How the HTTP exchange is opened, timed, retried and read.
+	 * @return the connection options
+	 */
+	public ConnectionOptions connection() {
+		return this.connection;
+	}
+
+	/**
+	 * How usage is estimated when the provider does not send it.
+	 * @return the usage options
+	 */
+	public UsageOptions usage() {
+		return this.usage;
+	}
+
+	/**
+	 * How JSON answers are handled as they stream.
+	 * @return the JSON options
+	 */
+	public JsonOptions json() {
+		return this.json;
+	}
+
+	/**
+	 * What a stream's events pass through on their way to the subscriber.
+	 * @return the event options
+	 */
+	public EventOptions events() {
+		return this.events;
+	}
+
+	/**
+	 * How text is grouped, paced and reported for people (output shaping).
+	 * @return the output shaping options
+	 */
+	public ShapingOptions shaping() {
+		return this.shaping;
+	}
+
+	/**
+	 * How a stream is measured.
+	 * @return the metrics options
+	 */
+	public MetricsOptions metrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Whether to estimate usage when the provider does not send it; see
+	 * {@link UsageOptions#enableUsageAggregation()}.
+	 * @return whether usage is estimated
+	 */
+	public boolean enableUsageAggregation() {
+		return this.usage.enableUsageAggregation();
+	}
+
+	/**
+	 * How usage is estimated; see {@link UsageOptions#aggregatorType()}.
+	 * @return the aggregator type
+	 */
+	public AggregatorType aggregatorType() {
+		return this.usage.aggregatorType();
+	}
+
+	/**
+	 * Whether {@link AggregatorType#AUTO} counts OpenAI-family models with tiktoken; see
+	 * {@link UsageOptions#preferTiktoken()}.
+	 * @return whether tiktoken is preferred
+	 */
+	public boolean preferTiktoken() {
+		return this.usage.preferTiktoken();
+	}
+
+	/**
+	 * Whether JSON answers are parsed incrementally; see
+	 * {@link JsonOptions#enableJsonStreamHandler()}.
+	 * @return whether the JSON stream handler is on
+	 */
+	public boolean enableJsonStreamHandler() {
+		return this.json.enableJsonStreamHandler();
+	}
+
+	/**
+	 * Whether the JSON handler validates as it streams; see
+	 * {@link JsonOptions#validateJsonIncrementally()}.
+	 * @return whether JSON is validated incrementally
+	 */
+	public boolean validateJsonIncrementally() {
+		return this.json.validateJsonIncrementally();
+	}
+
+	/**
+	 * Function applied to each complete JSON value; see
+	 * {@link JsonOptions#jsonProcessor()}.
+	 * @return the processor, or {@code null} for none
+	 */
+	public @Nullable JsonProcessor jsonProcessor() {
+		return this.json.jsonProcessor();
+	}
+
+	/**
+	 * Stage applied to the event flux; see {@link EventOptions#eventProcessor()}.
+	 * @return the processor, or {@code null} for none
+	 */
+	public @Nullable EventProcessor eventProcessor() {
+		return this.events.eventProcessor();
+	}
+
+	/**
+	 * Functions called as events pass; see {@link EventOptions#callbacks()}.
+	 * @return the callbacks, {@link StreamCallbacks#NONE} for none
+	 */
+	public StreamCallbacks callbacks() {
+		return this.events.callbacks();
+	}
+
+	/**
+	 * Longest wait to open the connection; see
+	 * {@link ConnectionOptions#connectionTimeout()}.
+	 * @return the timeout, positive
+	 */
+	public Duration connectionTimeout() {
+		return this.connection.connectionTimeout();
+	}
+
+	/**
+	 * Longest gap between two complete SSE events; see
+	 * {@link ConnectionOptions#readTimeout()}.
+	 * @return the timeout, positive
+	 */
+	public Duration readTimeout() {
+		return this.connection.readTimeout();
+	}
+
+	/**
+	 * Longest time for the whole stream; see {@link ConnectionOptions#totalTimeout()}.
+	 * @return the timeout, positive
+	 */
+	public Duration totalTimeout() {
+		return this.connection.totalTimeout();
+	}
+
+	/**
+	 * Whether to retry, resume or continue a failed stream; see
+	 * {@link ConnectionOptions#retryOnConnectionError()}.
+	 * @return whether to retry
+	 */
+	public boolean retryOnConnectionError() {
+		return this.connection.retryOnConnectionError();
+	}
+
+	/**
+	 * Most retries or reconnections of one stream; see
+	 * {@link ConnectionOptions#maxReconnectAttempts()}.
+	 * @return the number of attempts, 0 for none
+	 */
+	public int maxReconnectAttempts() {
+		return this.connection.maxReconnectAttempts();
+	}
+
+	/**
+	 * First backoff delay before a retry; see {@link ConnectionOptions#reconnectDelay()}.
+	 * @return the delay, not negative
+	 */
+	public Duration reconnectDelay() {
+		return this.connection.reconnectDelay();
+	}
+
+	/**
+	 * Longest wait before a retry; see {@link ConnectionOptions#maxRetryDelay()}.
+	 * @return the delay, not negative
+	 */
+	public Duration maxRetryDelay() {
+		return this.connection.maxRetryDelay();
+	}
+
+	/**
+	 * Whether a broken stream's error carries what arrived; see
+	 * {@link ConnectionOptions#preservePartialResponse()}.
+	 * @return whether the partial response is kept
+	 */
+	public boolean preservePartialResponse() {
+		return this.connection.preservePartialResponse();
+	}
+
+	/**
+	 * Most events held for a slow subscriber; see {@link ConnectionOptions#bufferSize()}.
+	 * @return the number of events, at least 1
+	 */
+	public int bufferSize() {
+		return this.connection.bufferSize();
+	}
+
+	/**
+	 * Largest SSE event accepted; see {@link ConnectionOptions#maxEventSize()}.
+	 * @return the size in bytes, at least 1
+	 */
+	public int maxEventSize() {
+		return this.connection.maxEventSize();
+	}
+
+	/**
+	 * Whether to ask the provider for a gzip-compressed response; see
+	 * {@link ConnectionOptions#enableCompression()}.
+	 * @return whether compression is asked for
+	 */
+	public boolean enableCompression() {
+		return this.connection.enableCompression();
+	}
+
+	/**
+	 * How output buffers group text; see {@link ShapingOptions#bufferType()}.
+	 * @return the buffer type
+	 */
+	public BufferType bufferType() {
+		return this.shaping.bufferType();
+	}
+
+	/**
+	 * Characters per chunk released by output buffers; see
+	 * {@link ShapingOptions#chunkSize()}.
+	 * @return the chunk size in characters, 0 for text as received
+	 */
+	public int chunkSize() {
+		return this.shaping.chunkSize();
+	}
+
+	/**
+	 * Longest an output buffer holds text; see {@link ShapingOptions#bufferTimeout()}.
+	 * @return the timeout, not negative
+	 */
+	public Duration bufferTimeout() {
+		return this.shaping.bufferTimeout();
+	}
+
+	/**
+	 * Shortest time between two progress reports; see
+	 * {@link ShapingOptions#progressInterval()}.
+	 * @return the interval, not negative
+	 */
+	public Duration progressInterval() {
+		return this.shaping.progressInterval();
+	}
+
+	/**
+	 * Most tokens per second released; see {@link ShapingOptions#rateLimit()}.
+	 * @return tokens per second, 0 for unlimited
+	 */
+	public double rateLimit() {
+		return this.shaping.rateLimit();
+	}
+
+	/**
+	 * Whether a stream records meters; see {@link MetricsOptions#trackMetrics()}.
+	 * @return whether metrics are tracked
+	 */
+	public boolean trackMetrics() {
+		return this.metrics.trackMetrics();
+	}
+
+	/**
+	 * Whether each stream's metrics are logged when it ends; see
+	 * {@link MetricsOptions#logStreamingMetrics()}.
+	 * @return whether metrics are logged
+	 */
+	public boolean logStreamingMetrics() {
+		return this.metrics.logStreamingMetrics();
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		if (this == other) {
+			return true;
+		}
+		return other instanceof StreamingOptions that && this.connection.equals(that.connection)
+				&& this.usage.equals(that.usage) && this.json.equals(that.json) && this.events.equals(that.events)
+				&& this.shaping.equals(that.shaping) && this.metrics.equals(that.metrics);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.connection, this.usage, this.json, this.events, this.shaping, this.metrics);
+	}
+
+	@Override
+	public String toString() {
+		return "StreamingOptions[connection=" + this.connection + ", usage=" + this.usage + ", json=" + this.json
+				+ ", events=" + this.events + ", shaping=" + this.shaping + ", metrics=" + this.metrics + "]";
+	}
+
+	/**
+	 * How the HTTP exchange of a stream is opened, timed, retried and read. Read by the
+	 * client's exchange and session ({@code io.steer.llm.client}), except
+	 * {@link #enableCompression()}, read by the provider adapters.
+	 */
+	public sealed interface ConnectionOptions permits Connection {
+
+		/**
+		 * Longest wait to open the TCP connection (default 5 s).
+		 * @return the timeout, positive
+		 */
+		Duration connectionTimeout();
+
+		/**
+		 * Longest gap between two complete SSE events, including from sending the request
+		 * to the response headers and from the headers to the first event; bytes that
+		 * complete no event do not count (default 30 s).
+		 * @return the timeout, positive
+		 */
+		Duration readTimeout();
+
+		/**
+		 * Longest time for the whole stream, retries included (default 5 min).
+		 * @return the timeout, positive
+		 */
+		Duration totalTimeout();
+
+		/**
+		 * Whether to retry a failure that happens before the first delta, and to resume
+		 * (Responses API) or continue (Anthropic) a stream that breaks after it (default
+		 * {@code true}).
+		 * @return whether to retry
+		 */
+		boolean retryOnConnectionError();
+
+		/**
+		 * Most retries or reconnections of one stream (default 3).
+		 * @return the number of attempts, 0 for none
+		 */
+		int maxReconnectAttempts();
+
+		/**
+		 * First backoff delay before a retry; later ones grow exponentially (default 500
+		 * ms).
+		 * @return the delay, not negative
+		 */
+		Duration reconnectDelay();
+
+		/**
+		 * Longest wait before a retry, also when a provider's {@code Retry-After} asks
+		 * for more (default 60 s).
+		 * @return the delay, not negative
+		 */
+		Duration maxRetryDelay();
+
+		/**
+		 * Whether a broken stream's error carries the partial response that arrived
+		 * (default {@code true}).
+		 * @return whether the partial response is kept
+		 */
+		boolean preservePartialResponse();
+
+		/**
+		 * Most events held between the connection and a slow subscriber (default 256).
+		 * @return the number of events, at least 1
+		 */
+		int bufferSize();
+
+		/**
+		 * Largest SSE event accepted; a larger one fails the stream (default 1 MiB).
+		 * @return the size in bytes, at least 1
+		 */
+		int maxEventSize();
+
+		/**
+		 * Whether to ask the provider for a gzip-compressed response (default
+		 * {@code false}). The built-in adapters then send {@code Accept-Encoding: gzip};
+		 * the HTTP connector decodes the response (the client's default Reactor Netty
+		 * connector does; see {@code SteerLLMClient.Builder#webClientBuilder}).
+		 * @return whether compression is asked for
+		 */
+		boolean enableCompression();
+
+	}
+
+	/**
+	 * How usage is estimated when the provider does not send it. Read by
+	 * {@code io.steer.llm.usage.UsageAggregators}.
+	 */
+	public sealed interface UsageOptions permits Usage {
+
+		/**
+		 * Whether to estimate usage when the provider does not send it (default
+		 * {@code true}).
+		 * @return whether usage is estimated
+		 */
+		boolean enableUsageAggregation();
+
+		/**
+		 * How usage is estimated (default {@link AggregatorType#AUTO}).
+		 * @return the aggregator type
+		 */
+		AggregatorType aggregatorType();
+
+		/**
+		 * Whether {@link AggregatorType#AUTO} counts OpenAI-family models with tiktoken
+		 * rather than characters (default {@code true}).
+		 * @return whether tiktoken is preferred
+		 */
+		boolean preferTiktoken();
+
+	}
+
+	/**
+	 * How JSON answers are handled as they stream. Not acted on yet: read by the JSON
+	 * stream handler (issue 12).
+	 */
+	public sealed interface JsonOptions permits Json {
+
+		/**
+		 * Whether JSON answers are parsed incrementally as they stream (default
+		 * {@code false}).
+		 * @return whether the JSON stream handler is on
+		 */
+		boolean enableJsonStreamHandler();
+
+		/**
+		 * Whether the JSON handler rejects invalid JSON as soon as it streams, rather
+		 * than at the end (default {@code false}).
+		 * @return whether JSON is validated incrementally
+		 */
+		boolean validateJsonIncrementally();
+
+		/**
+		 * Function the JSON handler applies to each JSON value it completes (default
+		 * none).
+		 * @return the processor, or {@code null} for none
+		 */
+		@Nullable JsonProcessor jsonProcessor();
+
+	}
+
+	/**
+	 * What a stream's events pass through on their way to the subscriber. Read by
+	 * {@code DefaultSteerLLMClient}.
+	 */
+	public sealed interface EventOptions permits Events {
+
+		/**
+		 * Stage applied to the event flux of every stream, after the callbacks (default
+		 * none).
+		 * @return the processor, or {@code null} for none
+		 */
+		@Nullable EventProcessor eventProcessor();
+
+		/**
+		 * Functions called as events pass, before those given to a single call (default
+		 * {@link StreamCallbacks#NONE}).
+		 * @return the callbacks
+		 */
+		StreamCallbacks callbacks();
+
+	}
+
+	/**
+	 * How text is grouped, paced and reported for people. Not acted on yet: read by
+	 * output shaping (issue 13).
+	 */
+	public sealed interface ShapingOptions permits Shaping {
+
+		/**
+		 * How output buffers group text (default {@link BufferType#WORD}).
+		 * @return the buffer type
+		 */
+		BufferType bufferType();
+
+		/**
+		 * Characters per chunk released by output buffers (default 0: text as received).
+		 * @return the chunk size in characters, not negative
+		 */
+		int chunkSize();
+
+		/**
+		 * Longest an output buffer holds text before it must flush what it has, even
+		 * mid-word (default 100 ms).
+		 * @return the timeout, not negative
+		 */
+		Duration bufferTimeout();
+
+		/**
+		 * Shortest time between two progress reports (default 100 ms).
+		 * @return the interval, not negative
+		 */
+		Duration progressInterval();
+
+		/**
+		 * Most tokens per second released to the subscriber (default 0: unlimited).
+		 * @return tokens per second, finite and not negative
+		 */
+		double rateLimit();
+
+	}
+
+	/**
+	 * How a stream is measured.
+	 */
+	public sealed interface MetricsOptions permits Metrics {
+
+		/**
+		 * Whether a stream records meters (durations, tokens, cost) when a meter registry
+		 * is configured (default {@code true}). Not acted on yet: read by observability
+		 * (issue 10).
+		 * @return whether metrics are tracked
+		 */
+		boolean trackMetrics();
+
+		/**
+		 * Whether to log each stream's metrics at INFO when it ends (default
+		 * {@code false}). Read by the client's stream session.
+		 * @return whether metrics are logged
+		 */
+		boolean logStreamingMetrics();
+
+	}
+
+	private record Connection(Duration connectionTimeout, Duration readTimeout, Duration totalTimeout,
+			boolean retryOnConnectionError, int maxReconnectAttempts, Duration reconnectDelay, Duration maxRetryDelay,
+			boolean preservePartialResponse, int bufferSize, int maxEventSize,
+			boolean enableCompression) implements ConnectionOptions {
+
+	}
+
+	private record Usage(boolean enableUsageAggregation, AggregatorType aggregatorType,
+			boolean preferTiktoken) implements UsageOptions {
+
+	}
+
+	private record Json(boolean enableJsonStreamHandler, boolean validateJsonIncrementally,
+			@Nullable JsonProcessor jsonProcessor) implements JsonOptions {
+
+	}
+
+	private record Events(@Nullable EventProcessor eventProcessor, StreamCallbacks callbacks) implements EventOptions {
+
+	}
+
+	private record Shaping(BufferType bufferType, int chunkSize, Duration bufferTimeout, Duration progressInterval,
+			double rateLimit) implements ShapingOptions {
+
+	}
+
+	private record Metrics(boolean trackMetrics, boolean logStreamingMetrics) implements MetricsOptions {
+
+	}
+
+	/**
 	 * Builder of {@link StreamingOptions}; starts from the defaults. Values are checked
-	 * by {@link #build()}, which throws {@link IllegalArgumentException} naming the
-	 * field.
+	 * by {@link #build()}, which throws {@link InvalidStreamingOptionException} (an
+	 * {@link IllegalArgumentException}) naming the option.
 	 */
 	public static final class Builder {
 
@@ -236,7 +712,11 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 		private boolean validateJsonIncrementally = false;
 
+		private @Nullable JsonProcessor jsonProcessor;
+
 		private @Nullable EventProcessor eventProcessor;
+
+		private StreamCallbacks callbacks = StreamCallbacks.NONE;
 
 		private Duration connectionTimeout = Duration.ofSeconds(5);
 
@@ -250,52 +730,60 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 		private Duration reconnectDelay = Duration.ofMillis(500);
 
-		private boolean preservePartialResponse = true;
-
 		private Duration maxRetryDelay = Duration.ofSeconds(60);
 
-		private int chunkSize = 0;
+		private boolean preservePartialResponse = true;
 
 		private int bufferSize = 256;
 
 		private int maxEventSize = 1024 * 1024;
 
+		private boolean enableCompression = false;
+
 		private BufferType bufferType = BufferType.WORD;
+
+		private int chunkSize = 0;
+
+		private Duration bufferTimeout = Duration.ofMillis(100);
 
 		private Duration progressInterval = Duration.ofMillis(100);
 
 		private double rateLimit = 0;
 
-		private boolean logStreamingMetrics = false;
+		private boolean trackMetrics = true;
 
-		private StreamCallbacks callbacks = StreamCallbacks.NONE;
+		private boolean logStreamingMetrics = false;
 
 		private Builder() {
 		}
 
-		private Builder(StreamingOptions o) {
-			this.enableUsageAggregation = o.enableUsageAggregation;
-			this.aggregatorType = o.aggregatorType;
-			this.preferTiktoken = o.preferTiktoken;
-			this.enableJsonStreamHandler = o.enableJsonStreamHandler;
-			this.validateJsonIncrementally = o.validateJsonIncrementally;
-			this.eventProcessor = o.eventProcessor;
-			this.connectionTimeout = o.connectionTimeout;
-			this.readTimeout = o.readTimeout;
-			this.totalTimeout = o.totalTimeout;
-			this.retryOnConnectionError = o.retryOnConnectionError;
-			this.maxReconnectAttempts = o.maxReconnectAttempts;
-			this.reconnectDelay = o.reconnectDelay;
-			this.preservePartialResponse = o.preservePartialResponse;
-			this.maxRetryDelay = o.maxRetryDelay;
-			this.chunkSize = o.chunkSize;
-			this.bufferSize = o.bufferSize;
-			this.maxEventSize = o.maxEventSize;
-			this.bufferType = o.bufferType;
-			this.progressInterval = o.progressInterval;
-			this.rateLimit = o.rateLimit;
-			this.logStreamingMetrics = o.logStreamingMetrics;
-			this.callbacks = o.callbacks;
+		private Builder(StreamingOptions options) {
+			this.enableUsageAggregation = options.enableUsageAggregation();
+			this.aggregatorType = options.aggregatorType();
+			this.preferTiktoken = options.preferTiktoken();
+			this.enableJsonStreamHandler = options.enableJsonStreamHandler();
+			this.validateJsonIncrementally = options.validateJsonIncrementally();
+			this.jsonProcessor = options.jsonProcessor();
+			this.eventProcessor = options.eventProcessor();
+			this.callbacks = options.callbacks();
+			this.connectionTimeout = options.connectionTimeout();
+			this.readTimeout = options.readTimeout();
+			this.totalTimeout = options.totalTimeout();
+			this.retryOnConnectionError = options.retryOnConnectionError();
+			this.maxReconnectAttempts = options.maxReconnectAttempts();
+			this.reconnectDelay = options.reconnectDelay();
+			this.maxRetryDelay = options.maxRetryDelay();
+			this.preservePartialResponse = options.preservePartialResponse();
+			this.bufferSize = options.bufferSize();
+			this.maxEventSize = options.maxEventSize();
+			this.enableCompression = options.enableCompression();
+			this.bufferType = options.bufferType();
+			this.chunkSize = options.chunkSize();
+			this.bufferTimeout = options.bufferTimeout();
+			this.progressInterval = options.progressInterval();
+			this.rateLimit = options.rateLimit();
+			this.trackMetrics = options.trackMetrics();
+			this.logStreamingMetrics = options.logStreamingMetrics();
 		}
 
 		/**
@@ -343,7 +831,7 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 		/**
 		 * Sets whether JSON answers are parsed incrementally as they stream (default
-		 * {@code false}). Stored; not acted on yet.
+		 * {@code false}). Not acted on yet: read by the JSON stream handler (issue 12).
 		 * @param enableJsonStreamHandler whether to enable the JSON stream handler
 		 * @return this builder
 		 */
@@ -354,13 +842,24 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 		/**
 		 * Sets whether the JSON handler rejects invalid JSON as soon as it streams
-		 * (default {@code
-		 * false}). Stored; not acted on yet.
+		 * (default {@code false}). Not acted on yet: read by the JSON stream handler
+		 * (issue 12).
 		 * @param validateJsonIncrementally whether to validate incrementally
 		 * @return this builder
 		 */
 		public Builder validateJsonIncrementally(boolean validateJsonIncrementally) {
 			this.validateJsonIncrementally = validateJsonIncrementally;
+			return this;
+		}
+
+		/**
+		 * Sets the function applied to each JSON value the JSON handler completes
+		 * (default none). Not acted on yet: read by the JSON stream handler (issue 12).
+		 * @param jsonProcessor the processor, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder jsonProcessor(@Nullable JsonProcessor jsonProcessor) {
+			this.jsonProcessor = jsonProcessor;
 			return this;
 		}
 
@@ -371,6 +870,17 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		 */
 		public Builder eventProcessor(@Nullable EventProcessor eventProcessor) {
 			this.eventProcessor = eventProcessor;
+			return this;
+		}
+
+		/**
+		 * Sets the functions called as events pass (default
+		 * {@link StreamCallbacks#NONE}).
+		 * @param callbacks the callbacks, not {@code null}
+		 * @return this builder
+		 */
+		public Builder callbacks(StreamCallbacks callbacks) {
+			this.callbacks = callbacks;
 			return this;
 		}
 
@@ -438,17 +948,6 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets whether the error of a broken stream carries the partial response that
-		 * arrived (default {@code true}).
-		 * @param preservePartialResponse whether to keep the partial response
-		 * @return this builder
-		 */
-		public Builder preservePartialResponse(boolean preservePartialResponse) {
-			this.preservePartialResponse = preservePartialResponse;
-			return this;
-		}
-
-		/**
 		 * Sets the longest wait before a retry, also when a provider's
 		 * {@code Retry-After} asks for more (default 60 s).
 		 * @param maxRetryDelay the delay, not negative
@@ -460,24 +959,13 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the largest server-sent event accepted; a larger one fails the stream
-		 * (default 1 MiB).
-		 * @param maxEventSize the size in bytes, at least 1
+		 * Sets whether the error of a broken stream carries the partial response that
+		 * arrived (default {@code true}).
+		 * @param preservePartialResponse whether to keep the partial response
 		 * @return this builder
 		 */
-		public Builder maxEventSize(int maxEventSize) {
-			this.maxEventSize = maxEventSize;
-			return this;
-		}
-
-		/**
-		 * Sets the characters per chunk released by output buffers (default 0: text as
-		 * received). Stored; not acted on yet.
-		 * @param chunkSize the chunk size in characters, not negative
-		 * @return this builder
-		 */
-		public Builder chunkSize(int chunkSize) {
-			this.chunkSize = chunkSize;
+		public Builder preservePartialResponse(boolean preservePartialResponse) {
+			this.preservePartialResponse = preservePartialResponse;
 			return this;
 		}
 
@@ -493,8 +981,31 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets how output buffers group text (default {@link BufferType#WORD}). Stored;
-		 * not acted on yet.
+		 * Sets the largest server-sent event accepted; a larger one fails the stream
+		 * (default 1 MiB).
+		 * @param maxEventSize the size in bytes, at least 1
+		 * @return this builder
+		 */
+		public Builder maxEventSize(int maxEventSize) {
+			this.maxEventSize = maxEventSize;
+			return this;
+		}
+
+		/**
+		 * Sets whether to ask the provider for a gzip-compressed response with
+		 * {@code Accept-Encoding: gzip} (default {@code false}); see
+		 * {@link ConnectionOptions#enableCompression()}.
+		 * @param enableCompression whether to ask for compression
+		 * @return this builder
+		 */
+		public Builder enableCompression(boolean enableCompression) {
+			this.enableCompression = enableCompression;
+			return this;
+		}
+
+		/**
+		 * Sets how output buffers group text (default {@link BufferType#WORD}). Not acted
+		 * on yet: read by output shaping (issue 13).
 		 * @param bufferType the buffer type, not {@code null}
 		 * @return this builder
 		 */
@@ -504,8 +1015,30 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the shortest time between two progress reports (default 100 ms). Stored;
-		 * not acted on yet.
+		 * Sets the characters per chunk released by output buffers (default 0: text as
+		 * received). Not acted on yet: read by output shaping (issue 13).
+		 * @param chunkSize the chunk size in characters, not negative
+		 * @return this builder
+		 */
+		public Builder chunkSize(int chunkSize) {
+			this.chunkSize = chunkSize;
+			return this;
+		}
+
+		/**
+		 * Sets the longest an output buffer holds text before it must flush what it has
+		 * (default 100 ms). Not acted on yet: read by output shaping (issue 13).
+		 * @param bufferTimeout the timeout, not negative
+		 * @return this builder
+		 */
+		public Builder bufferTimeout(Duration bufferTimeout) {
+			this.bufferTimeout = bufferTimeout;
+			return this;
+		}
+
+		/**
+		 * Sets the shortest time between two progress reports (default 100 ms). Not acted
+		 * on yet: read by output shaping (issue 13).
 		 * @param progressInterval the interval, not negative
 		 * @return this builder
 		 */
@@ -516,7 +1049,7 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 
 		/**
 		 * Sets the most tokens per second released to the subscriber (default 0:
-		 * unlimited). Stored; not acted on yet.
+		 * unlimited). Not acted on yet: read by output shaping (issue 13).
 		 * @param rateLimit tokens per second, finite, 0 for unlimited
 		 * @return this builder
 		 */
@@ -526,9 +1059,19 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
+		 * Sets whether a stream records meters when a meter registry is configured
+		 * (default {@code true}). Not acted on yet: read by observability (issue 10).
+		 * @param trackMetrics whether to track metrics
+		 * @return this builder
+		 */
+		public Builder trackMetrics(boolean trackMetrics) {
+			this.trackMetrics = trackMetrics;
+			return this;
+		}
+
+		/**
 		 * Sets whether to log the metrics of each stream at INFO level when it ends
-		 * (default {@code
-		 * false}).
+		 * (default {@code false}).
 		 * @param logStreamingMetrics whether to log metrics
 		 * @return this builder
 		 */
@@ -538,28 +1081,61 @@ public record StreamingOptions(boolean enableUsageAggregation, AggregatorType ag
 		}
 
 		/**
-		 * Sets the functions called as events pass (default
-		 * {@link StreamCallbacks#NONE}).
-		 * @param callbacks the callbacks, not {@code null}
-		 * @return this builder
-		 */
-		public Builder callbacks(StreamCallbacks callbacks) {
-			this.callbacks = callbacks;
-			return this;
-		}
-
-		/**
-		 * Builds the options.
+		 * Builds the options, checking every value.
 		 * @return the options
-		 * @throws InvalidStreamingOptionException when a value is invalid
+		 * @throws InvalidStreamingOptionException when a value is out of range
+		 * @throws NullPointerException when a required value is {@code null}
 		 */
 		public StreamingOptions build() {
-			return new StreamingOptions(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken,
-					this.enableJsonStreamHandler, this.validateJsonIncrementally, this.eventProcessor,
-					this.connectionTimeout, this.readTimeout, this.totalTimeout, this.retryOnConnectionError,
-					this.maxReconnectAttempts, this.reconnectDelay, this.preservePartialResponse, this.maxRetryDelay,
-					this.chunkSize, this.bufferSize, this.maxEventSize, this.bufferType, this.progressInterval,
-					this.rateLimit, this.logStreamingMetrics, this.callbacks);
+			Objects.requireNonNull(this.aggregatorType, "aggregatorType must not be null");
+			Objects.requireNonNull(this.bufferType, "bufferType must not be null");
+			Objects.requireNonNull(this.callbacks, "callbacks must not be null");
+			requirePositive("connectionTimeout", this.connectionTimeout);
+			requirePositive("readTimeout", this.readTimeout);
+			requirePositive("totalTimeout", this.totalTimeout);
+			requireNotNegative("reconnectDelay", this.reconnectDelay);
+			requireNotNegative("maxRetryDelay", this.maxRetryDelay);
+			requireNotNegative("progressInterval", this.progressInterval);
+			requireNotNegative("bufferTimeout", this.bufferTimeout);
+			if (this.maxReconnectAttempts < 0) {
+				throw new InvalidStreamingOptionException("maxReconnectAttempts", this.maxReconnectAttempts,
+						"must not be negative");
+			}
+			if (this.chunkSize < 0) {
+				throw new InvalidStreamingOptionException("chunkSize", this.chunkSize, "must not be negative");
+			}
+			if (this.bufferSize < 1) {
+				throw new InvalidStreamingOptionException("bufferSize", this.bufferSize, "must be at least 1");
+			}
+			if (this.maxEventSize < 1) {
+				throw new InvalidStreamingOptionException("maxEventSize", this.maxEventSize, "must be at least 1 byte");
+			}
+			if (!(this.rateLimit >= 0) || Double.isInfinite(this.rateLimit)) {
+				throw new InvalidStreamingOptionException("rateLimit", this.rateLimit,
+						"must be a finite number of tokens per second, 0 or more");
+			}
+			return new StreamingOptions(new Connection(this.connectionTimeout, this.readTimeout, this.totalTimeout,
+					this.retryOnConnectionError, this.maxReconnectAttempts, this.reconnectDelay, this.maxRetryDelay,
+					this.preservePartialResponse, this.bufferSize, this.maxEventSize, this.enableCompression),
+					new Usage(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken),
+					new Json(this.enableJsonStreamHandler, this.validateJsonIncrementally, this.jsonProcessor),
+					new Events(this.eventProcessor, this.callbacks), new Shaping(this.bufferType, this.chunkSize,
+							this.bufferTimeout, this.progressInterval, this.rateLimit),
+					new Metrics(this.trackMetrics, this.logStreamingMetrics));
+		}
+
+		private static void requirePositive(String field, Duration value) {
+			Objects.requireNonNull(value, () -> field + " must not be null");
+			if (value.isNegative() || value.isZero()) {
+				throw new InvalidStreamingOptionException(field, value, "must be positive");
+			}
+		}
+
+		private static void requireNotNegative(String field, Duration value) {
+			Objects.requireNonNull(value, () -> field + " must not be null");
+			if (value.isNegative()) {
+				throw new InvalidStreamingOptionException(field, value, "must not be negative");
+			}
 		}
 
 	}

@@ -55,7 +55,9 @@ public interface ProviderAdapter {
 	}
 
 	/**
-	 * Builds the HTTP request that opens the stream.
+	 * Builds the HTTP request that opens the stream. With
+	 * {@link StreamingOptions#enableCompression()} on, the request should carry
+	 * {@code Accept-Encoding: gzip}, as the built-in adapters' requests do.
 	 * @param request the request, one that {@link #validate} accepted
 	 * @param model the model to ask for, without any {@code provider:} prefix
 	 * @param options the streaming options

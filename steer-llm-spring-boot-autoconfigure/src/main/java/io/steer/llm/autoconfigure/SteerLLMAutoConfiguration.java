@@ -39,8 +39,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <ul>
  * <li>{@code steerLLMClient}: OpenAI, xAI and Anthropic from {@code steer.providers.*},
  * built on Boot's {@link WebClient.Builder} when there is one (so every
- * {@code WebClientCustomizer} applies) and Boot's {@link JsonMapper} when there is
- * one;</li>
+ * {@code WebClientCustomizer} applies; else on the client's own connector) and Boot's
+ * {@link JsonMapper} when there is one, then customized by every
+ * {@link SteerLLMClientBuilderCustomizer} bean in order;</li>
  * <li>{@code steerStreamingOptions}: the {@code @Primary} options from
  * {@code steer.streaming.*}, used by the client when a call gives none;</li>
  * <li>{@code jsonModeOptions}, {@code debugOptions}, {@code highPerformanceOptions},
@@ -98,9 +99,9 @@ public final class SteerLLMAutoConfiguration {
 	@ConditionalOnMissingBean
 	SteerLLMClient steerLLMClient(SteerProvidersProperties providers, ObjectProvider<StreamingOptions> options,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<PriceCatalog> priceCatalog, ObjectProvider<StreamingRetryManager> retryManager) {
+			ObjectProvider<PriceCatalog> priceCatalog, ObjectProvider<StreamingRetryManager> retryManager,
+			ObjectProvider<SteerLLMClientBuilderCustomizer> customizers) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
-			.webClientBuilder(webClientBuilder.getIfAvailable(WebClient::builder))
 			.openAi(settings("steer.providers.openai", providers.getOpenai(), SteerProvidersProperties.OPENAI_BASE_URL),
 					providers.getOpenai().getApi())
 			.xai(settings("steer.providers.xai", providers.getXai(), SteerProvidersProperties.XAI_BASE_URL),
@@ -110,6 +111,7 @@ public final class SteerLLMAutoConfiguration {
 							SteerProvidersProperties.ANTHROPIC_BASE_URL),
 					providers.getAnthropic().getVersion(), defaultMaxTokens(providers.getAnthropic()))
 			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
+		webClientBuilder.ifAvailable(builder::webClientBuilder);
 		jsonMapper.ifUnique(builder::jsonMapper);
 		priceCatalog.ifUnique(builder::priceCatalog);
 		retryManager.ifUnique(builder::retryManager);
@@ -117,6 +119,7 @@ public final class SteerLLMAutoConfiguration {
 		if (defaultProvider != null) {
 			builder.defaultProvider(defaultProvider);
 		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
 	}
 

@@ -1,17 +1,11 @@
 package io.steer.llm.autoconfigure;
 
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.function.Function;
 
-import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
-import io.steer.llm.options.AggregatorType;
-import io.steer.llm.options.BufferType;
-import io.steer.llm.pipeline.EventProcessor;
+import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.options.InvalidStreamingOptionException;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.EventProcessor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -19,6 +13,7 @@ import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.StringUtils;
@@ -26,7 +21,9 @@ import org.springframework.util.StringUtils;
 /**
  * Builds {@link StreamingOptions} from {@link SteerStreamingProperties}: the defaults
  * from {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*}
- * over them.
+ * merged over them ({@link StreamingOptionsProperties#over}). A property that is set
+ * replaces the value of {@link StreamingOptions#DEFAULTS}; the bean names of
+ * {@code event-processor} and {@code json-processor} are resolved to their beans.
  * <p>
  * Values are checked by {@link StreamingOptions.Builder#build()}; its
  * {@link InvalidStreamingOptionException}, which names the field, becomes an
@@ -55,7 +52,7 @@ final class StreamingOptionsFactory {
 	 * @throws InvalidConfigurationPropertyValueException when a value is invalid
 	 */
 	StreamingOptions defaults() {
-		return build(PREFIX, null);
+		return build(this.properties, new Origin(PREFIX, null));
 	}
 
 	/**
@@ -67,137 +64,112 @@ final class StreamingOptionsFactory {
 	 * @throws InvalidConfigurationPropertyValueException when a value is invalid
 	 */
 	StreamingOptions preset(String name) {
-		Preset preset = this.properties.getPresets().get(name);
+		StreamingOptionsProperties preset = this.properties.getPresets().get(name);
 		if (preset == null) {
 			throw new IllegalStateException("No preset '" + name + "' under " + PREFIX + ".presets (found "
 					+ this.properties.getPresets().keySet() + ")");
 		}
-		return build(PREFIX + ".presets." + name, preset);
+		return build(preset.over(this.properties), new Origin(PREFIX + ".presets." + name, preset));
 	}
 
-	private StreamingOptions build(String prefix, @Nullable Preset preset) {
-		SteerStreamingProperties base = this.properties;
-		Values values = new Values(prefix, preset);
-		StreamingOptions.Builder builder = StreamingOptions.builder()
-			.enableUsageAggregation(values.get("enableUsageAggregation", Preset::getEnableUsageAggregation,
-					base.isEnableUsageAggregation()))
-			.aggregatorType(
-					values.<AggregatorType>get("aggregatorType", Preset::getAggregatorType, base.getAggregatorType()))
-			.preferTiktoken(values.get("preferTiktoken", Preset::getPreferTiktoken, base.isPreferTiktoken()))
-			.enableJsonStreamHandler(values.get("enableJsonStreamHandler", Preset::getEnableJsonStreamHandler,
-					base.isEnableJsonStreamHandler()))
-			.validateJsonIncrementally(values.get("validateJsonIncrementally", Preset::getValidateJsonIncrementally,
-					base.isValidateJsonIncrementally()))
-			.connectionTimeout(values.<Duration>get("connectionTimeout", Preset::getConnectionTimeout,
-					base.getConnectionTimeout()))
-			.readTimeout(values.<Duration>get("readTimeout", Preset::getReadTimeout, base.getReadTimeout()))
-			.totalTimeout(values.<Duration>get("totalTimeout", Preset::getTotalTimeout, base.getTotalTimeout()))
-			.retryOnConnectionError(values.get("retryOnConnectionError", Preset::getRetryOnConnectionError,
-					base.isRetryOnConnectionError()))
-			.maxReconnectAttempts(
-					values.get("maxReconnectAttempts", Preset::getMaxReconnectAttempts, base.getMaxReconnectAttempts()))
-			.reconnectDelay(values.<Duration>get("reconnectDelay", Preset::getReconnectDelay, base.getReconnectDelay()))
-			.preservePartialResponse(values.get("preservePartialResponse", Preset::getPreservePartialResponse,
-					base.isPreservePartialResponse()))
-			.chunkSize(values.get("chunkSize", Preset::getChunkSize, base.getChunkSize()))
-			.bufferSize(values.get("bufferSize", Preset::getBufferSize, base.getBufferSize()))
-			.maxRetryDelay(values.<Duration>get("maxRetryDelay", Preset::getMaxRetryDelay, base.getMaxRetryDelay()))
-			.maxEventSize(values.get("maxEventSize", Preset::getMaxEventSize, base.getMaxEventSize()))
-			.bufferType(values.<BufferType>get("bufferType", Preset::getBufferType, base.getBufferType()))
-			.progressInterval(
-					values.<Duration>get("progressInterval", Preset::getProgressInterval, base.getProgressInterval()))
-			.rateLimit(values.get("rateLimit", Preset::getRateLimit, base.getRateLimit()))
-			.logStreamingMetrics(
-					values.get("logStreamingMetrics", Preset::getLogStreamingMetrics, base.isLogStreamingMetrics()));
-		String eventProcessor = values.get("eventProcessor", Preset::getEventProcessor, base.getEventProcessor());
-		builder.eventProcessor(eventProcessor(values.propertyName("eventProcessor"), eventProcessor));
+	private StreamingOptions build(StreamingOptionsProperties properties, Origin origin) {
+		StreamingOptions.Builder builder = StreamingOptions.builder();
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getEnableUsageAggregation).to(builder::enableUsageAggregation);
+		map.from(properties::getAggregatorType).to(builder::aggregatorType);
+		map.from(properties::getPreferTiktoken).to(builder::preferTiktoken);
+		map.from(properties::getEnableJsonStreamHandler).to(builder::enableJsonStreamHandler);
+		map.from(properties::getValidateJsonIncrementally).to(builder::validateJsonIncrementally);
+		map.from(properties::getConnectionTimeout).to(builder::connectionTimeout);
+		map.from(properties::getReadTimeout).to(builder::readTimeout);
+		map.from(properties::getTotalTimeout).to(builder::totalTimeout);
+		map.from(properties::getRetryOnConnectionError).to(builder::retryOnConnectionError);
+		map.from(properties::getMaxReconnectAttempts).to(builder::maxReconnectAttempts);
+		map.from(properties::getReconnectDelay).to(builder::reconnectDelay);
+		map.from(properties::getMaxRetryDelay).to(builder::maxRetryDelay);
+		map.from(properties::getPreservePartialResponse).to(builder::preservePartialResponse);
+		map.from(properties::getBufferSize).to(builder::bufferSize);
+		map.from(properties::getMaxEventSize).to(builder::maxEventSize);
+		map.from(properties::getEnableCompression).to(builder::enableCompression);
+		map.from(properties::getBufferType).to(builder::bufferType);
+		map.from(properties::getChunkSize).to(builder::chunkSize);
+		map.from(properties::getBufferTimeout).to(builder::bufferTimeout);
+		map.from(properties::getProgressInterval).to(builder::progressInterval);
+		map.from(properties::getRateLimit).to(builder::rateLimit);
+		map.from(properties::getTrackMetrics).to(builder::trackMetrics);
+		map.from(properties::getLogStreamingMetrics).to(builder::logStreamingMetrics);
+		builder.eventProcessor(
+				bean(origin.propertyName("eventProcessor"), properties.getEventProcessor(), EventProcessor.class));
+		builder.jsonProcessor(
+				bean(origin.propertyName("jsonProcessor"), properties.getJsonProcessor(), JsonProcessor.class));
 		try {
 			return builder.build();
 		}
 		catch (IllegalArgumentException ex) {
-			throw values.invalid(ex);
+			throw origin.invalid(ex);
 		}
 	}
 
 	/**
-	 * The event processor bean a property names. A mistake fails with an exception that
-	 * is the root cause of the start-up failure, so that it names the property, the value
-	 * and the beans the property may name.
+	 * The bean a property names. A mistake fails with an exception that is the root cause
+	 * of the start-up failure, so that it names the property, the value and the beans the
+	 * property may name.
 	 */
-	private @Nullable EventProcessor eventProcessor(String property, @Nullable String beanName) {
+	private <T> @Nullable T bean(String property, @Nullable String beanName, Class<T> type) {
 		if (!StringUtils.hasText(beanName)) {
 			return null;
 		}
 		try {
-			return this.beanFactory.getBean(beanName, EventProcessor.class);
+			return this.beanFactory.getBean(beanName, type);
 		}
 		catch (BeanNotOfRequiredTypeException ex) {
-			throw new InvalidConfigurationPropertyValueException(property, beanName,
-					"Bean '" + beanName + "' is a " + ex.getActualType().getName() + ", not an "
-							+ EventProcessor.class.getName() + "; " + eventProcessorBeans());
+			throw new InvalidConfigurationPropertyValueException(property, beanName, "Bean '" + beanName + "' is a "
+					+ ex.getActualType().getName() + ", not an " + type.getName() + "; " + beansOfType(type));
 		}
 		catch (NoSuchBeanDefinitionException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, beanName,
-					"No " + EventProcessor.class.getName() + " bean named '" + beanName + "' is defined; "
-							+ eventProcessorBeans());
+					"No " + type.getName() + " bean named '" + beanName + "' is defined; " + beansOfType(type));
 		}
 	}
 
 	/**
-	 * The beans a property naming an event processor may name, for a message: found
-	 * without creating any bean.
+	 * The beans a property naming a bean of a type may name, for a message: found without
+	 * creating any bean.
 	 */
-	private String eventProcessorBeans() {
+	private String beansOfType(Class<?> type) {
 		String[] names = (this.beanFactory instanceof ListableBeanFactory listable)
-				? BeanFactoryUtils.beanNamesForTypeIncludingAncestors(listable, EventProcessor.class, true, false)
-				: new String[0];
+				? BeanFactoryUtils.beanNamesForTypeIncludingAncestors(listable, type, true, false) : new String[0];
 		if (names.length == 0) {
-			return "no EventProcessor bean is defined: define one, or remove the property.";
+			return "no " + type.getSimpleName() + " bean is defined: define one, or remove the property.";
 		}
-		return "EventProcessor beans: " + String.join(", ", names) + ".";
+		return type.getSimpleName() + " beans: " + String.join(", ", names) + ".";
 	}
 
 	/**
-	 * The values of one options build, with the property each came from.
+	 * Where the values of one options build come from: the preset that set a field, else
+	 * {@code steer.streaming}.
+	 *
+	 * @param prefix the prefix of the options built, {@code steer.streaming} or
+	 * {@code steer.streaming.presets.<name>}
+	 * @param preset the preset's own properties, {@code null} when building
+	 * {@code steer.streaming}
 	 */
-	private static final class Values {
-
-		private final String prefix;
-
-		private final @Nullable Preset preset;
-
-		private final Map<String, String> propertyNames = new HashMap<>();
-
-		private final Map<String, @Nullable Object> values = new HashMap<>();
-
-		Values(String prefix, @Nullable Preset preset) {
-			this.prefix = prefix;
-			this.preset = preset;
-		}
+	private record Origin(String prefix, @Nullable StreamingOptionsProperties preset) {
 
 		/**
-		 * The preset's value of a field when it sets one, else the value under
-		 * {@code steer.streaming}.
+		 * The property that gave a field its value: the preset's when it sets the field,
+		 * else the one under {@code steer.streaming}.
 		 */
-		<T> T get(String field, Function<Preset, @Nullable T> presetValue, T baseValue) {
-			T value = (this.preset != null) ? presetValue.apply(this.preset) : null;
-			String owner = (value != null) ? this.prefix : PREFIX;
-			value = (value != null) ? value : baseValue;
-			this.propertyNames.put(field, owner + "." + DataObjectPropertyName.toDashedForm(field));
-			this.values.put(field, value);
-			return value;
-		}
-
 		String propertyName(String field) {
-			String defaultName = this.prefix + "." + DataObjectPropertyName.toDashedForm(field);
-			return this.propertyNames.getOrDefault(field, defaultName);
+			String owner = (this.preset != null && this.preset.isSet(field)) ? this.prefix : PREFIX;
+			return owner + "." + DataObjectPropertyName.toDashedForm(field);
 		}
 
 		InvalidConfigurationPropertyValueException invalid(IllegalArgumentException ex) {
 			if (ex instanceof InvalidStreamingOptionException invalid
-					&& this.propertyNames.containsKey(invalid.getField())) {
-				return new InvalidConfigurationPropertyValueException(this.propertyNames.get(invalid.getField()),
-						this.values.get(invalid.getField()), sentence(invalid.getReason()), ex);
+					&& StreamingOptionsProperties.isProperty(invalid.getField())) {
+				return new InvalidConfigurationPropertyValueException(propertyName(invalid.getField()),
+						invalid.getValue(), sentence(invalid.getReason()), ex);
 			}
 			return new InvalidConfigurationPropertyValueException(this.prefix, null,
 					sentence(String.valueOf(ex.getMessage())), ex);

@@ -3,7 +3,6 @@ package io.steer.llm.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
 import io.steer.llm.options.StreamingOptions;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -39,8 +38,8 @@ final class StreamingPresetsRegistrar implements ImportBeanDefinitionRegistrar {
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata importingClassMetadata, BeanDefinitionRegistry registry) {
-		Map<String, Preset> presets = Binder.get(this.environment)
-			.bind(PRESETS, Bindable.mapOf(String.class, Preset.class))
+		Map<String, StreamingOptionsProperties> presets = Binder.get(this.environment)
+			.bind(PRESETS, Bindable.mapOf(String.class, StreamingOptionsProperties.class))
 			.orElse(Map.of());
 		Map<String, String> presetsByBeanName = new LinkedHashMap<>();
 		for (String preset : presets.keySet()) {

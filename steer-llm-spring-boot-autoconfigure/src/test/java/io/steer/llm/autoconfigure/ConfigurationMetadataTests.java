@@ -3,8 +3,8 @@ package io.steer.llm.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.steer.llm.autoconfigure.SteerPricingProperties.Price;
-import io.steer.llm.autoconfigure.SteerStreamingProperties.Preset;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
@@ -57,7 +56,8 @@ class ConfigurationMetadataTests {
 	 * its field comment and its name from here.
 	 */
 	private static final List<String> NOT_ACTING_YET = List.of("enable-json-stream-handler",
-			"validate-json-incrementally", "chunk-size", "buffer-type", "progress-interval", "rate-limit");
+			"validate-json-incrementally", "json-processor", "chunk-size", "buffer-type", "buffer-timeout",
+			"progress-interval", "rate-limit", "track-metrics");
 
 	private static final String NOT_ACTED_ON_YET = "Not acted on yet";
 
@@ -126,15 +126,15 @@ class ConfigurationMetadataTests {
 	void metadataWhenGeneratedShouldShowDefaultsOfStreamingOptionsDefaults() throws Exception {
 		Map<String, JsonNode> properties = properties();
 		ConversionService conversion = ApplicationConversionService.getSharedInstance();
-		for (RecordComponent component : StreamingOptions.class.getRecordComponents()) {
-			String name = "steer.streaming." + DataObjectPropertyName.toDashedForm(component.getName());
-			Object value = component.getAccessor().invoke(StreamingOptions.DEFAULTS);
+		for (Method option : streamingOptions()) {
+			String name = "steer.streaming." + DataObjectPropertyName.toDashedForm(option.getName());
+			Object value = StreamingOptions.class.getMethod(option.getName()).invoke(StreamingOptions.DEFAULTS);
 			JsonNode property = properties.get(name);
 			if (property == null || value == null) {
 				continue;
 			}
 			assertThat(property.has("defaultValue")).as(name).isTrue();
-			Class<?> type = ClassUtils.resolvePrimitiveIfNecessary(component.getType());
+			Class<?> type = ClassUtils.resolvePrimitiveIfNecessary(option.getReturnType());
 			assertThat(conversion.convert(property.get("defaultValue").asString(), type)).as(name).isEqualTo(value);
 		}
 	}
@@ -203,7 +203,7 @@ class ConfigurationMetadataTests {
 		Map<String, JsonNode> properties = properties();
 		JsonNode presets = properties.get("steer.streaming.presets");
 		assertThat(presets.path("type").asString())
-			.isEqualTo("java.util.Map<java.lang.String," + Preset.class.getName() + ">");
+			.isEqualTo("java.util.Map<java.lang.String," + StreamingOptionsProperties.class.getName() + ">");
 		assertThat(presets.path("description").asString()).contains("'steer.streaming.presets.<name>.*'")
 			.contains(CLIENT_LEVEL_PROPERTIES.stream()
 				.map((name) -> name.substring("steer.streaming.".length()))
@@ -223,19 +223,34 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void presetWhenDeclaredShouldHaveOneOptionalFieldPerStreamingOption() {
-		List<Field> fields = Arrays.stream(Preset.class.getDeclaredFields())
+		List<Field> fields = Arrays.stream(StreamingOptionsProperties.class.getDeclaredFields())
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
 			.toList();
-		assertThat(fields).extracting(Field::getName).containsExactlyElementsOf(streamingOptionFields());
+		assertThat(fields).extracting(Field::getName).containsExactlyInAnyOrderElementsOf(streamingOptionFields());
 		assertThat(fields)
 			.allSatisfy((field) -> assertThat(field.getType().isPrimitive()).as(field.getName()).isFalse());
 	}
 
 	private static List<String> streamingOptionFields() {
-		return Arrays.stream(StreamingOptions.class.getRecordComponents())
-			.map(RecordComponent::getName)
+		return streamingOptions().stream()
+			.map(Method::getName)
 			.filter((name) -> !CODE_ONLY_FIELDS.contains(name))
 			.toList();
+	}
+
+	/**
+	 * Every option of {@link StreamingOptions}: the accessors of its groups
+	 * ({@code ConnectionOptions}, {@code UsageOptions}, …), each also a flat accessor of
+	 * {@link StreamingOptions}.
+	 */
+	private static List<Method> streamingOptions() {
+		List<Method> options = Arrays.stream(StreamingOptions.class.getDeclaredClasses())
+			.filter((type) -> type.isInterface() && Modifier.isPublic(type.getModifiers()))
+			.flatMap((group) -> Arrays.stream(group.getDeclaredMethods()))
+			.filter((method) -> Modifier.isAbstract(method.getModifiers()))
+			.toList();
+		assertThat(options).hasSizeGreaterThanOrEqualTo(26);
+		return options;
 	}
 
 	private static Map<String, JsonNode> properties() throws IOException {

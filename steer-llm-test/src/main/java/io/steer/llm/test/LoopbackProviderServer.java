@@ -327,7 +327,7 @@ public final class LoopbackProviderServer implements AutoCloseable {
 					body);
 			this.requests.add(recorded);
 			this.untakenRequests.add(recorded);
-			return respond(response, nextResponse(recorded));
+			return respond(response, nextResponse(recorded), recorded);
 		});
 	}
 
@@ -360,7 +360,9 @@ public final class LoopbackProviderServer implements AutoCloseable {
 						+ "setDefaultResponse(MockResponse) on the LoopbackProviderServer\"}}");
 	}
 
-	private Mono<Void> respond(HttpServerResponse response, MockResponse mock) {
+	private Mono<Void> respond(HttpServerResponse response, MockResponse mock, RecordedRequest request) {
+		boolean gzip = mock.isGzipWhenAccepted()
+				&& GzipBody.accepted(request.headers().getOrDefault("Accept-Encoding", List.of()));
 		Connection connection = connectionOf(response);
 		AtomicBoolean ended = new AtomicBoolean();
 		int generation = this.generation.get();
@@ -377,12 +379,18 @@ public final class LoopbackProviderServer implements AutoCloseable {
 			}
 			response.status(mock.status());
 			mock.headers().forEach(response::header);
+			if (gzip) {
+				response.header("Content-Encoding", "gzip");
+			}
 			if (mock.isFixedLength()) {
 				List<byte[]> writes = mock.writesToSend();
 				byte[] body = writes.isEmpty() ? new byte[0] : writes.get(0);
+				body = gzip ? GzipBody.compress(body) : body;
 				return response.sendByteArray(Mono.just(body)).then().doOnSuccess((done) -> ended.set(true));
 			}
-			Mono<Void> sent = response.sendHeaders().then().then(response.send(body(mock), (buffer) -> true).then());
+			Mono<Void> sent = response.sendHeaders()
+				.then()
+				.then(response.send(body(mock, gzip), (buffer) -> true).then());
 			return switch (mock.fault()) {
 				case NONE -> sent.doOnSuccess((done) -> ended.set(true));
 				case STALL -> sent.then(Mono.never());
@@ -437,7 +445,7 @@ public final class LoopbackProviderServer implements AutoCloseable {
 		return connection[0];
 	}
 
-	private Flux<ByteBuf> body(MockResponse mock) {
+	private Flux<ByteBuf> body(MockResponse mock, boolean gzip) {
 		Flux<byte[]> writes = Flux.fromIterable(mock.writesToSend());
 		Duration delay = mock.delayBetweenEvents();
 		if (!delay.isZero()) {
@@ -445,10 +453,11 @@ public final class LoopbackProviderServer implements AutoCloseable {
 				.concatMap((write) -> (write.getT1() == 0) ? Mono.just(write.getT2())
 						: Mono.delay(delay).thenReturn(write.getT2()));
 		}
-		return writes.map((write) -> {
-			this.eventsWritten.incrementAndGet();
-			return Unpooled.wrappedBuffer(write);
-		});
+		writes = writes.doOnNext((write) -> this.eventsWritten.incrementAndGet());
+		if (gzip) {
+			writes = GzipBody.compress(writes, mock.fault() == MockResponse.Fault.NONE);
+		}
+		return writes.map(Unpooled::wrappedBuffer);
 	}
 
 }

@@ -46,8 +46,10 @@ public final class MockResponse {
 
 	private final int faultAfter;
 
+	private final boolean gzip;
+
 	private MockResponse(int status, Map<String, String> headers, List<byte[]> writes, boolean stream,
-			Duration delayBetweenEvents, Duration delayBeforeFirstByte, Fault fault, int faultAfter) {
+			Duration delayBetweenEvents, Duration delayBeforeFirstByte, Fault fault, int faultAfter, boolean gzip) {
 		this.status = status;
 		this.headers = headers;
 		this.writes = writes;
@@ -56,6 +58,7 @@ public final class MockResponse {
 		this.delayBeforeFirstByte = delayBeforeFirstByte;
 		this.fault = fault;
 		this.faultAfter = faultAfter;
+		this.gzip = gzip;
 	}
 
 	/**
@@ -68,7 +71,7 @@ public final class MockResponse {
 	public static MockResponse replay(SseFixture fixture) {
 		Objects.requireNonNull(fixture, "'fixture' must not be null");
 		return new MockResponse(200, headers(EVENT_STREAM), List.copyOf(fixture.events()), true, Duration.ZERO,
-				Duration.ZERO, Fault.NONE, 0);
+				Duration.ZERO, Fault.NONE, 0, false);
 	}
 
 	/**
@@ -82,7 +85,7 @@ public final class MockResponse {
 	public static MockResponse chunks(List<byte[]> chunks) {
 		Objects.requireNonNull(chunks, "'chunks' must not be null");
 		return new MockResponse(200, headers(EVENT_STREAM), chunks.stream().map(byte[]::clone).toList(), true,
-				Duration.ZERO, Duration.ZERO, Fault.NONE, 0);
+				Duration.ZERO, Duration.ZERO, Fault.NONE, 0, false);
 	}
 
 	/**
@@ -98,7 +101,7 @@ public final class MockResponse {
 		Objects.requireNonNull(body, "'body' must not be null");
 		List<byte[]> writes = body.isEmpty() ? List.of() : List.of(body.getBytes(StandardCharsets.UTF_8));
 		return new MockResponse(checkStatus(status), headers(APPLICATION_JSON), writes, false, Duration.ZERO,
-				Duration.ZERO, Fault.NONE, 0);
+				Duration.ZERO, Fault.NONE, 0, false);
 	}
 
 	/**
@@ -109,7 +112,7 @@ public final class MockResponse {
 	 */
 	public MockResponse withStatus(int status) {
 		return new MockResponse(checkStatus(status), this.headers, this.writes, this.stream, this.delayBetweenEvents,
-				this.delayBeforeFirstByte, this.fault, this.faultAfter);
+				this.delayBeforeFirstByte, this.fault, this.faultAfter, this.gzip);
 	}
 
 	/**
@@ -127,7 +130,7 @@ public final class MockResponse {
 		headers.remove(name);
 		headers.put(name, value);
 		return new MockResponse(this.status, Collections.unmodifiableMap(headers), this.writes, this.stream,
-				this.delayBetweenEvents, this.delayBeforeFirstByte, this.fault, this.faultAfter);
+				this.delayBetweenEvents, this.delayBeforeFirstByte, this.fault, this.faultAfter, this.gzip);
 	}
 
 	/**
@@ -142,7 +145,7 @@ public final class MockResponse {
 		headers.putAll(this.headers);
 		headers.remove(name);
 		return new MockResponse(this.status, Collections.unmodifiableMap(headers), this.writes, this.stream,
-				this.delayBetweenEvents, this.delayBeforeFirstByte, this.fault, this.faultAfter);
+				this.delayBetweenEvents, this.delayBeforeFirstByte, this.fault, this.faultAfter, this.gzip);
 	}
 
 	/**
@@ -164,7 +167,7 @@ public final class MockResponse {
 	 */
 	public MockResponse delayBetweenEvents(Duration delay) {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, checkDelay(delay),
-				this.delayBeforeFirstByte, this.fault, this.faultAfter);
+				this.delayBeforeFirstByte, this.fault, this.faultAfter, this.gzip);
 	}
 
 	/**
@@ -177,7 +180,7 @@ public final class MockResponse {
 	 */
 	public MockResponse delayBeforeFirstByte(Duration delay) {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
-				checkDelay(delay), this.fault, this.faultAfter);
+				checkDelay(delay), this.fault, this.faultAfter, this.gzip);
 	}
 
 	/**
@@ -192,7 +195,7 @@ public final class MockResponse {
 	 */
 	public MockResponse dropAfterEvents(int events) {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
-				this.delayBeforeFirstByte, Fault.DROP, checkEvents(events));
+				this.delayBeforeFirstByte, Fault.DROP, checkEvents(events), this.gzip);
 	}
 
 	/**
@@ -209,7 +212,7 @@ public final class MockResponse {
 	 */
 	public MockResponse stallAfterEvents(int events) {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
-				this.delayBeforeFirstByte, Fault.STALL, checkEvents(events));
+				this.delayBeforeFirstByte, Fault.STALL, checkEvents(events), this.gzip);
 	}
 
 	/**
@@ -220,7 +223,7 @@ public final class MockResponse {
 	 */
 	public MockResponse closeBeforeHeaders() {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
-				this.delayBeforeFirstByte, Fault.CLOSE_BEFORE_HEADERS, 0);
+				this.delayBeforeFirstByte, Fault.CLOSE_BEFORE_HEADERS, 0, this.gzip);
 	}
 
 	/**
@@ -232,7 +235,22 @@ public final class MockResponse {
 	 */
 	public MockResponse closeDuringHeaders() {
 		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
-				this.delayBeforeFirstByte, Fault.CLOSE_DURING_HEADERS, 0);
+				this.delayBeforeFirstByte, Fault.CLOSE_DURING_HEADERS, 0, this.gzip);
+	}
+
+	/**
+	 * Return a copy whose body the server compresses with gzip when the request accepts
+	 * it (its {@code Accept-Encoding} lists {@code gzip}, without {@code q=0}), as a
+	 * provider behind a compressing proxy does: the response then carries
+	 * {@code Content-Encoding: gzip}, and each write is compressed and flushed on its own
+	 * (a deflate sync flush), so a client that decodes as it reads still sees every event
+	 * when it is sent. A request that does not accept gzip gets the body as is. The gzip
+	 * trailer is sent only when the response ends normally, not after a drop or stall.
+	 * @return a new response
+	 */
+	public MockResponse gzipWhenAccepted() {
+		return new MockResponse(this.status, this.headers, this.writes, this.stream, this.delayBetweenEvents,
+				this.delayBeforeFirstByte, this.fault, this.faultAfter, true);
 	}
 
 	int status() {
@@ -265,6 +283,14 @@ public final class MockResponse {
 	}
 
 	/**
+	 * Whether the body is gzip-compressed for a request that accepts it.
+	 * @return {@code true} after {@link #gzipWhenAccepted()}
+	 */
+	boolean isGzipWhenAccepted() {
+		return this.gzip;
+	}
+
+	/**
 	 * Whether the body is sent in one piece with a {@code Content-Length} rather than
 	 * chunk by chunk.
 	 * @return {@code true} for a {@link #status(int, String)} response without fault
@@ -277,7 +303,7 @@ public final class MockResponse {
 	public String toString() {
 		return "MockResponse[status=" + this.status + ", headers=" + this.headers + ", writes=" + this.writes.size()
 				+ ", delayBetweenEvents=" + this.delayBetweenEvents + ", delayBeforeFirstByte="
-				+ this.delayBeforeFirstByte + ", fault=" + this.fault
+				+ this.delayBeforeFirstByte + (this.gzip ? ", gzipWhenAccepted" : "") + ", fault=" + this.fault
 				+ ((this.fault == Fault.DROP || this.fault == Fault.STALL) ? " after " + this.faultAfter + " writes"
 						: "")
 				+ "]";

@@ -232,6 +232,9 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		headers.put("content-type", "application/json");
 		headers.put("accept", "text/event-stream");
 		headers.put("anthropic-version", this.version);
+		if (options.enableCompression()) {
+			headers.put("accept-encoding", "gzip");
+		}
 		if (this.settings.hasApiKey()) {
 			headers.put("x-api-key", this.settings.apiKey());
 		}

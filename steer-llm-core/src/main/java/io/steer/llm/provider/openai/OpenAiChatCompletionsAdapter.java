@@ -128,6 +128,9 @@ public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 		Map<String, String> headers = new LinkedHashMap<>(this.settings.headers());
 		headers.put("Content-Type", "application/json");
 		headers.put("Accept", "text/event-stream");
+		if (options.enableCompression()) {
+			headers.put("Accept-Encoding", "gzip");
+		}
 		if (this.settings.hasApiKey()) {
 			headers.put("Authorization", "Bearer " + this.settings.apiKey());
 		}

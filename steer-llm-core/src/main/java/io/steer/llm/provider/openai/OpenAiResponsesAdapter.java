@@ -176,6 +176,9 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 		Map<String, String> headers = new LinkedHashMap<>(this.settings.headers());
 		headers.put("Content-Type", "application/json");
 		headers.put("Accept", "text/event-stream");
+		if (options.enableCompression()) {
+			headers.put("Accept-Encoding", "gzip");
+		}
 		if (this.settings.hasApiKey()) {
 			headers.put("Authorization", "Bearer " + this.settings.apiKey());
 		}
@@ -262,6 +265,9 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 		}
 		Map<String, String> headers = new LinkedHashMap<>(this.settings.headers());
 		headers.put("Accept", "text/event-stream");
+		if (options.enableCompression()) {
+			headers.put("Accept-Encoding", "gzip");
+		}
 		if (this.settings.hasApiKey()) {
 			headers.put("Authorization", "Bearer " + this.settings.apiKey());
 		}

@@ -1,0 +1,47 @@
+package io.steer.llm.json;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A user function applied to each JSON value that the JSON stream handler completes from
+ * a streamed answer, before the value is delivered: to normalise, enrich or redact it
+ * (the original SDK's {@code json_processor}).
+ * <p>
+ * Set with {@code StreamingOptions.Builder#jsonProcessor}; in Spring Boot,
+ * {@code steer.streaming.json-processor} names a bean of this type. Not acted on yet: the
+ * JSON stream handler (issue 12) calls it. A processor must not return {@code null}; an
+ * exception it throws fails the stream.
+ */
+@FunctionalInterface
+public interface JsonProcessor extends UnaryOperator<JsonNode> {
+
+	/**
+	 * Processes one complete JSON value.
+	 * @param value the value as parsed, an object, array or scalar
+	 * @return the value to deliver, not {@code null}
+	 */
+	@Override
+	JsonNode apply(JsonNode value);
+
+	/**
+	 * This processor, then {@code next} on its result.
+	 * @param next the processor applied after this one, not {@code null}
+	 * @return the composed processor
+	 */
+	default JsonProcessor andThen(JsonProcessor next) {
+		Objects.requireNonNull(next, "next must not be null");
+		return (value) -> next.apply(apply(value));
+	}
+
+	/**
+	 * The processor that returns each value unchanged.
+	 * @return the identity processor
+	 */
+	static JsonProcessor identity() {
+		return (value) -> value;
+	}
+
+}
