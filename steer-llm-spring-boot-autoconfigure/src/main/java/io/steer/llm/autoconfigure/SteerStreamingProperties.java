@@ -44,7 +44,7 @@ public class SteerStreamingProperties extends StreamingOptionsProperties {
 
 	/**
 	 * Time between two removals of expired stream states. A plain number is in seconds; 0
-	 * to remove them only when the state store is full.
+	 * to remove them only while streams start or update their retry state.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration stateCleanupInterval = Duration.ofSeconds(60);
@@ -99,7 +99,7 @@ public class SteerStreamingProperties extends StreamingOptionsProperties {
 	/**
 	 * Returns {@code steer.streaming.state-cleanup-interval}.
 	 * @return time between two removals of expired stream states. A plain number is in
-	 * seconds; 0 to remove them only when the state store is full
+	 * seconds; 0 to remove them only while streams start or update their retry state
 	 */
 	public Duration getStateCleanupInterval() {
 		return this.stateCleanupInterval;
@@ -108,7 +108,8 @@ public class SteerStreamingProperties extends StreamingOptionsProperties {
 	/**
 	 * Sets {@code steer.streaming.state-cleanup-interval}.
 	 * @param stateCleanupInterval time between two removals of expired stream states. A
-	 * plain number is in seconds; 0 to remove them only when the state store is full
+	 * plain number is in seconds; 0 to remove them only while streams start or update
+	 * their retry state
 	 */
 	public void setStateCleanupInterval(Duration stateCleanupInterval) {
 		this.stateCleanupInterval = stateCleanupInterval;
