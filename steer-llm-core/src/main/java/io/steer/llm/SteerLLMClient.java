@@ -53,6 +53,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * failure and the partial response. No delta is ever delivered twice: chunk indexes run
  * on across attempts without gaps. The number of attempts is in
  * {@link StreamingResponse#attempts()}.
+ * <p>
+ * Each stream's events pass through stages in a fixed order: exchange (the HTTP attempts,
+ * retries, resumption) → assembly (decoding, parsing, the response, usage and cost) →
+ * observation tap (metrics) → callbacks (those of the options, then those of the call) →
+ * the options' {@link io.steer.llm.pipeline.EventProcessor} → subscriber. Whatever the
+ * processor filters or adds, exactly one terminal event reaches a subscriber of
+ * {@link #streamEvents}. {@link #stream} and {@link #streamWithUsage} are the stream's
+ * own result: they read the events before the processor, which still sees every event for
+ * its side effects (a batch handler, a background delivery), so a processor can neither
+ * rewrite their text nor make them complete empty; only its failure, an
+ * {@link io.steer.llm.error.EventProcessorException}, fails them.
  */
 public interface SteerLLMClient {
 
@@ -60,10 +71,12 @@ public interface SteerLLMClient {
 	 * Streams the answer text to a prompt.
 	 * <p>
 	 * Emits the text deltas of choice 0 as they arrive, across retries and reconnections,
-	 * each once. Cancelling closes the connection. Fails with a
-	 * {@link io.steer.llm.error.SteerLLMException} (HTTP error, provider error, broken
-	 * stream, timeout, unreadable data) carrying the partial text, once retries are
-	 * exhausted or not allowed, or at once, before sending, with an
+	 * each once, as the stream produced them: read before the options'
+	 * {@link io.steer.llm.pipeline.EventProcessor}, which sees each event first, and
+	 * completing once its processed flux has completed too. Cancelling closes the
+	 * connection. Fails with a {@link io.steer.llm.error.SteerLLMException} (HTTP error,
+	 * provider error, broken stream, timeout, unreadable data) carrying the partial text,
+	 * once retries are exhausted or not allowed, or at once, before sending, with an
 	 * {@link InvalidRequestException} for a request that cannot be sent. Backpressure is
 	 * honoured: the connection is read only as fast as deltas are requested, at most
 	 * {@code buffer-size} events ahead.
@@ -96,6 +109,13 @@ public interface SteerLLMClient {
 	/**
 	 * Streams an answer and emits it whole once the stream completes: text, usage, finish
 	 * reason, tool calls, metrics and the number of attempts.
+	 * <p>
+	 * The response is the stream's own, read before the options'
+	 * {@link io.steer.llm.pipeline.EventProcessor}: a processor that filters or rewrites
+	 * events does not change it and cannot make the result empty; it is emitted once the
+	 * processed flux has completed too, and a processor's failure fails the result with
+	 * an {@link io.steer.llm.error.EventProcessorException} holding the response as its
+	 * partial response.
 	 * <p>
 	 * Cancelling closes the connection; the usage so far is recorded in the stream's
 	 * retry state. Fails with a {@link io.steer.llm.error.SteerLLMException} whose
@@ -160,6 +180,18 @@ public interface SteerLLMClient {
 	/**
 	 * Streams typed events: a {@link io.steer.llm.event.StreamStartEvent}, then delta and
 	 * usage events, then exactly one terminal event.
+	 * <p>
+	 * The events are those of the options' {@link io.steer.llm.pipeline.EventProcessor},
+	 * when there is one, applied after the callbacks. Whatever it does, exactly one
+	 * terminal event is delivered: the first it emits (what it emits after that is
+	 * dropped), else the stream's own, appended when the processed flux completes without
+	 * one; the flux completes when the processed flux does. A processor does not shorten
+	 * the stream: when it completes or cancels its input early, or emits a terminal event
+	 * of its own, the rest is still read. A processor that fails ends the stream with a
+	 * {@link io.steer.llm.event.StreamErrorEvent} of type
+	 * {@link io.steer.llm.error.StreamErrorType#PROCESSOR}, once the stream's own
+	 * terminal event is known, with an {@link io.steer.llm.error.EventProcessorException}
+	 * (cause: the failure) whose partial response is the stream's response.
 	 * <p>
 	 * A retried, resumed or continued stream reads as one: one start event, delta chunk
 	 * indexes 0, 1, 2… without gaps or repeats, and a complete event whose

@@ -50,6 +50,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * The {@link SteerLLMClient} built by {@link SteerLLMClient#builder()}: one WebClient
  * shared by every provider adapter.
+ * <p>
+ * Every stream runs through the same stages in a fixed order: exchange → assembly →
+ * observation tap → callbacks → event processor → subscriber (see
+ * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)}).
+ * {@link #stream(ChatRequest, StreamingOptions) stream} and
+ * {@link #streamWithUsage(ChatRequest, StreamingOptions, StreamCallbacks)
+ * streamWithUsage} read the events before the event processor.
  */
 public final class DefaultSteerLLMClient implements SteerLLMClient {
 
@@ -125,9 +132,17 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		return this.costCalculator;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The text is read before the {@linkplain StreamingOptions#eventProcessor() event
+	 * processor}: see
+	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)} for the order
+	 * of the stages.
+	 */
 	@Override
 	public Flux<String> stream(ChatRequest request, StreamingOptions options) {
-		return streamEvents(request, options, StreamCallbacks.NONE).handle((event, sink) -> {
+		return result(request, options, StreamCallbacks.NONE).handle((event, sink) -> {
 			if (event instanceof StreamDeltaEvent delta) {
 				if (delta.kind() == DeltaKind.TEXT && delta.choiceIndex() == 0) {
 					sink.next(delta.delta());
@@ -139,27 +154,99 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The response is read before the {@linkplain StreamingOptions#eventProcessor() event
+	 * processor}: see
+	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)} for the order
+	 * of the stages.
+	 */
 	@Override
 	public Mono<StreamingResponse> streamWithUsage(ChatRequest request, StreamingOptions options,
 			StreamCallbacks callbacks) {
-		return streamEvents(request, options, callbacks).filter(StreamEvent::isTerminal)
-			.next()
-			.handle((event, sink) -> {
-				if (event instanceof StreamCompleteEvent complete) {
-					sink.next(complete.response());
-				}
-				else if (event instanceof StreamErrorEvent error) {
-					sink.error(error.error());
-				}
-			});
+		return result(request, options, callbacks).filter(StreamEvent::isTerminal).next().handle((event, sink) -> {
+			if (event instanceof StreamCompleteEvent complete) {
+				sink.next(complete.response());
+			}
+			else if (event instanceof StreamErrorEvent error) {
+				sink.error(error.error());
+			}
+		});
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Each stream runs through these stages, in this fixed order:
+	 * <ol>
+	 * <li><b>exchange</b>: routing, the HTTP attempts, their timeouts, retries,
+	 * resumption and continuation;</li>
+	 * <li><b>assembly</b>: SSE decoding, the provider's parser, the assembled response,
+	 * usage, cost and the typed events;</li>
+	 * <li><b>observation tap</b>: the one place metrics and observations will see the
+	 * events as they arrive, before anything user-supplied can delay, drop or rewrite
+	 * them;</li>
+	 * <li><b>callbacks</b>: those of the options, then those of the call, each event
+	 * passing on once they returned (an asynchronous callback is awaited);</li>
+	 * <li><b>event processor</b>: {@link StreamingOptions#eventProcessor()}, if any,
+	 * applied to the events after the callbacks;</li>
+	 * <li>the <b>subscriber</b>.</li>
+	 * </ol>
+	 * Whatever the processor does, exactly one terminal event reaches the subscriber: the
+	 * first the processor emits (what it emits after that is dropped), else the stream's
+	 * own, appended once the processed flux completes; the subscriber completes when the
+	 * processed flux does, so a processor that flushes a batch when its input completes
+	 * still does. A processor cannot end the stream early: when it completes or cancels
+	 * its input before the end, emits a terminal event of its own, or fails, the rest of
+	 * the stream is still read; only the subscriber's cancel stops it. A processor that
+	 * fails (throws, returns {@code null} or signals an error) makes the stream end with
+	 * a {@link StreamErrorEvent} of type
+	 * {@link io.steer.llm.error.StreamErrorType#PROCESSOR} and an
+	 * {@link io.steer.llm.error.EventProcessorException} whose partial response is the
+	 * stream's response; the {@code onError} callbacks do not see it, as they run before
+	 * the processor (a failure after the processor delivered a terminal event of its own
+	 * cannot be delivered, and is logged at WARN). The result waits for the processed
+	 * flux to complete, so a processor whose flux never completes holds the stream open
+	 * until it is cancelled.
+	 * <p>
+	 * {@link #stream(ChatRequest, StreamingOptions)} and
+	 * {@link #streamWithUsage(ChatRequest, StreamingOptions, StreamCallbacks)} read the
+	 * events before the processor: their text and response are the stream's own, whatever
+	 * the processor filters or rewrites, and a processor never makes them complete empty.
+	 * The processed flux is still subscribed and drained, so its side effects (a batch
+	 * handler, a background delivery) happen; their terminal signal waits for it, each
+	 * event reaches the processor before it reaches their subscriber, and a processor's
+	 * failure fails them with the {@link io.steer.llm.error.EventProcessorException}.
+	 * Cancelling their subscription cancels the processor and the stream.
+	 */
 	@Override
 	public Flux<StreamEvent> streamEvents(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks) {
+		Flux<StreamEvent> events = beforeProcessor(request, options, callbacks);
+		EventProcessor processor = options.eventProcessor();
+		return (processor != null) ? new ProcessorStage(processor, CLOCK).events(events) : events;
+	}
+
+	/**
+	 * The events {@code stream} and {@code streamWithUsage} read: the stream's own, the
+	 * processor, if any, subscribed alongside.
+	 */
+	private Flux<StreamEvent> result(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks) {
+		Flux<StreamEvent> events = beforeProcessor(request, options, callbacks);
+		EventProcessor processor = options.eventProcessor();
+		return (processor != null) ? new ProcessorStage(processor, CLOCK).result(events) : events;
+	}
+
+	/**
+	 * The stages before the user's processor: exchange → assembly → observation tap →
+	 * callbacks.
+	 */
+	private Flux<StreamEvent> beforeProcessor(ChatRequest request, StreamingOptions options,
+			StreamCallbacks callbacks) {
 		Objects.requireNonNull(request, "request must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		Objects.requireNonNull(callbacks, "callbacks must not be null");
-		Flux<StreamEvent> events = Flux.defer(() -> {
+		Flux<StreamEvent> assembled = Flux.defer(() -> {
 			ProviderRouter.Route route;
 			ProviderRequest first;
 			try {
@@ -171,9 +258,19 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			}
 			return exchange(route, first, request, options);
 		});
-		events = CallbackInvoker.apply(events, options.callbacks(), callbacks);
-		EventProcessor processor = options.eventProcessor();
-		return (processor != null) ? processor.apply(events) : events;
+		return CallbackInvoker.apply(observationTap(assembled), options.callbacks(), callbacks);
+	}
+
+	/**
+	 * The observation tap: the one place between assembly and the callbacks where metrics
+	 * and observations (issue 10) see each stream's events as they arrive, rejected
+	 * requests included, before a callback can delay them or a processor drop or rewrite
+	 * them. It passes the events through unchanged for now.
+	 * @param assembled one stream's events as assembled
+	 * @return the same events
+	 */
+	private Flux<StreamEvent> observationTap(Flux<StreamEvent> assembled) {
+		return assembled;
 	}
 
 	/**

@@ -33,6 +33,13 @@ public enum StreamErrorType {
 	 * provider cannot build it (tool call arguments it cannot take, a body that cannot be
 	 * written). Never retryable; see {@link io.steer.llm.error.InvalidRequestException}.
 	 */
-	REQUEST
+	REQUEST,
+
+	/**
+	 * The stream itself ran, but the user's {@link io.steer.llm.pipeline.EventProcessor}
+	 * failed while processing its events. Never retryable; see
+	 * {@link io.steer.llm.error.EventProcessorException}.
+	 */
+	PROCESSOR
 
 }
