@@ -34,6 +34,14 @@ record AttemptResult(List<StreamEvent> events, boolean completed, @Nullable Stee
 	}
 
 	/**
+	 * Whether the attempt failed with this read.
+	 * @return {@code true} when there is a failure
+	 */
+	boolean failed() {
+		return this.failure != null;
+	}
+
+	/**
 	 * Whether the attempt ended: nothing more of its body is to be read.
 	 * @return {@code true} when it completed the stream or failed
 	 */

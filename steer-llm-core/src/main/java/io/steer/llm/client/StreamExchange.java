@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -79,12 +80,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The wait comes from {@link RetryDelays}.
  * <p>
  * The session reads an attempt's body one network buffer at a time; each read gives an
- * {@link AttemptResult}, its events and whether the attempt ended with it (the stream
- * completed, or the attempt failed), which stops the reading of the body once the
- * buffer's events are delivered. What follows a failed attempt is decided here alone.
- * Each retry is logged at INFO and recorded in the stream's {@link RetryState}, which is
- * registered with the {@link StreamingRetryManager} when the stream first fails, times
- * out or is cancelled: a stream whose first attempt succeeds costs the manager nothing.
+ * {@link AttemptResult}, its events and whether the attempt ended with it: the stream
+ * completed (its last event is the complete event) or the attempt failed. The attempt's
+ * events end with that buffer's last event, or at once when it had none; what follows a
+ * failed attempt is decided here alone. Each retry is logged at INFO and recorded in the
+ * stream's {@link RetryState}, which is registered with the {@link StreamingRetryManager}
+ * when the stream first fails, times out or is cancelled: a stream whose first attempt
+ * succeeds costs the manager nothing.
  */
 final class StreamExchange {
 
@@ -180,15 +182,19 @@ final class StreamExchange {
 			.headers((headers) -> http.headers().forEach(headers::set))
 			.httpRequest(attempt::onRequest);
 		WebClient.RequestHeadersSpec<?> ready = (http.body().length > 0) ? spec.bodyValue(http.body()) : spec;
-		Flux<StreamEvent> events = ready.exchangeToFlux((response) -> read(attempt, response));
-		return events.onErrorResume((ex) -> {
-			this.session.fail(ex);
-			return Mono.empty();
-		})
+		return ready.exchangeToFlux((response) -> read(attempt, response))
+			.handle(attempt::pass)
+			.onErrorResume(this::failed)
 			.takeUntilOther(connectTimer(attempt))
-			.takeUntilOther(attempt.readTimedOut.asMono())
+			.takeUntilOther(attempt.stopped.asMono())
 			.doFinally((signal) -> attempt.watchdog.stop())
 			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
+	}
+
+	/** The attempt failed with an error of the exchange: its events end. */
+	private Mono<StreamEvent> failed(Throwable error) {
+		this.session.fail(error);
+		return Mono.empty();
 	}
 
 	private Flux<StreamEvent> read(Attempt attempt, ClientResponse response) {
@@ -217,15 +223,11 @@ final class StreamExchange {
 		Flux<DataBuffer> body = response.body(BodyExtractors.toDataBuffers());
 		// a body that breaks fails the attempt only once the buffers read before the
 		// break are parsed: one of them may hold the end marker, which completes the
-		// stream. The body is read until the attempt ends (completed or failed): the
-		// events of the buffer that ended it are delivered first.
+		// stream
 		return body.onErrorResume((ex) -> {
 			attempt.bodyError = ex;
 			return Mono.empty();
-		})
-			.takeUntilOther(attempt.ended.asMono())
-			.concatMapIterable(attempt::read, BODY_PREFETCH)
-			.concatWith(Flux.defer(attempt::endOfBody));
+		}).concatMapIterable(attempt::read, BODY_PREFETCH).concatWith(Flux.defer(attempt::endOfBody));
 	}
 
 	/**
@@ -467,14 +469,17 @@ final class StreamExchange {
 		private final IdleWatchdog watchdog = new IdleWatchdog(Schedulers.parallel(),
 				StreamExchange.this.options.readTimeout(), this::onIdle);
 
-		/** Emits when the watchdog fired, which ends the attempt. */
-		private final Sinks.One<Boolean> readTimedOut = Sinks.one();
+		/**
+		 * Emits when the attempt ends at once: the watchdog fired, or a buffer failed the
+		 * attempt without an event to end on.
+		 */
+		private final Sinks.One<Boolean> stopped = Sinks.one();
 
 		/**
-		 * Emits when the attempt ended with a buffer it read (completed or failed), which
-		 * stops the reading of its body.
+		 * The last event of the buffer that failed the attempt: the attempt's events end
+		 * with it.
 		 */
-		private final Sinks.One<Boolean> ended = Sinks.one();
+		private volatile @Nullable StreamEvent lastEvent;
 
 		private volatile boolean idle;
 
@@ -505,7 +510,7 @@ final class StreamExchange {
 		/** The watchdog fired: the attempt ends, failed with a read timeout. */
 		private void onIdle() {
 			this.idle = true;
-			this.readTimedOut.tryEmitValue(Boolean.TRUE);
+			this.stopped.tryEmitValue(Boolean.TRUE);
 		}
 
 		/** Reads one buffer of the body. */
@@ -520,11 +525,32 @@ final class StreamExchange {
 					: Flux.fromIterable(events(StreamExchange.this.session.endOfBody()));
 		}
 
+		/**
+		 * The events of a read; when the attempt failed with it, they are the last ones
+		 * of the attempt.
+		 */
 		private List<StreamEvent> events(AttemptResult result) {
-			if (result.ended()) {
-				this.ended.tryEmitValue(Boolean.TRUE);
+			List<StreamEvent> events = result.events();
+			if (result.failed()) {
+				if (events.isEmpty()) {
+					this.stopped.tryEmitValue(Boolean.TRUE);
+				}
+				else {
+					this.lastEvent = events.get(events.size() - 1);
+				}
 			}
-			return result.events();
+			return events;
+		}
+
+		/**
+		 * Passes the attempt's events on, up to the stream's final event or the last
+		 * event of the failed attempt.
+		 */
+		void pass(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+			sink.next(event);
+			if (event.isTerminal() || event == this.lastEvent) {
+				sink.complete();
+			}
 		}
 
 	}
