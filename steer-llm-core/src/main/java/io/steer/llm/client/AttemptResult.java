@@ -8,29 +8,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What reading part of an HTTP attempt's body gave: the events it completed, and whether
- * the attempt ended with it, completed (its last event is the stream's complete event) or
- * failed, with the failure. A failed attempt's events are what it produced before the
- * failure; the stream's error event comes only if no retry follows.
+ * the attempt failed with it, with the failure. The events of a failed read are what the
+ * attempt produced before the failure (the stream's error event comes only if no retry
+ * follows); a read that completed the stream ends with its complete event.
  *
  * @param events the events, in order, possibly empty
- * @param completed whether the stream completed: the last event is its complete event
  * @param failure why the attempt failed, or {@code null} when it did not
  */
-record AttemptResult(List<StreamEvent> events, boolean completed, @Nullable SteerLLMException failure) {
+record AttemptResult(List<StreamEvent> events, @Nullable SteerLLMException failure) {
 
 	/** Nothing, and the attempt goes on. */
-	static final AttemptResult NONE = new AttemptResult(List.of(), false, null);
+	static final AttemptResult NONE = new AttemptResult(List.of(), null);
 
 	static AttemptResult of(List<StreamEvent> events) {
-		return events.isEmpty() ? NONE : new AttemptResult(events, false, null);
-	}
-
-	static AttemptResult completed(List<StreamEvent> events) {
-		return new AttemptResult(events, true, null);
+		return events.isEmpty() ? NONE : new AttemptResult(events, null);
 	}
 
 	static AttemptResult failed(List<StreamEvent> events, SteerLLMException failure) {
-		return new AttemptResult(events, false, failure);
+		return new AttemptResult(events, failure);
 	}
 
 	/**
@@ -39,14 +34,6 @@ record AttemptResult(List<StreamEvent> events, boolean completed, @Nullable Stee
 	 */
 	boolean failed() {
 		return this.failure != null;
-	}
-
-	/**
-	 * Whether the attempt ended: nothing more of its body is to be read.
-	 * @return {@code true} when it completed the stream or failed
-	 */
-	boolean ended() {
-		return this.completed || this.failure != null;
 	}
 
 }

@@ -126,7 +126,7 @@ final class StreamSession {
 			logger.info("Stream " + this.context.streamId() + " " + this.context.provider() + "/"
 					+ complete.response().model() + ": " + complete.response().metrics());
 		}
-		return AttemptResult.completed(this.assembly.drain());
+		return AttemptResult.of(this.assembly.drain());
 	}
 
 	/**

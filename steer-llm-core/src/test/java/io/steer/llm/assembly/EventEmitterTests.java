@@ -1,5 +1,6 @@
 package io.steer.llm.assembly;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EventEmitterTests {
 
+	/** How long a verification waits for what it expects: a failure, never a hang. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
 	private final StreamContext context = TestStreams.context(ScriptedAdapter.reportingUsage(), new AtomicLong());
 
 	private static StreamingResponse response(Usage usage) {
@@ -49,7 +53,8 @@ class EventEmitterTests {
 					(start) -> assertThat(start.requestId()).isEqualTo("req-2")))
 			.assertNext((event) -> assertThat(((StreamDeltaEvent) event).chunkIndex()).isZero())
 			.assertNext((event) -> assertThat(((StreamDeltaEvent) event).chunkIndex()).isEqualTo(1))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		emitter.start("req-3", 200);
 		emitter.delta(DeltaKind.TEXT, "c", 0, false, null);
 		assertThat(emitter.drain()).singleElement().isInstanceOf(StreamDeltaEvent.class);
@@ -111,7 +116,8 @@ class EventEmitterTests {
 				assertThat(error.partialResponse()).isSameAs(partial);
 				assertThat(error.isRetryable()).isTrue();
 			}))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 }

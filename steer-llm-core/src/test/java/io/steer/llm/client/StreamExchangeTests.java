@@ -48,6 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StreamExchangeTests {
 
+	/** How long a verification waits for what it expects: a failure, never a hang. */
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
 	private static final StreamingOptions OPTIONS = StreamingOptions.builder()
 		.reconnectDelay(Duration.ofMillis(100))
 		.maxRetryDelay(Duration.ofSeconds(2))
@@ -103,7 +106,8 @@ class StreamExchangeTests {
 			.assertNext((event) -> assertThat(event).isInstanceOf(StreamUsageEvent.class))
 			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamCompleteEvent.class,
 					(complete) -> assertThat(complete.attempts()).isEqualTo(2)))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.requests).containsExactly("/stream", "/stream");
 	}
 
@@ -118,7 +122,8 @@ class StreamExchangeTests {
 				assertThat(error.error()).isInstanceOf(ProviderStreamException.class);
 				assertThat(error.partialText()).isEqualTo("Hi");
 			}))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.requests).hasSize(1);
 	}
 
@@ -130,7 +135,7 @@ class StreamExchangeTests {
 			.expectNextMatches(
 					(event) -> event instanceof StreamErrorEvent error && error.errorType() == StreamErrorType.PROVIDER)
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(TIMEOUT);
 		assertThat(this.bodyCancelled).isTrue();
 	}
 
@@ -141,7 +146,7 @@ class StreamExchangeTests {
 			.expectNextCount(3)
 			.expectNextMatches(StreamErrorEvent.class::isInstance)
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(TIMEOUT);
 		assertThat(this.bodyCancelled).isTrue();
 	}
 
@@ -154,7 +159,7 @@ class StreamExchangeTests {
 					(complete) -> assertThat(complete.response().metadata()).containsEntry("stream.events_after_end",
 							1)))
 			.expectComplete()
-			.verify(Duration.ofSeconds(10));
+			.verify(TIMEOUT);
 		assertThat(this.bodyCancelled).isTrue();
 	}
 
@@ -178,7 +183,8 @@ class StreamExchangeTests {
 				assertThat(complete.response().text()).isEqualTo("Hello");
 				assertThat(complete.response().metadata()).containsEntry("reconnects", 1);
 			}))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(deltas).containsExactly("0:Hel", "1:lo");
 		assertThat(this.requests).containsExactly("/stream", "/resume?after=2");
 	}
@@ -200,21 +206,19 @@ class StreamExchangeTests {
 							(refusal) -> assertThat(refusal.getStatusCode()).isEqualTo(400));
 				assertThat(error.partialText()).isEqualTo("Hel");
 			}))
-			.verifyComplete();
+			.expectComplete()
+			.verify(TIMEOUT);
 		assertThat(this.requests).containsExactly("/stream", "/prefill");
 	}
 
 	@Test
-	void attemptResultShouldTellWhetherTheAttemptEnded() {
+	void attemptResultShouldTellWhetherTheAttemptFailed() {
 		assertThat(AttemptResult.of(List.of())).isSameAs(AttemptResult.NONE);
-		assertThat(AttemptResult.NONE.ended()).isFalse();
+		assertThat(AttemptResult.NONE.failed()).isFalse();
 		StreamInterruptedException failure = new StreamInterruptedException("scripted", "reset", null);
 		AttemptResult failed = AttemptResult.failed(List.of(), failure);
 		assertThat(failed.failed()).isTrue();
-		assertThat(failed.ended()).isTrue();
-		AttemptResult completed = AttemptResult.completed(List.of());
-		assertThat(completed.failed()).isFalse();
-		assertThat(completed.ended()).isTrue();
+		assertThat(failed.failure()).isSameAs(failure);
 	}
 
 }
