@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.steer.llm.SteerLLMClient;
+import io.steer.llm.assembly.StreamContext;
 import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
@@ -63,8 +64,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	private static final Log logger = LogFactory.getLog(DefaultSteerLLMClient.class);
 
 	/**
-	 * Clock an HTTP date in a {@code Retry-After} header is compared with, and of
-	 * rejections.
+	 * Clock of the streams' event timestamps, of rejections, and that an HTTP date in a
+	 * {@code Retry-After} header is compared with.
 	 */
 	private static final Clock CLOCK = Clock.systemUTC();
 
@@ -319,12 +320,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ProviderRequest first, ChatRequest request,
 			StreamingOptions options) {
-		ProviderAdapter adapter = route.adapter();
-		StreamSession session = new StreamSession(UUID.randomUUID().toString(), adapter, route.model(), request,
-				options, this.mapper, this.costCalculator);
-		return new StreamExchange(this.webClient, adapter, route.model(), first, request, options, session,
-				this.retryManager, CLOCK)
-			.events();
+		StreamContext context = new StreamContext(UUID.randomUUID().toString(), route.adapter(), route.model(), request,
+				options, this.mapper, this.costCalculator, CLOCK, System::nanoTime);
+		return new StreamExchange(this.webClient, context, first, this.retryManager).events();
 	}
 
 	private static final class Builder implements SteerLLMClient.Builder {

@@ -1,18 +1,17 @@
 package io.steer.llm.client;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.steer.llm.assembly.StreamContext;
 import io.steer.llm.error.ProviderErrorException;
 import io.steer.llm.error.ProviderHttpException;
-import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.StreamEvent;
-import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.Usage;
 import io.steer.llm.options.StreamingOptions;
@@ -78,10 +77,16 @@ import org.springframework.web.reactive.function.client.WebClient;
  * same answer is made; without one the stream ends with the failure, carrying the partial
  * response.</li>
  * </ul>
- * The wait comes from {@link RetryDelays}. Each retry is logged at INFO and recorded in
- * the stream's {@link RetryState}, which is registered with the
- * {@link StreamingRetryManager} when the stream first fails, times out or is cancelled: a
- * stream whose first attempt succeeds costs the manager nothing.
+ * The wait comes from {@link RetryDelays}.
+ * <p>
+ * The session reads an attempt's body one network buffer at a time; each read gives an
+ * {@link AttemptResult}, its events and whether the attempt ended with it: the stream
+ * completed (its last event is the complete event) or the attempt failed. The attempt's
+ * events end with that buffer's last event, or at once when it had none; what follows a
+ * failed attempt is decided here alone. Each retry is logged at INFO and recorded in the
+ * stream's {@link RetryState}, which is registered with the {@link StreamingRetryManager}
+ * when the stream first fails, times out or is cancelled: a stream whose first attempt
+ * succeeds costs the manager nothing.
  */
 final class StreamExchange {
 
@@ -98,16 +103,14 @@ final class StreamExchange {
 
 	private final WebClient webClient;
 
+	private final StreamContext context;
+
 	private final ProviderAdapter adapter;
 
-	private final String model;
+	private final StreamingOptions options;
 
 	/** The HTTP request of the first attempt, built before the stream started. */
 	private final ProviderRequest firstRequest;
-
-	private final ChatRequest request;
-
-	private final StreamingOptions options;
 
 	private final StreamSession session;
 
@@ -118,22 +121,29 @@ final class StreamExchange {
 
 	private volatile int attempts;
 
-	private final Clock clock;
-
 	private volatile boolean totalTimedOut;
 
-	StreamExchange(WebClient webClient, ProviderAdapter adapter, String model, ProviderRequest firstRequest,
-			ChatRequest request, StreamingOptions options, StreamSession session, StreamingRetryManager retryManager,
-			Clock clock) {
+	/**
+	 * The failure that made the stream continue, for when the continuation is refused.
+	 */
+	private volatile @Nullable SteerLLMException interruption;
+
+	/**
+	 * Creates the exchange of one stream.
+	 * @param webClient the client's WebClient
+	 * @param context the stream
+	 * @param firstRequest the HTTP request of the first attempt
+	 * @param retryManager the manager of the client's retry states
+	 */
+	StreamExchange(WebClient webClient, StreamContext context, ProviderRequest firstRequest,
+			StreamingRetryManager retryManager) {
 		this.webClient = webClient;
-		this.adapter = adapter;
-		this.model = model;
+		this.context = context;
+		this.adapter = context.adapter();
+		this.options = context.options();
 		this.firstRequest = firstRequest;
-		this.request = request;
-		this.options = options;
-		this.session = session;
+		this.session = new StreamSession(context);
 		this.retryManager = retryManager;
-		this.clock = clock;
 	}
 
 	/**
@@ -155,7 +165,9 @@ final class StreamExchange {
 
 	private Flux<StreamEvent> attempt(int number, @Nullable Continuation continuation) {
 		Attempt attempt = new Attempt();
-		this.session.beginAttempt(continuation, attempt.watchdog::touch);
+		if (number > 1) {
+			this.session.beginAttempt(continuation);
+		}
 		this.attempts = number;
 		RetryState state = this.retryState;
 		if (state != null) {
@@ -164,22 +176,25 @@ final class StreamExchange {
 		// a retry builds its request again: an adapter may make each one afresh (a
 		// signature)
 		ProviderRequest http = (continuation != null) ? continuation.request() : (number == 1) ? this.firstRequest
-				: this.adapter.createRequest(this.request, this.model, this.options);
+				: this.adapter.createRequest(this.context.request(), this.context.model(), this.options);
 		WebClient.RequestBodySpec spec = this.webClient.method(http.method())
 			.uri(http.uri())
 			.headers((headers) -> http.headers().forEach(headers::set))
 			.httpRequest(attempt::onRequest);
 		WebClient.RequestHeadersSpec<?> ready = (http.body().length > 0) ? spec.bodyValue(http.body()) : spec;
 		return ready.exchangeToFlux((response) -> read(attempt, response))
-			.handle(StreamExchange::endOfAttempt)
-			.onErrorResume((ex) -> {
-				this.session.recordFailure(ex);
-				return Mono.empty();
-			})
+			.handle(attempt::pass)
+			.onErrorResume(this::failed)
 			.takeUntilOther(connectTimer(attempt))
-			.takeUntilOther(attempt.readTimedOut.asMono())
+			.takeUntilOther(attempt.stopped.asMono())
 			.doFinally((signal) -> attempt.watchdog.stop())
 			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
+	}
+
+	/** The attempt failed with an error of the exchange: its events end. */
+	private Mono<StreamEvent> failed(Throwable error) {
+		this.session.fail(error);
+		return Mono.empty();
 	}
 
 	private Flux<StreamEvent> read(Attempt attempt, ClientResponse response) {
@@ -192,7 +207,7 @@ final class StreamExchange {
 			// what the attempt failed with if the body is too slow to read
 			attempt.answer = this.adapter.httpError(status, requestId, "");
 			return readText(response).flatMapMany((body) -> {
-				this.session.recordFailure(this.adapter.httpError(status, requestId, body));
+				this.session.fail(this.adapter.httpError(status, requestId, body));
 				return Flux.empty();
 			});
 		}
@@ -200,22 +215,19 @@ final class StreamExchange {
 		if (contentType != null && !isEventStream(contentType)) {
 			attempt.answer = notAnEventStream(status, contentType, requestId, "");
 			return readText(response).flatMapMany((body) -> {
-				this.session.recordFailure(notAnEventStream(status, contentType, requestId, body));
+				this.session.fail(notAnEventStream(status, contentType, requestId, body));
 				return Flux.empty();
 			});
 		}
-		this.session.start(requestId, status);
+		this.session.start(requestId, status, attempt.watchdog::touch);
 		Flux<DataBuffer> body = response.body(BodyExtractors.toDataBuffers());
 		// a body that breaks fails the attempt only once the buffers read before the
-		// break are
-		// parsed: one of them may hold the end marker, which completes the stream
+		// break are parsed: one of them may hold the end marker, which completes the
+		// stream
 		return body.onErrorResume((ex) -> {
 			attempt.bodyError = ex;
 			return Mono.empty();
-		}).concatMapIterable(this.session::onData, BODY_PREFETCH).concatWith(Flux.defer(() -> {
-			Throwable broken = attempt.bodyError;
-			return (broken != null) ? Flux.error(broken) : Flux.fromIterable(this.session.onEndOfBody());
-		}));
+		}).concatMapIterable(attempt::read, BODY_PREFETCH).concatWith(Flux.defer(attempt::endOfBody));
 	}
 
 	/**
@@ -277,18 +289,6 @@ final class StreamExchange {
 		return new ProviderHttpException(message, name, status, type, code, excerpt, requestId, false);
 	}
 
-	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
-	private static void endOfAttempt(StreamEvent event, SynchronousSink<StreamEvent> sink) {
-		if (event == StreamSession.ATTEMPT_FAILED) {
-			sink.complete();
-			return;
-		}
-		sink.next(event);
-		if (event.isTerminal()) {
-			sink.complete();
-		}
-	}
-
 	/**
 	 * Fires when the attempt is not connected within the connection timeout, else never.
 	 */
@@ -305,31 +305,23 @@ final class StreamExchange {
 	private Flux<StreamEvent> afterAttempt(int number, Attempt attempt) {
 		attempt.watchdog.stop();
 		if (attempt.connectTimedOut) {
-			this.session.recordFailure(new StreamTimeoutException(this.adapter.name(),
-					StreamTimeoutException.Limit.CONNECT, this.options.connectionTimeout(), null));
+			this.session.fail(new StreamTimeoutException(this.adapter.name(), StreamTimeoutException.Limit.CONNECT,
+					this.options.connectionTimeout(), null));
 		}
 		if (attempt.idle) {
 			// a body that is not a stream, too slow to read: the status says more than
 			// the timeout
 			SteerLLMException answer = attempt.answer;
-			this.session.recordFailure((answer != null) ? answer : new StreamTimeoutException(this.adapter.name(),
+			this.session.fail((answer != null) ? answer : new StreamTimeoutException(this.adapter.name(),
 					StreamTimeoutException.Limit.READ, this.options.readTimeout(), null));
 		}
-		SteerLLMException failure = this.session.failure();
+		SteerLLMException failure = this.session.endAttempt();
 		if (failure == null) {
-			if (this.session.isTerminated()) {
-				if (this.retryState != null) {
-					this.retryManager.complete(this.session.streamId());
-				}
-				return Flux.empty();
+			// the stream completed
+			if (this.retryState != null) {
+				this.retryManager.complete(this.context.streamId());
 			}
-			// defensive: an attempt that ended with neither its final event nor a failure
-			this.session.recordFailure(new StreamInterruptedException(this.adapter.name(),
-					this.adapter.name() + " stream ended without a result", null));
-			failure = this.session.failure();
-			if (failure == null) {
-				return Flux.empty();
-			}
+			return Flux.empty();
 		}
 		RetryState state = retryState();
 		this.session.recordProgress(state);
@@ -339,8 +331,8 @@ final class StreamExchange {
 			logRetry(number, failure, retry);
 			return Mono.delay(retry.delay()).thenMany(Flux.defer(() -> attempt(number + 1, retry.continuation())));
 		}
-		this.retryManager.complete(this.session.streamId());
-		return Flux.fromIterable(this.session.finish(this.session.finalError(failure)));
+		this.retryManager.complete(this.context.streamId());
+		return Flux.fromIterable(this.session.finish(finalError(failure)));
 	}
 
 	/**
@@ -355,20 +347,39 @@ final class StreamExchange {
 		StreamProgress progress = this.session.progress();
 		Continuation continuation = null;
 		if (progress.deltas() > 0 || progress.responseId() != null) {
-			continuation = this.adapter.continuation(this.request, this.model, this.options, progress, failure);
+			continuation = this.adapter.continuation(this.context.request(), this.context.model(), this.options,
+					progress, failure);
 			if (continuation == null && progress.deltas() > 0) {
 				return null;
 			}
 		}
 		Optional<Duration> delay = RetryDelays.compute(number, failure.isRetryable(), headers,
-				this.options.reconnectDelay(), this.options.maxRetryDelay(), this.clock, ThreadLocalRandom.current());
+				this.options.reconnectDelay(), this.options.maxRetryDelay(), this.context.clock(),
+				ThreadLocalRandom.current());
 		if (delay.isEmpty()) {
 			return null;
 		}
-		if (continuation != null) {
-			this.session.continuing(failure);
+		if (continuation != null && this.interruption == null) {
+			// the failure that broke the stream, reported if the continuation is refused
+			this.interruption = failure;
 		}
 		return new Retry(delay.get(), continuation, progress);
+	}
+
+	/**
+	 * The exception a failed stream ends with: the last failure, except that when a
+	 * continuation was refused (an HTTP error answered it) the failure that broke the
+	 * stream is reported, with the refusal suppressed.
+	 * @param last the last attempt's failure
+	 * @return the exception to end the stream with
+	 */
+	private SteerLLMException finalError(SteerLLMException last) {
+		SteerLLMException interruption = this.interruption;
+		if (interruption != null && interruption != last && last instanceof ProviderHttpException) {
+			interruption.addSuppressed(last);
+			return interruption;
+		}
+		return last;
 	}
 
 	private void logRetry(int number, SteerLLMException failure, Retry retry) {
@@ -387,8 +398,8 @@ final class StreamExchange {
 		else {
 			how = "continuing the answer after its " + retry.progress().text().length() + " characters";
 		}
-		logger.info("Stream " + this.session.streamId() + " to " + this.adapter.name() + "/" + this.model + ": attempt "
-				+ number + " of " + (this.options.maxReconnectAttempts() + 1) + " failed after "
+		logger.info("Stream " + this.context.streamId() + " to " + this.adapter.name() + "/" + this.context.model()
+				+ ": attempt " + number + " of " + (this.options.maxReconnectAttempts() + 1) + " failed after "
 				+ retry.progress().deltas() + " deltas (" + failure.getMessage() + "); " + how + " in "
 				+ retry.delay().toMillis() + " ms");
 	}
@@ -403,7 +414,7 @@ final class StreamExchange {
 		RetryState state = retryState();
 		this.session.recordProgress(state);
 		state.recordError(timeout.getMessage());
-		this.retryManager.complete(this.session.streamId());
+		this.retryManager.complete(this.context.streamId());
 		return Flux.fromIterable(this.session.finish(timeout));
 	}
 
@@ -412,7 +423,7 @@ final class StreamExchange {
 	 * partial text are recorded in the retry state, and logged at DEBUG.
 	 */
 	private void onCancel() {
-		StreamingResponse partial = this.session.onCancel();
+		StreamingResponse partial = this.session.cancel();
 		if (partial == null) {
 			return;
 		}
@@ -423,10 +434,10 @@ final class StreamExchange {
 		RetryState state = retryState();
 		this.session.recordProgress(state);
 		state.recordError(message);
-		this.retryManager.complete(this.session.streamId());
+		this.retryManager.complete(this.context.streamId());
 		if (logger.isDebugEnabled()) {
-			logger.debug("Stream " + this.session.streamId() + " to " + this.adapter.name() + "/" + this.model + " "
-					+ message);
+			logger.debug("Stream " + this.context.streamId() + " to " + this.adapter.name() + "/" + this.context.model()
+					+ " " + message);
 		}
 	}
 
@@ -437,7 +448,7 @@ final class StreamExchange {
 	private synchronized RetryState retryState() {
 		RetryState state = this.retryState;
 		if (state == null) {
-			state = this.retryManager.begin(this.session.streamId(), this.adapter.name(), this.model);
+			state = this.retryManager.begin(this.context.streamId(), this.adapter.name(), this.context.model());
 			for (int i = 0; i < this.attempts; i++) {
 				state.recordAttempt();
 			}
@@ -458,8 +469,17 @@ final class StreamExchange {
 		private final IdleWatchdog watchdog = new IdleWatchdog(Schedulers.parallel(),
 				StreamExchange.this.options.readTimeout(), this::onIdle);
 
-		/** Emits when the watchdog fired, which ends the attempt. */
-		private final Sinks.One<Boolean> readTimedOut = Sinks.one();
+		/**
+		 * Emits when the attempt ends at once: the watchdog fired, or a buffer failed the
+		 * attempt without an event to end on.
+		 */
+		private final Sinks.One<Boolean> stopped = Sinks.one();
+
+		/**
+		 * The last event of the buffer that failed the attempt: the attempt's events end
+		 * with it.
+		 */
+		private volatile @Nullable StreamEvent lastEvent;
 
 		private volatile boolean idle;
 
@@ -490,7 +510,47 @@ final class StreamExchange {
 		/** The watchdog fired: the attempt ends, failed with a read timeout. */
 		private void onIdle() {
 			this.idle = true;
-			this.readTimedOut.tryEmitValue(Boolean.TRUE);
+			this.stopped.tryEmitValue(Boolean.TRUE);
+		}
+
+		/** Reads one buffer of the body. */
+		List<StreamEvent> read(DataBuffer buffer) {
+			return events(StreamExchange.this.session.read(buffer));
+		}
+
+		/** The body ended, or broke. */
+		Flux<StreamEvent> endOfBody() {
+			Throwable broken = this.bodyError;
+			return (broken != null) ? Flux.error(broken)
+					: Flux.fromIterable(events(StreamExchange.this.session.endOfBody()));
+		}
+
+		/**
+		 * The events of a read; when the attempt failed with it, they are the last ones
+		 * of the attempt.
+		 */
+		private List<StreamEvent> events(AttemptResult result) {
+			List<StreamEvent> events = result.events();
+			if (result.failed()) {
+				if (events.isEmpty()) {
+					this.stopped.tryEmitValue(Boolean.TRUE);
+				}
+				else {
+					this.lastEvent = events.get(events.size() - 1);
+				}
+			}
+			return events;
+		}
+
+		/**
+		 * Passes the attempt's events on, up to the stream's final event or the last
+		 * event of the failed attempt.
+		 */
+		void pass(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+			sink.next(event);
+			if (event.isTerminal() || event == this.lastEvent) {
+				sink.complete();
+			}
 		}
 
 	}

@@ -1,4 +1,4 @@
-package io.steer.llm.client;
+package io.steer.llm.assembly;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What one choice of a stream has gathered: text, reasoning, refusal, finish reason and
- * tool calls by index. Used only under its {@link StreamSession}'s lock.
+ * tool calls by index. Used only under the lock of the stream that assembles it.
  */
 final class ChoiceState {
 
