@@ -296,7 +296,8 @@ class TimeoutTests {
 			.webClientBuilder(WebClient.builder().clientConnector(new JdkClientHttpConnector()))
 			.openAi(ProviderSettings.of(server.baseUrl(), API_KEY))
 			.build();
-		// 1 s, not less: on a loaded machine the JDK connector's first response can take longer
+		// 1 s, not less: on a loaded machine the JDK connector's first response can take
+		// longer
 		// than a shorter limit, which then times out before the first delta and retries
 		StreamingOptions options = FAST_RETRIES.toBuilder().readTimeout(Duration.ofSeconds(1)).build();
 		StreamErrorEvent error = Reliability
