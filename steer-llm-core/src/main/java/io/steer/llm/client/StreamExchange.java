@@ -30,7 +30,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -92,6 +91,12 @@ final class StreamExchange {
 	 * defaults), so that a slow subscriber pins little memory per stream.
 	 */
 	private static final int BODY_PREFETCH = 16;
+
+	/**
+	 * Longest time the body is read on after the stream's end marker, for the response to
+	 * end and its connection to go back to the pool (see {@link EndOfAttempt}).
+	 */
+	static final Duration DRAIN_AFTER_END = Duration.ofSeconds(1);
 
 	/** Most bytes read of a body that is not a stream: 64 KiB. */
 	static final int MAX_TEXT_BODY = 64 * 1024;
@@ -171,7 +176,7 @@ final class StreamExchange {
 			.httpRequest(attempt::onRequest);
 		WebClient.RequestHeadersSpec<?> ready = (http.body().length > 0) ? spec.bodyValue(http.body()) : spec;
 		return ready.exchangeToFlux((response) -> read(attempt, response))
-			.handle(StreamExchange::endOfAttempt)
+			.transform((events) -> new EndOfAttempt(events, DRAIN_AFTER_END, Schedulers.parallel()))
 			.onErrorResume((ex) -> {
 				this.session.recordFailure(ex);
 				return Mono.empty();
@@ -275,18 +280,6 @@ final class StreamExchange {
 				+ Secrets.redact(contentType, this.adapter.settings().apiKey()) + ", not text/event-stream"
 				+ ((excerpt != null && !excerpt.isEmpty()) ? ": " + excerpt : "");
 		return new ProviderHttpException(message, name, status, type, code, excerpt, requestId, false);
-	}
-
-	/** Passes an attempt's events on, up to its terminal event or its failure marker. */
-	private static void endOfAttempt(StreamEvent event, SynchronousSink<StreamEvent> sink) {
-		if (event == StreamSession.ATTEMPT_FAILED) {
-			sink.complete();
-			return;
-		}
-		sink.next(event);
-		if (event.isTerminal()) {
-			sink.complete();
-		}
 	}
 
 	/**
