@@ -42,14 +42,15 @@ import reactor.netty.resources.ConnectionProvider;
  * </ul>
  * Variants: {@code steer} (default options), {@code steer-no-estimation} and
  * {@code steer-counting} (burst only: usage aggregation off; tiktoken counting every
- * delta), {@code steer-compared} (the same as {@code steer} over another build of the
- * core, given with {@code --compare-core=<classes folder or jar>}), {@code webclient} (a
- * plain {@code WebClient} reading {@code ServerSentEvent<String>}, each {@code data}
- * parsed with Jackson {@code readTree}) and {@code netty} (Reactor Netty split into
- * lines, each {@code data:} line parsed into a Jackson tree); {@code netty-no-keepalive}
- * (the same with a new connection per stream) runs only when named in {@code --variants}.
- * All share one connection pool (one sub-pool each, its new connections counted) and
- * Reactor Netty's default event loops.
+ * delta), {@code steer@<label>} (the same as {@code steer} over another build of the
+ * core, given with {@code --compare-core=<label>=<classes folder or jar>}, several
+ * separated by commas), {@code webclient} (a plain {@code WebClient} reading
+ * {@code ServerSentEvent<String>}, each {@code data} parsed with Jackson
+ * {@code readTree}) and {@code netty} (Reactor Netty split into lines, each {@code data:}
+ * line parsed into a Jackson tree); {@code netty-no-keepalive} (the same with a new
+ * connection per stream) runs only when named in {@code --variants}. All share one
+ * connection pool (one sub-pool each, its new connections counted) and Reactor Netty's
+ * default event loops.
  * <p>
  * Every variant warms up ({@code --warmup} streams each in burst, {@code --paced-warmup}
  * rounds each in paced), then {@code --rounds} measured rounds run interleaved, the order
@@ -71,13 +72,19 @@ public final class StreamingBenchmark {
 		int pacedChunks = intArgument(args, "paced-chunks", 100);
 		int intervalMs = intArgument(args, "interval-ms", 20);
 		int pacedWarmup = intArgument(args, "paced-warmup", 4);
-		String compareCore = stringArgument(args, "compare-core", null);
-		String compareLabel = stringArgument(args, "compare-label", "compared");
+		String compareCores = stringArgument(args, "compare-core", null);
 		String only = stringArgument(args, "variants", null);
 		int serverThreads = intArgument(args, "server-threads", 1);
 
 		ClientMeter meter = new ClientMeter();
-		IsolatedCore compared = (compareCore != null) ? IsolatedCore.of(compareCore) : null;
+		Map<String, IsolatedCore> compared = new LinkedHashMap<>();
+		if (compareCores != null) {
+			for (String core : compareCores.split(",")) {
+				int equals = core.indexOf('=');
+				compared.put((equals > 0) ? core.substring(0, equals) : "compared",
+						IsolatedCore.of(core.substring(equals + 1)));
+			}
+		}
 		ConnectionProvider pool = ConnectionProvider.builder("benchmark")
 			.maxConnections(Math.max(streams, 16) + 16)
 			.pendingAcquireMaxCount(-1)
@@ -89,7 +96,7 @@ public final class StreamingBenchmark {
 		try (BenchmarkServer.Handle server = BenchmarkServer.start(serverThreads)) {
 			String base = "http://127.0.0.1:" + server.port();
 			if (scenarios.contains("burst")) {
-				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, compareLabel, only, true);
+				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true);
 				System.out.printf(Locale.ROOT,
 						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams per variant, %d rounds of %d streams%n",
 						chunks, warmup, rounds, iterations);
@@ -103,7 +110,7 @@ public final class StreamingBenchmark {
 			}
 			if (scenarios.contains("paced")) {
 				List<Variant> variants = variants(base + "/paced/" + pacedChunks + "/" + intervalMs, pool, compared,
-						compareLabel, only, false);
+						only, false);
 				System.out.printf(Locale.ROOT,
 						"%n== paced: %d concurrent streams x %d chunks, %d ms apart (%d flushed writes per stream), started over one interval; %d warm-up rounds per variant, %d rounds%n",
 						streams, pacedChunks, intervalMs, pacedChunks + 4, pacedWarmup, rounds);
@@ -134,15 +141,13 @@ public final class StreamingBenchmark {
 		return streams + " x " + chunks;
 	}
 
-	private static List<Variant> variants(String baseUrl, ConnectionProvider pool, @Nullable IsolatedCore compared,
-			String compareLabel, @Nullable String only, boolean burst) {
+	private static List<Variant> variants(String baseUrl, ConnectionProvider pool, Map<String, IsolatedCore> compared,
+			@Nullable String only, boolean burst) {
 		List<Variant> all = new ArrayList<>();
 		all.add(Variant.of("steer", "steer streamEvents, default options", 0, pool,
 				(http) -> new SteerStreams(http, baseUrl, "default")));
-		if (compared != null) {
-			all.add(Variant.of("steer-compared", "steer @" + compareLabel + ", default options", 0, pool,
-					(http) -> compared.streams(http, baseUrl, "default")));
-		}
+		compared.forEach((label, core) -> all.add(Variant.of("steer@" + label, "steer @" + label + ", default options",
+				0, pool, (http) -> core.streams(http, baseUrl, "default"))));
 		if (burst) {
 			all.add(Variant.of("steer-no-estimation", "steer, usage estimation off", 0, pool,
 					(http) -> new SteerStreams(http, baseUrl, "no-estimation")));
