@@ -181,8 +181,8 @@ final class StreamExchange {
 				this.session.recordFailure(ex);
 				return Mono.empty();
 			})
-			.takeUntilOther(connectTimer(attempt))
-			.takeUntilOther(attempt.readTimedOut.asMono())
+			// one operator for both limits: each takeUntilOther serializes every event
+			.takeUntilOther(Mono.firstWithSignal(connectTimer(attempt), attempt.readTimedOut.asMono()))
 			.doFinally((signal) -> attempt.watchdog.stop())
 			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
 	}
