@@ -1,7 +1,6 @@
 package io.steer.llm.client;
 
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +99,9 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 
 	/** Decoder of the current attempt's body. */
 	private SseDecoder decoder;
+
+	/** The bytes of the network read being decoded; grown to the largest read. */
+	private byte[] bytes = new byte[0];
 
 	private final @Nullable UsageAggregator aggregator;
 
@@ -357,12 +359,14 @@ final class StreamSession implements StreamDeltaListener, Consumer<SseEvent> {
 				return List.of();
 			}
 			int comments = this.decoder.commentLines();
-			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
-				while (iterator.hasNext() && !this.terminated) {
-					ByteBuffer byteBuffer = iterator.next();
-					this.decoder.decode(byteBuffer, this);
-				}
+			// copied straight into an array: readableByteBuffers() allocates a view, an
+			// array of views and an iterator for every network read
+			int length = buffer.readableByteCount();
+			if (this.bytes.length < length) {
+				this.bytes = new byte[Math.max(length, Math.min(this.bytes.length * 2, 8192))];
 			}
+			buffer.read(this.bytes, 0, length);
+			this.decoder.decode(this.bytes, 0, length, this);
 			if (this.decoder.commentLines() != comments) {
 				// whole keep-alive comment lines are activity too, as a proxy's way of
 				// waiting
