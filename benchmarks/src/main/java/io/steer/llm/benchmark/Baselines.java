@@ -2,6 +2,8 @@ package io.steer.llm.benchmark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -28,8 +30,6 @@ final class Baselines {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-	private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true}";
-
 	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
 	};
 
@@ -42,16 +42,18 @@ final class Baselines {
 	/**
 	 * Reactor Netty reading the stream line by line (a partial line carried to the next
 	 * buffer), each {@code data:} line but {@code [DONE]} parsed into a Jackson tree.
+	 * @param prompt the user message of the request
 	 * @return one stream per call, emitting its count of {@code data:} chunks
 	 */
-	static Supplier<Mono<Long>> reactorNetty(HttpClient http, String baseUrl) {
+	static Supplier<Mono<Long>> reactorNetty(HttpClient http, String baseUrl, String prompt) {
 		String uri = baseUrl + "/chat/completions";
+		String body = body(prompt);
 		return () -> Mono.defer(() -> {
 			AtomicLong parsed = new AtomicLong();
 			ByteBuf carry = Unpooled.buffer(4096);
 			return http.post()
 				.uri(uri)
-				.send(ByteBufFlux.fromString(Mono.just(BODY)))
+				.send(ByteBufFlux.fromString(Mono.just(body)))
 				.responseContent()
 				.doOnNext((content) -> {
 					nettyReads.incrementAndGet();
@@ -77,15 +79,17 @@ final class Baselines {
 	/**
 	 * A plain Spring {@code WebClient} reading {@code ServerSentEvent<String>}s, each
 	 * {@code data} but {@code [DONE]} parsed with {@code readTree}.
+	 * @param prompt the user message of the request
 	 * @return one stream per call, emitting its count of {@code data:} chunks
 	 */
-	static Supplier<Mono<Long>> webClient(HttpClient http, String baseUrl) {
+	static Supplier<Mono<Long>> webClient(HttpClient http, String baseUrl, String prompt) {
 		WebClient client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
 		String uri = baseUrl + "/chat/completions";
+		String body = body(prompt);
 		return () -> client.post()
 			.uri(uri)
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(BODY)
+			.bodyValue(body)
 			.retrieve()
 			.bodyToFlux(SSE)
 			.filter((event) -> event.data() != null && !"[DONE]".equals(event.data()))
@@ -95,6 +99,12 @@ final class Baselines {
 				}
 			})
 			.count();
+	}
+
+	/** The request body, built once: what our client sends for the same prompt. */
+	private static String body(String prompt) {
+		return MAPPER.writeValueAsString(Map.of("model", "gpt-4o-mini", "stream", true, "messages",
+				List.of(Map.of("role", "user", "content", prompt))));
 	}
 
 	private static boolean isDataLine(ByteBuf line) {

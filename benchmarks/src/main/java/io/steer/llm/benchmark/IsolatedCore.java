@@ -51,15 +51,17 @@ final class IsolatedCore extends URLClassLoader {
 	 * {@link SteerStreams} over this loader's core.
 	 * @param http the HTTP client
 	 * @param baseUrl the provider's base URL
-	 * @param mode as {@link SteerStreams#SteerStreams(HttpClient, String, String)}
+	 * @param mode as
+	 * {@link SteerStreams#SteerStreams(HttpClient, String, String, String)}
+	 * @param prompt the user message
 	 * @return one stream per call
 	 */
 	@SuppressWarnings("unchecked")
-	Supplier<Mono<Long>> streams(HttpClient http, String baseUrl, String mode) {
+	Supplier<Mono<Long>> streams(HttpClient http, String baseUrl, String mode, String prompt) {
 		try {
 			return (Supplier<Mono<Long>>) loadClass(SteerStreams.class.getName())
-				.getConstructor(HttpClient.class, String.class, String.class)
-				.newInstance(http, baseUrl, mode);
+				.getConstructor(HttpClient.class, String.class, String.class, String.class)
+				.newInstance(http, baseUrl, mode, prompt);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new IllegalStateException(ex);

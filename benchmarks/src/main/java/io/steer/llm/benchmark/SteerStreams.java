@@ -34,7 +34,7 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 
 	private final SteerLLMClient client;
 
-	private final ChatRequest request = ChatRequest.of("Write a long story", "gpt-4o-mini");
+	private final ChatRequest request;
 
 	private final StreamingOptions options;
 
@@ -45,8 +45,10 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 	 * @param mode {@code default} (default options), {@code no-estimation} (usage
 	 * aggregation off) or {@code counting} (a provider not expected to report usage:
 	 * tiktoken counts every delta as it arrives)
+	 * @param prompt the user message
 	 */
-	public SteerStreams(HttpClient http, String baseUrl, String mode) {
+	public SteerStreams(HttpClient http, String baseUrl, String mode, String prompt) {
+		this.request = ChatRequest.of(prompt, "gpt-4o-mini");
 		ProviderSettings settings = ProviderSettings.of(baseUrl, "sk-benchmark");
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.webClientBuilder(WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)));

@@ -55,7 +55,8 @@ import reactor.netty.resources.ConnectionProvider;
  * Every variant warms up ({@code --warmup} streams each in burst, {@code --paced-warmup}
  * rounds each in paced), then {@code --rounds} measured rounds run interleaved, the order
  * rotated each round, each after a full GC. Per variant: best and median CPU of the
- * rounds, median bytes, peak threads and heap over the rounds.
+ * rounds, median bytes, peak threads and heap over the rounds. {@code --prompt-chars=N}
+ * sends a user message of N characters instead of "Write a long story".
  */
 public final class StreamingBenchmark {
 
@@ -75,6 +76,7 @@ public final class StreamingBenchmark {
 		String compareCores = stringArgument(args, "compare-core", null);
 		String only = stringArgument(args, "variants", null);
 		int serverThreads = intArgument(args, "server-threads", 1);
+		String prompt = prompt(intArgument(args, "prompt-chars", 0));
 
 		ClientMeter meter = new ClientMeter();
 		Map<String, IsolatedCore> compared = new LinkedHashMap<>();
@@ -90,13 +92,13 @@ public final class StreamingBenchmark {
 			.pendingAcquireMaxCount(-1)
 			.build();
 		System.out.printf(Locale.ROOT,
-				"Streaming benchmark: %d cores, %s, client JVM %s; provider in its own JVM (%d event loop thread)%n",
+				"Streaming benchmark: %d cores, %s, client JVM %s; provider in its own JVM (%d event loop thread); prompt of %d characters%n",
 				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
-				ManagementArguments.summary(), serverThreads);
+				ManagementArguments.summary(), serverThreads, prompt.length());
 		try (BenchmarkServer.Handle server = BenchmarkServer.start(serverThreads)) {
 			String base = "http://127.0.0.1:" + server.port();
 			if (scenarios.contains("burst")) {
-				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true);
+				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true, prompt);
 				System.out.printf(Locale.ROOT,
 						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams per variant, %d rounds of %d streams%n",
 						chunks, warmup, rounds, iterations);
@@ -110,7 +112,7 @@ public final class StreamingBenchmark {
 			}
 			if (scenarios.contains("paced")) {
 				List<Variant> variants = variants(base + "/paced/" + pacedChunks + "/" + intervalMs, pool, compared,
-						only, false);
+						only, false, prompt);
 				System.out.printf(Locale.ROOT,
 						"%n== paced: %d concurrent streams x %d chunks, %d ms apart (%d flushed writes per stream), started over one interval; %d warm-up rounds per variant, %d rounds%n",
 						streams, pacedChunks, intervalMs, pacedChunks + 4, pacedWarmup, rounds);
@@ -137,34 +139,50 @@ public final class StreamingBenchmark {
 		System.exit(0);
 	}
 
+	/**
+	 * The user message: "Write a long story", or as many characters of prose as asked for
+	 * (a long prompt, as with retrieved context).
+	 */
+	private static String prompt(int chars) {
+		if (chars <= 0) {
+			return "Write a long story";
+		}
+		String words = "The quick brown fox jumps over the lazy dog while the streaming client reads every chunk. ";
+		StringBuilder prompt = new StringBuilder(chars + words.length());
+		while (prompt.length() < chars) {
+			prompt.append(words);
+		}
+		return prompt.substring(0, chars);
+	}
+
 	private static String streams(int streams, int chunks) {
 		return streams + " x " + chunks;
 	}
 
 	private static List<Variant> variants(String baseUrl, ConnectionProvider pool, Map<String, IsolatedCore> compared,
-			@Nullable String only, boolean burst) {
+			@Nullable String only, boolean burst, String prompt) {
 		List<Variant> all = new ArrayList<>();
 		all.add(Variant.of("steer", "steer streamEvents, default options", 0, pool,
-				(http) -> new SteerStreams(http, baseUrl, "default")));
+				(http) -> new SteerStreams(http, baseUrl, "default", prompt)));
 		compared.forEach((label, core) -> all.add(Variant.of("steer@" + label, "steer @" + label + ", default options",
-				0, pool, (http) -> core.streams(http, baseUrl, "default"))));
+				0, pool, (http) -> core.streams(http, baseUrl, "default", prompt))));
 		if (burst) {
 			all.add(Variant.of("steer-no-estimation", "steer, usage estimation off", 0, pool,
-					(http) -> new SteerStreams(http, baseUrl, "no-estimation")));
+					(http) -> new SteerStreams(http, baseUrl, "no-estimation", prompt)));
 			all.add(Variant.of("steer-counting", "steer, tiktoken on every delta", 0, pool,
-					(http) -> new SteerStreams(http, baseUrl, "counting")));
+					(http) -> new SteerStreams(http, baseUrl, "counting", prompt)));
 		}
 		all.add(Variant.of("webclient", "WebClient ServerSentEvent<String> + readTree", 3, pool,
-				(http) -> Baselines.webClient(http, baseUrl)));
+				(http) -> Baselines.webClient(http, baseUrl, prompt)));
 		all.add(Variant.of("netty", "Reactor Netty + Jackson tree", 3, pool,
-				(http) -> Baselines.reactorNetty(http, baseUrl)));
+				(http) -> Baselines.reactorNetty(http, baseUrl, prompt)));
 		if (only == null) {
 			return all;
 		}
 		List<String> keys = Arrays.asList(only.split(","));
 		// diagnostic, only when asked for: what a new connection per stream costs
 		all.add(Variant.of("netty-no-keepalive", "Reactor Netty + Jackson tree, no keep-alive", 3, pool,
-				(http) -> Baselines.reactorNetty(http.keepAlive(false), baseUrl)));
+				(http) -> Baselines.reactorNetty(http.keepAlive(false), baseUrl, prompt)));
 		return all.stream().filter((variant) -> keys.contains(variant.key)).toList();
 	}
 
