@@ -1,256 +1,421 @@
 package io.steer.llm.benchmark;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.Unpooled;
-import io.steer.llm.SteerLLMClient;
-import io.steer.llm.event.StreamCompleteEvent;
-import io.steer.llm.event.StreamDeltaEvent;
-import io.steer.llm.model.ChatRequest;
-import io.steer.llm.options.StreamingOptions;
-import io.steer.llm.error.SteerLLMException;
-import io.steer.llm.provider.ProviderAdapter;
-import io.steer.llm.provider.ProviderRequest;
-import io.steer.llm.provider.ProviderSettings;
-import io.steer.llm.provider.StreamDeltaListener;
-import io.steer.llm.provider.StreamParser;
-import io.steer.llm.provider.openai.OpenAiChatCompletionsAdapter;
+import io.steer.llm.benchmark.ClientMeter.Measurement;
 import org.jspecify.annotations.Nullable;
-import io.steer.llm.test.LoopbackProviderServer;
-import io.steer.llm.test.MockResponse;
-import io.steer.llm.test.SseFixture;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Streams a synthetic 2,000-chunk OpenAI Chat Completions stream from the loopback
- * server, one SSE event per network write, through {@code SteerLLMClient.streamEvents}
- * with default options, and through a baseline: Reactor Netty reading the same stream
- * line by line and parsing each {@code data:} line into a Jackson tree.
+ * Streams synthetic OpenAI Chat Completions streams from a provider in another JVM
+ * ({@link BenchmarkServer}) through {@code SteerLLMClient.streamEvents} with default
+ * options, and through baselines on the same stack, and reports what the client costs per
+ * content chunk: CPU, bytes allocated, peak threads and peak heap ({@link ClientMeter}
+ * says how each is measured).
  * <p>
- * CPU time is the sum of the CPU time of every thread except the loopback server's own
- * ({@code steer-loopback-*}), so that serving the stream is not counted, and the JIT
- * compiler threads. Variants run in interleaved rounds and each keeps its best round. See
- * the README for how to run it; arguments {@code --chunks=N}, {@code --warmup=N} and
- * {@code --iterations=N} change the sizes.
+ * Scenarios:
+ * <ul>
+ * <li>{@code burst}: one stream at a time of {@code --chunks} (2,000) content chunks, one
+ * SSE event per flushed write, as fast as the client reads; {@code --iterations} (40)
+ * streams per round.</li>
+ * <li>{@code paced}: {@code --streams} (500) concurrent streams of {@code --paced-chunks}
+ * (100) content chunks, each event written {@code --interval-ms} (20) after the previous
+ * one, so that each is a network read of its own; the streams start spread over one
+ * interval. One round is one such batch.</li>
+ * </ul>
+ * Variants: {@code steer} (default options), {@code steer-no-estimation} and
+ * {@code steer-counting} (burst only: usage aggregation off; tiktoken counting every
+ * delta), {@code steer@<label>} (the same as {@code steer} over another build of the
+ * core, given with {@code --compare-core=<label>=<classes folder or jar>}, several
+ * separated by commas), {@code webclient} (a plain {@code WebClient} reading
+ * {@code ServerSentEvent<String>}, each {@code data} parsed with Jackson
+ * {@code readTree}) and {@code netty} (Reactor Netty split into lines, each {@code data:}
+ * line parsed into a Jackson tree); {@code netty-no-keepalive} (the same with a new
+ * connection per stream) runs only when named in {@code --variants}. All share one
+ * connection pool (one sub-pool each, its new connections counted) and Reactor Netty's
+ * default event loops.
+ * <p>
+ * Every variant warms up ({@code --warmup} streams each in burst, {@code --paced-warmup}
+ * rounds each in paced), then {@code --rounds} measured rounds run interleaved, the order
+ * rotated each round, each after a full GC. Per variant: best and median CPU of the
+ * rounds, median bytes, peak threads and heap over the rounds. {@code --prompt-chars=N}
+ * sends a user message of N characters instead of "Write a long story".
  */
 public final class StreamingBenchmark {
-
-	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private StreamingBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
+		String scenarios = stringArgument(args, "scenario", "burst,paced");
 		int chunks = intArgument(args, "chunks", 2000);
 		int warmup = intArgument(args, "warmup", 30);
 		int iterations = intArgument(args, "iterations", 40);
-		int rounds = intArgument(args, "rounds", 3);
-		SseFixture fixture = SseFixture.syntheticOpenAiChat(chunks);
-		try (LoopbackProviderServer server = LoopbackProviderServer.start()) {
-			server.setDefaultResponse(MockResponse.replay(fixture));
-			SteerLLMClient client = SteerLLMClient.builder()
-				.openAi(ProviderSettings.of(server.baseUrl(), "sk-benchmark"))
-				.build();
-			ChatRequest request = ChatRequest.of("Write a long story", "gpt-4o-mini");
-			JsonMapper mapper = JsonMapper.builder().build();
-			HttpClient baselineClient = HttpClient.create();
-			byte[] body = "{\"model\":\"gpt-4o-mini\",\"stream\":true}".getBytes(StandardCharsets.UTF_8);
+		int rounds = intArgument(args, "rounds", 5);
+		int streams = intArgument(args, "streams", 500);
+		int pacedChunks = intArgument(args, "paced-chunks", 100);
+		int intervalMs = intArgument(args, "interval-ms", 20);
+		int pacedWarmup = intArgument(args, "paced-warmup", 4);
+		String compareCores = stringArgument(args, "compare-core", null);
+		String only = stringArgument(args, "variants", null);
+		int serverThreads = intArgument(args, "server-threads", 1);
+		String prompt = prompt(intArgument(args, "prompt-chars", 0));
 
-			LongSupplier ours = () -> streamEvents(client, request, StreamingOptions.DEFAULTS);
-			StreamingOptions noEstimation = StreamingOptions.builder().enableUsageAggregation(false).build();
-			LongSupplier oursWithoutEstimation = () -> streamEvents(client, request, noEstimation);
-			// a provider not expected to report usage: tiktoken counts every delta as it
-			// arrives
-			SteerLLMClient countingClient = SteerLLMClient.builder()
-				.provider(new CountAsDeltasArrive(OpenAiChatCompletionsAdapter
-					.openAi(ProviderSettings.of(server.baseUrl(), "sk-benchmark"), JsonMapper.builder().build())))
-				.build();
-			LongSupplier oursCounting = () -> streamEvents(countingClient, request, StreamingOptions.DEFAULTS);
-			LongSupplier baseline = () -> {
-				AtomicLong parsed = new AtomicLong();
-				ByteBuf carry = Unpooled.buffer(4096);
-				baselineClient.post()
-					.uri(server.baseUrl() + "/chat/completions")
-					.send(ByteBufFlux.fromString(Mono.just(new String(body, StandardCharsets.UTF_8))))
-					.responseContent()
-					.doOnNext((content) -> {
-						// split into lines, carrying a partial line over to the next
-						// buffer
-						carry.writeBytes(content);
-						int lf;
-						while ((lf = carry.indexOf(carry.readerIndex(), carry.writerIndex(), (byte) '\n')) >= 0) {
-							ByteBuf line = carry.slice(carry.readerIndex(), lf - carry.readerIndex());
-							if (isDataLine(line)) {
-								parsed.incrementAndGet();
-								if (readTree(mapper, line).isMissingNode()) {
-									throw new IllegalStateException("unexpected chunk");
-								}
-							}
-							carry.readerIndex(lf + 1);
-						}
-						carry.discardReadBytes();
-					})
-					.then()
-					.block();
-				carry.release();
-				return parsed.get();
-			};
-
-			System.out.printf(Locale.ROOT,
-					"Streaming benchmark: %d-chunk OpenAI stream over loopback, %d warm-up + %d rounds of %d measured runs each, %d cores%n",
-					chunks, warmup, rounds, iterations, Runtime.getRuntime().availableProcessors());
-			run("warm-up steer", ours, warmup);
-			run("warm-up steer, estimation off", oursWithoutEstimation, warmup);
-			run("warm-up steer, tiktoken per delta", oursCounting, warmup);
-			run("warm-up baseline", baseline, warmup);
-			// interleaved rounds; each variant's best round is kept (the VM's noise only
-			// adds time)
-			double baseCpu = Double.MAX_VALUE;
-			double steerCpu = Double.MAX_VALUE;
-			double offCpu = Double.MAX_VALUE;
-			double countingCpu = Double.MAX_VALUE;
-			for (int round = 1; round <= rounds; round++) {
-				baseCpu = Math.min(baseCpu, run("baseline (Reactor Netty + Jackson tree) #" + round, baseline,
-						iterations).cpuMicrosPerChunk);
-				steerCpu = Math.min(steerCpu,
-						run("steer streamEvents, default options #" + round, ours, iterations).cpuMicrosPerChunk);
-				offCpu = Math.min(offCpu, run("steer, usage estimation off #" + round, oursWithoutEstimation,
-						iterations).cpuMicrosPerChunk);
-				countingCpu = Math.min(countingCpu,
-						run("steer, tiktoken on every delta #" + round, oursCounting, iterations).cpuMicrosPerChunk);
+		ClientMeter meter = new ClientMeter();
+		Map<String, IsolatedCore> compared = new LinkedHashMap<>();
+		if (compareCores != null) {
+			for (String core : compareCores.split(",")) {
+				int equals = core.indexOf('=');
+				compared.put((equals > 0) ? core.substring(0, equals) : "compared",
+						IsolatedCore.of(core.substring(equals + 1)));
 			}
+		}
+		ConnectionProvider pool = ConnectionProvider.builder("benchmark")
+			.maxConnections(Math.max(streams, 16) + 16)
+			.pendingAcquireMaxCount(-1)
+			.build();
+		System.out.printf(Locale.ROOT,
+				"Streaming benchmark: %d cores, %s, client JVM %s; provider in its own JVM (%d event loop thread); prompt of %d characters%n",
+				Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"),
+				ManagementArguments.summary(), serverThreads, prompt.length());
+		try (BenchmarkServer.Handle server = BenchmarkServer.start(serverThreads)) {
+			String base = "http://127.0.0.1:" + server.port();
+			if (scenarios.contains("burst")) {
+				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true, prompt);
+				System.out.printf(Locale.ROOT,
+						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams per variant, %d rounds of %d streams%n",
+						chunks, warmup, rounds, iterations);
+				Scenario burst = (variant) -> burst(variant, iterations, chunks);
+				for (int i = 0; i < warmup; i++) {
+					for (Variant variant : variants) {
+						burst(variant, 1, chunks);
+					}
+				}
+				report("burst", measure("burst", variants, rounds, meter, burst), streams(1, chunks), false);
+			}
+			if (scenarios.contains("paced")) {
+				List<Variant> variants = variants(base + "/paced/" + pacedChunks + "/" + intervalMs, pool, compared,
+						only, false, prompt);
+				System.out.printf(Locale.ROOT,
+						"%n== paced: %d concurrent streams x %d chunks, %d ms apart (%d flushed writes per stream), started over one interval; %d warm-up rounds per variant, %d rounds%n",
+						streams, pacedChunks, intervalMs, pacedChunks + 4, pacedWarmup, rounds);
+				Scenario paced = (variant) -> paced(variant, streams, pacedChunks, intervalMs);
+				for (int i = 0; i < pacedWarmup; i++) {
+					for (Variant variant : variants) {
+						paced.run(variant);
+					}
+				}
+				long readsBefore = Baselines.nettyReads.get();
+				Map<Variant, List<Measurement>> results = measure("paced", variants, rounds, meter, paced);
+				report("paced", results, streams(streams, pacedChunks), true);
+				long nettyRounds = variants.stream().filter((v) -> v.key.startsWith("netty")).count() * rounds;
+				if (nettyRounds > 0) {
+					System.out.printf(Locale.ROOT, "network reads per SSE event (netty baseline): %.3f%n",
+							(Baselines.nettyReads.get() - readsBefore)
+									/ (double) (nettyRounds * streams * (pacedChunks + 4L)));
+				}
+			}
+		}
+		finally {
+			pool.dispose();
+		}
+		System.exit(0);
+	}
+
+	/**
+	 * The user message: "Write a long story", or as many characters of prose as asked for
+	 * (a long prompt, as with retrieved context).
+	 */
+	private static String prompt(int chars) {
+		if (chars <= 0) {
+			return "Write a long story";
+		}
+		String words = "The quick brown fox jumps over the lazy dog while the streaming client reads every chunk. ";
+		StringBuilder prompt = new StringBuilder(chars + words.length());
+		while (prompt.length() < chars) {
+			prompt.append(words);
+		}
+		return prompt.substring(0, chars);
+	}
+
+	private static String streams(int streams, int chunks) {
+		return streams + " x " + chunks;
+	}
+
+	private static List<Variant> variants(String baseUrl, ConnectionProvider pool, Map<String, IsolatedCore> compared,
+			@Nullable String only, boolean burst, String prompt) {
+		List<Variant> all = new ArrayList<>();
+		all.add(Variant.of("steer", "steer streamEvents, default options", 0, pool,
+				(http) -> new SteerStreams(http, baseUrl, "default", prompt)));
+		compared.forEach((label, core) -> all.add(Variant.of("steer@" + label, "steer @" + label + ", default options",
+				0, pool, (http) -> core.streams(http, baseUrl, "default", prompt))));
+		if (burst) {
+			all.add(Variant.of("steer-no-estimation", "steer, usage estimation off", 0, pool,
+					(http) -> new SteerStreams(http, baseUrl, "no-estimation", prompt)));
+			all.add(Variant.of("steer-counting", "steer, tiktoken on every delta", 0, pool,
+					(http) -> new SteerStreams(http, baseUrl, "counting", prompt)));
+		}
+		all.add(Variant.of("webclient", "WebClient ServerSentEvent<String> + readTree", 3, pool,
+				(http) -> Baselines.webClient(http, baseUrl, prompt)));
+		all.add(Variant.of("netty", "Reactor Netty + Jackson tree", 3, pool,
+				(http) -> Baselines.reactorNetty(http, baseUrl, prompt)));
+		if (only == null) {
+			return all;
+		}
+		List<String> keys = Arrays.asList(only.split(","));
+		// diagnostic, only when asked for: what a new connection per stream costs
+		all.add(Variant.of("netty-no-keepalive", "Reactor Netty + Jackson tree, no keep-alive", 3, pool,
+				(http) -> Baselines.reactorNetty(http.keepAlive(false), baseUrl, prompt)));
+		return all.stream().filter((variant) -> keys.contains(variant.key)).toList();
+	}
+
+	/** Runs {@code iterations} streams one after the other. */
+	private static long burst(Variant variant, int iterations, int chunks) {
+		long streamed = 0;
+		for (int i = 0; i < iterations; i++) {
+			Long count = variant.streams.get().block();
+			if (count == null || count != chunks + variant.extraChunks) {
+				throw new IllegalStateException(variant.name + " streamed " + count + " chunks");
+			}
+			streamed += chunks;
+		}
+		return streamed;
+	}
+
+	/**
+	 * Runs {@code streams} streams at once, started evenly over one interval, and waits
+	 * for them all.
+	 */
+	private static long paced(Variant variant, int streams, int chunks, int intervalMs) {
+		CountDownLatch done = new CountDownLatch(streams);
+		AtomicLong streamed = new AtomicLong();
+		AtomicInteger failed = new AtomicInteger();
+		AtomicReference<@Nullable Throwable> firstFailure = new AtomicReference<>();
+		long start = System.nanoTime();
+		long spacing = TimeUnit.MILLISECONDS.toNanos(intervalMs) / streams;
+		for (int i = 0; i < streams; i++) {
+			long due = start + i * spacing;
+			for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+				LockSupport.parkNanos(wait);
+			}
+			variant.streams.get().subscribe((count) -> {
+				if (count == chunks + variant.extraChunks) {
+					streamed.addAndGet(chunks);
+				}
+				else {
+					failed.incrementAndGet();
+					firstFailure.compareAndSet(null, new IllegalStateException("streamed " + count + " chunks"));
+				}
+			}, (ex) -> {
+				failed.incrementAndGet();
+				firstFailure.compareAndSet(null, ex);
+				done.countDown();
+			}, done::countDown);
+		}
+		try {
+			if (!done.await(10, TimeUnit.MINUTES)) {
+				throw new IllegalStateException(variant.name + ": streams still running after 10 minutes");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+		if (failed.get() > 0) {
+			System.out.printf(Locale.ROOT, "  %s: %d of %d streams failed, first: %s%n", variant.name, failed.get(),
+					streams, firstFailure.get());
+		}
+		return streamed.get();
+	}
+
+	private static Map<Variant, List<Measurement>> measure(String scenario, List<Variant> variants, int rounds,
+			ClientMeter meter, Scenario run) {
+		Map<Variant, List<Measurement>> results = new LinkedHashMap<>();
+		variants.forEach((variant) -> results.put(variant, new ArrayList<>()));
+		for (int round = 0; round < rounds; round++) {
+			for (int i = 0; i < variants.size(); i++) {
+				Variant variant = variants.get((i + round) % variants.size());
+				System.gc();
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+				long connectionsBefore = variant.connections.get();
+				ClientMeter.Start start = meter.begin();
+				long chunks = run.run(variant);
+				Measurement m = meter.end(start, chunks, variant.connections.get() - connectionsBefore);
+				results.get(variant).add(m);
+				System.out.printf(Locale.ROOT,
+						"%s #%d %-46s %8.3f us CPU/chunk %8.0f B/chunk (heap %6.0f) threads %3d heap %4d/%3d MiB GC %2d (%3d ms) conns %4d wall %6.2f s%s%n",
+						scenario, round + 1, variant.name, m.cpuMicrosPerChunk(), m.bytesPerChunk(),
+						m.heapBytesPerChunk(), m.peakThreads(), m.peakHeap() >> 20, m.peakLive() >> 20, m.gcs(),
+						m.gcMillis(), m.connections(), m.wallNanos() / 1e9,
+						(m.threadsDied() > 0) ? " (" + m.threadsDied() + " threads died)" : "");
+			}
+		}
+		return results;
+	}
+
+	private static void report(String scenario, Map<Variant, List<Measurement>> results, String size, boolean paced) {
+		System.out.printf(Locale.ROOT, "%n-- %s (%s chunks), %d rounds%n", scenario, size,
+				results.values().iterator().next().size());
+		System.out.printf(Locale.ROOT, "%-46s %9s %9s %9s %9s %7s %9s %9s %11s%n", "variant", "CPU best", "CPU med",
+				"B/chunk", "heap B/ch", "threads", "heap MiB", "live MiB", "chunks/s");
+		Map<Variant, Summary> summaries = new LinkedHashMap<>();
+		results.forEach((variant, measurements) -> {
+			Summary summary = Summary.of(measurements);
+			summaries.put(variant, summary);
+			System.out.printf(Locale.ROOT, "%-46s %9.3f %9.3f %9.0f %9.0f %7d %9d %9d %6d %11.0f%n", variant.name,
+					summary.bestCpu, summary.medianCpu, summary.medianBytes, summary.medianHeapBytes,
+					summary.peakThreads, summary.peakHeap >> 20, summary.peakLive >> 20, summary.median.connections(),
+					summary.chunksPerSecond);
+		});
+		System.out.printf(Locale.ROOT,
+				"CPU by thread group, median round, us/chunk (vm = process CPU not in a Java thread: GC, JIT compilers, VM threads):%n");
+		summaries.forEach((variant, summary) -> {
+			StringBuilder line = new StringBuilder();
+			summary.median.cpuByGroup()
+				.forEach((group, nanos) -> line
+					.append(String.format(Locale.ROOT, " %s %.2f", group, nanos / 1000.0 / summary.median.chunks())));
+			System.out.printf(Locale.ROOT, "  %-44s%s%n", variant.name, line);
+		});
+		System.out.printf(Locale.ROOT, "live threads at the end of the last round, by group:%n");
+		summaries.forEach((variant, summary) -> System.out.printf(Locale.ROOT, "  %-44s %s%n", variant.name,
+				summary.last.threadGroups()));
+		Summary steer = find(summaries, "steer");
+		if (steer == null) {
+			return;
+		}
+		for (Map.Entry<Variant, Summary> entry : summaries.entrySet()) {
+			Variant variant = entry.getKey();
+			if (variant.key.equals("steer")) {
+				continue;
+			}
+			Summary other = entry.getValue();
+			String target = switch (variant.key) {
+				case "netty" -> paced ? "" : " (target CPU <= 1.25, bytes <= 1.5)";
+				case "webclient" -> paced ? " (target CPU <= 1.00)" : "";
+				default -> "";
+			};
 			System.out.printf(Locale.ROOT,
-					"RESULT steer %.3f us/chunk, baseline %.3f us/chunk, ratio %.3f (target <= 1.25)%n", steerCpu,
-					baseCpu, steerCpu / baseCpu);
-			System.out.printf(Locale.ROOT,
-					"RESULT usage estimation on (default: tiktoken runs only if the provider sends no usage) %.3f us/chunk, off %.3f us/chunk, added %.3f us/chunk (target <= 1.5)%n",
-					steerCpu, offCpu, steerCpu - offCpu);
-			System.out.printf(Locale.ROOT,
-					"RESULT tiktoken counting every delta as it arrives %.3f us/chunk, added %.3f us/chunk over off%n",
-					countingCpu, countingCpu - offCpu);
+					"RESULT %s steer / %s: CPU best %.3f, median %.3f; bytes %.3f; threads %d vs %d%s%n", scenario,
+					variant.name, steer.bestCpu / other.bestCpu, steer.medianCpu / other.medianCpu,
+					steer.medianBytes / other.medianBytes, steer.peakThreads, other.peakThreads, target);
 		}
 	}
 
-	private static long streamEvents(SteerLLMClient client, ChatRequest request, StreamingOptions options) {
-		StreamCompleteEvent complete = (StreamCompleteEvent) client.streamEvents(request, options)
-			.filter((event) -> event.isTerminal() || event instanceof StreamDeltaEvent)
-			.last()
-			.block();
-		return complete.totalChunks();
+	private static @Nullable Summary find(Map<Variant, Summary> summaries, String key) {
+		for (Map.Entry<Variant, Summary> entry : summaries.entrySet()) {
+			if (entry.getKey().key.equals(key)) {
+				return entry.getValue();
+			}
+		}
+		return null;
 	}
 
 	/** Reads {@code --name=value} from the program arguments. */
 	private static int intArgument(String[] args, String name, int defaultValue) {
+		String value = stringArgument(args, name, null);
+		return (value != null) ? Integer.parseInt(value) : defaultValue;
+	}
+
+	private static @Nullable String stringArgument(String[] args, String name, @Nullable String defaultValue) {
 		for (String arg : args) {
 			if (arg.startsWith("--" + name + "=")) {
-				return Integer.parseInt(arg.substring(name.length() + 3));
+				return arg.substring(name.length() + 3);
 			}
 		}
 		return defaultValue;
 	}
 
-	private static boolean isDataLine(ByteBuf line) {
-		int start = line.readerIndex();
-		return line.readableBytes() > 6 && line.getByte(start) == 'd' && line.getByte(start + 4) == ':'
-				&& line.getByte(start + 6) != '[';
-	}
+	/** One round of a scenario for a variant; returns the content chunks streamed. */
+	@FunctionalInterface
+	private interface Scenario {
 
-	private static JsonNode readTree(JsonMapper mapper, ByteBuf line) {
-		ByteBuf payload = line.slice(line.readerIndex() + 6, line.readableBytes() - 6);
-		try (ByteBufInputStream in = new ByteBufInputStream(payload)) {
-			return mapper.readTree(in);
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		long run(Variant variant);
+
 	}
 
 	/**
-	 * Runs a stream reader repeatedly. CPU per chunk divides by the content chunks the
-	 * reader reported (the baseline also counts the role, finish and usage chunks: 2,003
-	 * for 2,000).
+	 * A client under test.
+	 *
+	 * @param key its name in {@code --variants}
+	 * @param name its name in the output
+	 * @param extraChunks how many more chunks than content chunks it counts (the role,
+	 * finish and usage chunks)
+	 * @param streams one stream per call, emitting the chunks it counted
+	 * @param connections TCP connections its HTTP client opened
 	 */
-	private static Result run(String name, LongSupplier stream, int iterations) {
-		Map<Long, Long> cpuBefore = clientCpuTimes();
-		long start = System.nanoTime();
-		long chunks = 0;
-		for (int i = 0; i < iterations; i++) {
-			chunks += stream.getAsLong();
+	private record Variant(String key, String name, int extraChunks, Supplier<Mono<Long>> streams,
+			AtomicLong connections) {
+
+		/**
+		 * A variant over an HTTP client of its own (so a sub-pool of its own in the
+		 * shared pool) that counts the connections it opens.
+		 */
+		static Variant of(String key, String name, int extraChunks, ConnectionProvider pool,
+				Function<HttpClient, Supplier<Mono<Long>>> streams) {
+			AtomicLong connections = new AtomicLong();
+			HttpClient http = HttpClient.create(pool)
+				.doOnChannelInit((observer, channel, address) -> connections.incrementAndGet());
+			return new Variant(key, name, extraChunks, streams.apply(http), connections);
 		}
-		long wall = System.nanoTime() - start;
-		Map<Long, Long> cpuAfter = clientCpuTimes();
-		long cpu = 0;
-		for (Map.Entry<Long, Long> entry : cpuAfter.entrySet()) {
-			cpu += entry.getValue() - cpuBefore.getOrDefault(entry.getKey(), 0L);
-		}
-		Result result = new Result(cpu / 1000.0 / chunks, chunks / (wall / 1e9));
-		System.out.printf(Locale.ROOT, "%-50s %8d chunks  %8.3f us CPU/chunk  %10.0f chunks/s%n", name, chunks,
-				result.cpuMicrosPerChunk, result.chunksPerSecond);
-		return result;
+
 	}
 
-	/**
-	 * CPU time (ns) of every live thread except the loopback server's and the JIT
-	 * compilers'.
-	 */
-	private static Map<Long, Long> clientCpuTimes() {
-		Map<Long, Long> times = new HashMap<>();
-		for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-			if (info != null && !info.getThreadName().startsWith("steer-loopback")
-					&& !info.getThreadName().contains("CompilerThread")) {
-				long time = THREADS.getThreadCpuTime(info.getThreadId());
-				if (time >= 0) {
-					times.put(info.getThreadId(), time);
+	/** A variant's rounds, summarized. */
+	private record Summary(double bestCpu, double medianCpu, double medianBytes, double medianHeapBytes,
+			int peakThreads, long peakHeap, long peakLive, double chunksPerSecond, Measurement median,
+			Measurement last) {
+
+		static Summary of(List<Measurement> rounds) {
+			List<Measurement> byCpu = new ArrayList<>(rounds);
+			byCpu.sort(Comparator.comparingDouble(Measurement::cpuMicrosPerChunk));
+			Measurement median = byCpu.get(byCpu.size() / 2);
+			double[] bytes = rounds.stream().mapToDouble(Measurement::bytesPerChunk).sorted().toArray();
+			double[] heap = rounds.stream().mapToDouble(Measurement::heapBytesPerChunk).sorted().toArray();
+			double[] rate = rounds.stream().mapToDouble((m) -> m.chunks() / (m.wallNanos() / 1e9)).sorted().toArray();
+			return new Summary(byCpu.get(0).cpuMicrosPerChunk(), median(byCpu), bytes[bytes.length / 2],
+					heap[heap.length / 2], rounds.stream().mapToInt(Measurement::peakThreads).max().orElse(0),
+					rounds.stream().mapToLong(Measurement::peakHeap).max().orElse(0),
+					rounds.stream().mapToLong(Measurement::peakLive).max().orElse(0), rate[rate.length / 2], median,
+					rounds.get(rounds.size() - 1));
+		}
+
+		private static double median(List<Measurement> sorted) {
+			int n = sorted.size();
+			return (n % 2 == 1) ? sorted.get(n / 2).cpuMicrosPerChunk()
+					: (sorted.get(n / 2 - 1).cpuMicrosPerChunk() + sorted.get(n / 2).cpuMicrosPerChunk()) / 2;
+		}
+
+	}
+
+	/** The JVM options of this run, for the header. */
+	private static final class ManagementArguments {
+
+		static String summary() {
+			List<String> options = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+			Map<String, String> shown = new TreeMap<>();
+			for (String option : options) {
+				if (option.startsWith("-Xm") || option.startsWith("-XX:+Use")) {
+					shown.put(option, option);
 				}
 			}
-		}
-		return times;
-	}
-
-	private record Result(double cpuMicrosPerChunk, double chunksPerSecond) {
-
-	}
-
-	/** OpenAI Chat Completions, as if the provider sent no usage. */
-	private record CountAsDeltasArrive(ProviderAdapter delegate) implements ProviderAdapter {
-
-		@Override
-		public String name() {
-			return this.delegate.name();
-		}
-
-		@Override
-		public ProviderSettings settings() {
-			return this.delegate.settings();
-		}
-
-		@Override
-		public ProviderRequest createRequest(ChatRequest request, String model, StreamingOptions options) {
-			return this.delegate.createRequest(request, model, options);
-		}
-
-		@Override
-		public StreamParser createParser(ChatRequest request, StreamDeltaListener listener) {
-			return this.delegate.createParser(request, listener);
-		}
-
-		@Override
-		public SteerLLMException httpError(int status, @Nullable String requestId, String body) {
-			return this.delegate.httpError(status, requestId, body);
+			return String.join(" ", shown.values());
 		}
 
 	}

@@ -1,6 +1,5 @@
 package io.steer.llm.assembly;
 
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -67,6 +66,9 @@ public final class StreamAssembly {
 	private @Nullable StreamParser parser;
 
 	private final SseDecoder decoder;
+
+	/** The bytes of the network read being decoded; grown to the largest read. */
+	private byte[] bytes = new byte[0];
 
 	/** Feeds the decoder's events to the parser. */
 	private final Consumer<SseEvent> toParser = this::accept;
@@ -207,12 +209,14 @@ public final class StreamAssembly {
 	public boolean read(DataBuffer buffer) {
 		try {
 			int comments = this.decoder.commentLines();
-			try (DataBuffer.ByteBufferIterator iterator = buffer.readableByteBuffers()) {
-				while (iterator.hasNext()) {
-					ByteBuffer byteBuffer = iterator.next();
-					this.decoder.decode(byteBuffer, this.toParser);
-				}
+			// copied straight into an array: readableByteBuffers() allocates a view, an
+			// array of views and an iterator for every network read
+			int length = buffer.readableByteCount();
+			if (this.bytes.length < length) {
+				this.bytes = new byte[Math.max(length, Math.min(this.bytes.length * 2, 8192))];
 			}
+			buffer.read(this.bytes, 0, length);
+			this.decoder.decode(this.bytes, 0, length, this.toParser);
 			if (this.decoder.commentLines() != comments) {
 				// whole keep-alive comment lines are activity too, as a proxy's way of
 				// waiting

@@ -29,7 +29,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.publisher.SynchronousSink;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -97,6 +96,12 @@ final class StreamExchange {
 	 * defaults), so that a slow subscriber pins little memory per stream.
 	 */
 	private static final int BODY_PREFETCH = 16;
+
+	/**
+	 * Longest time the body is read on after the stream's end marker, for the response to
+	 * end and its connection to go back to the pool (see {@link EndOfAttempt}).
+	 */
+	static final Duration DRAIN_AFTER_END = Duration.ofSeconds(1);
 
 	/** Most bytes read of a body that is not a stream: 64 KiB. */
 	static final int MAX_TEXT_BODY = 64 * 1024;
@@ -183,10 +188,11 @@ final class StreamExchange {
 			.httpRequest(attempt::onRequest);
 		WebClient.RequestHeadersSpec<?> ready = (http.body().length > 0) ? spec.bodyValue(http.body()) : spec;
 		return ready.exchangeToFlux((response) -> read(attempt, response))
-			.handle(attempt::pass)
+			.transform((events) -> new EndOfAttempt(events, attempt::isLastOfFailedAttempt, DRAIN_AFTER_END,
+					Schedulers.parallel()))
 			.onErrorResume(this::failed)
-			.takeUntilOther(connectTimer(attempt))
-			.takeUntilOther(attempt.stopped.asMono())
+			// one operator for both limits: each takeUntilOther serializes every event
+			.takeUntilOther(Mono.firstWithSignal(connectTimer(attempt), attempt.stopped.asMono()))
 			.doFinally((signal) -> attempt.watchdog.stop())
 			.concatWith(Flux.defer(() -> afterAttempt(number, attempt)));
 	}
@@ -543,14 +549,11 @@ final class StreamExchange {
 		}
 
 		/**
-		 * Passes the attempt's events on, up to the stream's final event or the last
-		 * event of the failed attempt.
+		 * Whether the event is the last one of the attempt, which failed with the buffer
+		 * that held it.
 		 */
-		void pass(StreamEvent event, SynchronousSink<StreamEvent> sink) {
-			sink.next(event);
-			if (event.isTerminal() || event == this.lastEvent) {
-				sink.complete();
-			}
+		boolean isLastOfFailedAttempt(StreamEvent event) {
+			return event == this.lastEvent;
 		}
 
 	}

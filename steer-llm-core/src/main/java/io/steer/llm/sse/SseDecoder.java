@@ -53,8 +53,11 @@ public final class SseDecoder {
 
 	private int carryLength;
 
-	/** Scratch array the input is copied into. */
-	private byte[] scratch = new byte[8192];
+	/**
+	 * Scratch array a {@link ByteBuffer} input is copied into; grown to the largest
+	 * input, so that a stream whose reads are small does not hold 8 KiB for them.
+	 */
+	private byte[] scratch = new byte[0];
 
 	private boolean skipLeadingLf;
 
@@ -110,7 +113,7 @@ public final class SseDecoder {
 	public void decode(ByteBuffer buffer, Consumer<? super SseEvent> sink) {
 		int length = buffer.remaining();
 		if (this.scratch.length < length) {
-			this.scratch = new byte[Math.max(length, this.scratch.length * 2)];
+			this.scratch = new byte[Math.max(length, Math.min(this.scratch.length * 2, 8192))];
 		}
 		buffer.get(this.scratch, 0, length);
 		decode(this.scratch, 0, length, sink);

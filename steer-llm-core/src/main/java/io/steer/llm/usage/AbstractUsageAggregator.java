@@ -11,16 +11,15 @@ abstract class AbstractUsageAggregator implements UsageAggregator {
 
 	private final boolean reasoningOutsideCompletion;
 
-	private int promptTokens;
-
-	AbstractUsageAggregator(String provider, int promptTokens) {
+	AbstractUsageAggregator(String provider) {
 		this.reasoningOutsideCompletion = "xai".equals(provider);
-		this.promptTokens = promptTokens;
 	}
 
-	final void setPromptTokens(int promptTokens) {
-		this.promptTokens = promptTokens;
-	}
+	/**
+	 * Tokens of the prompt.
+	 * @return the prompt tokens, with the chat format's framing
+	 */
+	protected abstract int promptTokens();
 
 	/**
 	 * Tokens of the answer counted so far.
@@ -36,11 +35,11 @@ abstract class AbstractUsageAggregator implements UsageAggregator {
 
 	@Override
 	public final Usage estimate() {
+		int prompt = promptTokens();
 		int output = outputTokens();
 		int reasoning = reasoningTokens();
 		int completion = this.reasoningOutsideCompletion ? output : output + reasoning;
-		return new Usage(this.promptTokens, completion, this.promptTokens + output + reasoning, 0, 0, reasoning,
-				java.util.Map.of());
+		return new Usage(prompt, completion, prompt + output + reasoning, 0, 0, reasoning, java.util.Map.of());
 	}
 
 }

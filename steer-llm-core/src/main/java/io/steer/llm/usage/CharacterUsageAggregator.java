@@ -20,6 +20,8 @@ public final class CharacterUsageAggregator extends AbstractUsageAggregator {
 
 	private final double charsPerToken;
 
+	private final int promptTokens;
+
 	private long outputChars;
 
 	private long reasoningChars;
@@ -30,13 +32,18 @@ public final class CharacterUsageAggregator extends AbstractUsageAggregator {
 	 * @param messages the prompt
 	 */
 	public CharacterUsageAggregator(String provider, List<Message> messages) {
-		super(provider, 0);
+		super(provider);
 		this.charsPerToken = charsPerToken(provider);
 		long promptChars = 0;
 		for (Message message : messages) {
 			promptChars += (message.content() != null) ? message.content().length() : 0;
 		}
-		setPromptTokens(tokens(promptChars) + TOKENS_PER_MESSAGE * messages.size());
+		this.promptTokens = tokens(promptChars) + TOKENS_PER_MESSAGE * messages.size();
+	}
+
+	@Override
+	protected int promptTokens() {
+		return this.promptTokens;
 	}
 
 	/**

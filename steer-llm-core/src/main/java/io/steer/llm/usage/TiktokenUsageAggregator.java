@@ -79,6 +79,12 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 
 	private int framingTokens;
 
+	/** The prompt, counted on first use. */
+	private final List<Message> messages;
+
+	/** Tokens of the prompt, -1 until counted. */
+	private int promptTokens = -1;
+
 	/**
 	 * Creates an aggregator.
 	 * @param provider the provider name, for how it counts reasoning tokens
@@ -86,20 +92,35 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 	 * @param messages the prompt
 	 */
 	public TiktokenUsageAggregator(String provider, String model, List<Message> messages) {
-		super(provider, 0);
+		super(provider);
 		this.encoding = REGISTRY.getEncoding(encodingType(model));
 		this.ownEncoding = isOpenAiModel(model);
-		int prompt = REPLY_PRIMING_TOKENS;
-		for (Message message : messages) {
-			prompt += TOKENS_PER_MESSAGE;
-			if (message.content() != null) {
-				prompt += this.encoding.countTokensOrdinary(message.content());
+		this.messages = messages;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Counted when first asked for, not when the stream starts: a provider that reports
+	 * usage (the common case) never needs it, and a long prompt takes milliseconds to
+	 * tokenize.
+	 */
+	@Override
+	protected int promptTokens() {
+		if (this.promptTokens < 0) {
+			int prompt = REPLY_PRIMING_TOKENS;
+			for (Message message : this.messages) {
+				prompt += TOKENS_PER_MESSAGE;
+				if (message.content() != null) {
+					prompt += this.encoding.countTokensOrdinary(message.content());
+				}
+				if (message.name() != null) {
+					prompt += TOKENS_PER_NAME + this.encoding.countTokensOrdinary(message.name());
+				}
 			}
-			if (message.name() != null) {
-				prompt += TOKENS_PER_NAME + this.encoding.countTokensOrdinary(message.name());
-			}
+			this.promptTokens = prompt;
 		}
-		setPromptTokens(prompt);
+		return this.promptTokens;
 	}
 
 	/**

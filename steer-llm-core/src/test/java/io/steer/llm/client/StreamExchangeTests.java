@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -153,14 +154,24 @@ class StreamExchangeTests {
 	@Test
 	void eventsWhenTheEndMarkerArrivesShouldCompleteWithoutWaitingForTheBody() {
 		respond(Flux.concat(Flux.just(buffer(sse("text 0 Hi", "end", "text 0 after"))), Flux.never()));
-		StepVerifier.withVirtualTime(() -> events(ScriptedAdapter.reportingUsage()))
-			.expectNextCount(3)
-			.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamCompleteEvent.class,
-					(complete) -> assertThat(complete.response().metadata()).containsEntry("stream.events_after_end",
-							1)))
-			.expectComplete()
-			.verify(TIMEOUT);
-		assertThat(this.bodyCancelled).isTrue();
+		VirtualTimeScheduler time = VirtualTimeScheduler.getOrSet();
+		try {
+			StepVerifier.create(events(ScriptedAdapter.reportingUsage()))
+				.expectNextCount(3)
+				.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamCompleteEvent.class,
+						(complete) -> assertThat(complete.response().metadata())
+							.containsEntry("stream.events_after_end", 1)))
+				.expectComplete()
+				.verify(TIMEOUT);
+			// the body is read on for its connection to be used again, at most for the
+			// drain limit, then cancelled
+			assertThat(this.bodyCancelled).isFalse();
+			time.advanceTimeBy(StreamExchange.DRAIN_AFTER_END);
+			assertThat(this.bodyCancelled).isTrue();
+		}
+		finally {
+			VirtualTimeScheduler.reset();
+		}
 	}
 
 	@Test

@@ -29,10 +29,12 @@ import tools.jackson.databind.node.ObjectNode;
  * by their {@code index}; the usage chunk has {@code choices: []}; an {@code error}
  * object in a chunk ends the stream with a {@link ProviderStreamException}.
  * <p>
- * Each chunk binds straight to {@link ChatCompletionChunk}. The parser is lenient about
- * what OpenAI-compatible servers vary; none of it ends the stream, and what it does not
- * understand is reported with {@link StreamDeltaListener#unrecognized} (counted in the
- * response metadata {@code stream.unrecognized}):
+ * Each chunk is read straight into {@link ChatCompletionChunk}: token by token when it
+ * has the common shape ({@link ChatCompletionChunkReader}), else by data binding. The
+ * parser is lenient about what OpenAI-compatible servers vary; none of it ends the
+ * stream, and what it does not understand is reported with
+ * {@link StreamDeltaListener#unrecognized} (counted in the response metadata
+ * {@code stream.unrecognized}):
  * <ul>
  * <li>a chunk whose fields have unexpected JSON types (a
  * {@code tool_calls[].function.arguments} object, a {@code content} array of parts,
@@ -88,6 +90,8 @@ final class ChatCompletionsStreamParser implements StreamParser {
 
 	private final ObjectReader chunkReader;
 
+	private final ChatCompletionChunkReader fastReader;
+
 	private final StreamDeltaListener listener;
 
 	private final @Nullable String apiKey;
@@ -111,6 +115,7 @@ final class ChatCompletionsStreamParser implements StreamParser {
 		this.provider = provider;
 		this.mapper = mapper;
 		this.chunkReader = mapper.readerFor(ChatCompletionChunk.class);
+		this.fastReader = new ChatCompletionChunkReader(mapper);
 		this.listener = listener;
 		this.apiKey = apiKey;
 	}
@@ -138,8 +143,15 @@ final class ChatCompletionsStreamParser implements StreamParser {
 		onChunk(chunk);
 	}
 
-	/** The chunk, bound straight, else leniently; {@code null} when skipped. */
+	/**
+	 * The chunk, read token by token when of the common shape, else bound straight, else
+	 * leniently; {@code null} when skipped.
+	 */
 	private @Nullable ChatCompletionChunk read(String data) {
+		ChatCompletionChunk common = this.fastReader.read(data);
+		if (common != null) {
+			return common;
+		}
 		try {
 			ChatCompletionChunk chunk = this.chunkReader.readValue(data);
 			if (chunk == null) {
