@@ -34,6 +34,33 @@ class StreamTimingsTests {
 	}
 
 	@Test
+	void metricsShouldGiveTheMeanAndLongestGapBetweenDeltas() {
+		StreamTimings timings = new StreamTimings(this.nanos::get);
+		this.nanos.addAndGet(100_000_000L);
+		timings.delta("a");
+		this.nanos.addAndGet(10_000_000L);
+		timings.delta("b");
+		this.nanos.addAndGet(50_000_000L);
+		timings.delta("c");
+		timings.delta("d");
+		this.nanos.addAndGet(900_000_000L);
+		StreamingMetrics metrics = timings.metrics(4, 1);
+		// gaps of 10, 50 and 0 ms; the time after the last delta is no gap
+		assertThat(metrics.meanInterChunkMs()).isEqualTo(20.0);
+		assertThat(metrics.maxInterChunkMs()).isEqualTo(50.0);
+	}
+
+	@Test
+	void metricsWithOneDeltaShouldHaveNoGaps() {
+		StreamTimings timings = new StreamTimings(this.nanos::get);
+		timings.delta("only");
+		this.nanos.addAndGet(5_000_000L);
+		StreamingMetrics metrics = timings.metrics(1, 1);
+		assertThat(metrics.meanInterChunkMs()).isNull();
+		assertThat(metrics.maxInterChunkMs()).isNull();
+	}
+
+	@Test
 	void metricsWithoutDeltasShouldHaveNoTimeToFirstTokenNorThroughput() {
 		StreamTimings timings = new StreamTimings(this.nanos::get);
 		this.nanos.addAndGet(2_000_000L);
