@@ -73,6 +73,9 @@ public final class BenchmarkServer {
 			.host("127.0.0.1")
 			.port(0)
 			.runOn(loops)
+			// gzip, each write compressed and flushed on its own, only for a request that
+			// accepts it (the steer-gzip variant)
+			.compress(true)
 			.handle(handler::handle)
 			.bindNow(Duration.ofSeconds(10));
 		System.out.println("PORT " + server.port());

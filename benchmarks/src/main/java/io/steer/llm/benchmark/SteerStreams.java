@@ -44,7 +44,9 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 	 * @param baseUrl the provider's base URL
 	 * @param mode {@code default} (default options), {@code no-estimation} (usage
 	 * aggregation off) or {@code counting} (a provider not expected to report usage:
-	 * tiktoken counts every delta as it arrives)
+	 * tiktoken counts every delta as it arrives) or {@code gzip} (default options with
+	 * {@code enable-compression}: the provider is asked for a gzip body, which the
+	 * connector decodes)
 	 * @param prompt the user message
 	 */
 	public SteerStreams(HttpClient http, String baseUrl, String mode, String prompt) {
@@ -60,8 +62,11 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 			builder.openAi(settings);
 		}
 		this.client = builder.build();
-		this.options = mode.equals("no-estimation") ? StreamingOptions.builder().enableUsageAggregation(false).build()
-				: StreamingOptions.DEFAULTS;
+		this.options = switch (mode) {
+			case "no-estimation" -> StreamingOptions.builder().enableUsageAggregation(false).build();
+			case "gzip" -> StreamingOptions.builder().enableCompression(true).build();
+			default -> StreamingOptions.DEFAULTS;
+		};
 	}
 
 	/**

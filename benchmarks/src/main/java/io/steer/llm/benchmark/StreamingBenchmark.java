@@ -42,15 +42,16 @@ import reactor.netty.resources.ConnectionProvider;
  * </ul>
  * Variants: {@code steer} (default options), {@code steer-no-estimation} and
  * {@code steer-counting} (burst only: usage aggregation off; tiktoken counting every
- * delta), {@code steer@<label>} (the same as {@code steer} over another build of the
- * core, given with {@code --compare-core=<label>=<classes folder or jar>}, several
- * separated by commas), {@code webclient} (a plain {@code WebClient} reading
- * {@code ServerSentEvent<String>}, each {@code data} parsed with Jackson
- * {@code readTree}) and {@code netty} (Reactor Netty split into lines, each {@code data:}
- * line parsed into a Jackson tree); {@code netty-no-keepalive} (the same with a new
- * connection per stream) runs only when named in {@code --variants}. All share one
- * connection pool (one sub-pool each, its new connections counted) and Reactor Netty's
- * default event loops.
+ * delta), {@code steer-gzip} (burst only: {@code enable-compression}, the provider
+ * gzipping each event as it writes it, the connector decoding it), {@code steer@<label>}
+ * (the same as {@code steer} over another build of the core, given with
+ * {@code --compare-core=<label>=<classes folder or jar>}, several separated by commas),
+ * {@code webclient} (a plain {@code WebClient} reading {@code ServerSentEvent<String>},
+ * each {@code data} parsed with Jackson {@code readTree}) and {@code netty} (Reactor
+ * Netty split into lines, each {@code data:} line parsed into a Jackson tree);
+ * {@code netty-no-keepalive} (the same with a new connection per stream) runs only when
+ * named in {@code --variants}. All share one connection pool (one sub-pool each, its new
+ * connections counted) and Reactor Netty's default event loops.
  * <p>
  * Every variant warms up ({@code --warmup} streams each in burst, {@code --paced-warmup}
  * rounds each in paced), then {@code --rounds} measured rounds run interleaved, the order
@@ -171,6 +172,8 @@ public final class StreamingBenchmark {
 					(http) -> new SteerStreams(http, baseUrl, "no-estimation", prompt)));
 			all.add(Variant.of("steer-counting", "steer, tiktoken on every delta", 0, pool,
 					(http) -> new SteerStreams(http, baseUrl, "counting", prompt)));
+			all.add(Variant.of("steer-gzip", "steer, enable-compression (gzip)", 0, pool,
+					(http) -> new SteerStreams(http.compress(true), baseUrl, "gzip", prompt)));
 		}
 		all.add(Variant.of("webclient", "WebClient ServerSentEvent<String> + readTree", 3, pool,
 				(http) -> Baselines.webClient(http, baseUrl, prompt)));
