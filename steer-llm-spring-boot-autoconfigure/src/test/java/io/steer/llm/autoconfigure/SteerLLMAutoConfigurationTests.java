@@ -11,6 +11,7 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
+import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.provider.ProviderSettings;
@@ -157,6 +158,7 @@ class SteerLLMAutoConfigurationTests {
 					.enableJsonStreamHandler(true)
 					.validateJsonIncrementally(true)
 					.eventProcessor(context.getBean("auditProcessor", EventProcessor.class))
+					.jsonProcessor(context.getBean("trimmingJsonProcessor", JsonProcessor.class))
 					.connectionTimeout(Duration.ofSeconds(2))
 					.readTimeout(Duration.ofSeconds(45))
 					.totalTimeout(Duration.ofMinutes(10))
@@ -164,12 +166,17 @@ class SteerLLMAutoConfigurationTests {
 					.maxReconnectAttempts(5)
 					.reconnectDelay(Duration.ofMillis(250))
 					.preservePartialResponse(false)
+					.maxRetryDelay(Duration.ofSeconds(30))
+					.maxEventSize(65536)
+					.enableCompression(true)
 					.chunkSize(40)
 					.bufferSize(512)
 					.bufferType(BufferType.SENTENCE)
 					.progressInterval(Duration.ofSeconds(1))
 					.rateLimit(12.5)
+					.bufferTimeout(Duration.ofMillis(250))
 					.logStreamingMetrics(true)
+					.trackMetrics(false)
 					.build();
 				assertThat(context.getBean(StreamingOptions.class)).isEqualTo(expected);
 				assertThat(context.getBean(SteerStreamingProperties.class).getStateTtl())
@@ -556,6 +563,11 @@ class SteerLLMAutoConfigurationTests {
 		@Bean
 		EventProcessor auditProcessor() {
 			return (events) -> events;
+		}
+
+		@Bean
+		JsonProcessor trimmingJsonProcessor() {
+			return (value) -> value;
 		}
 
 	}
