@@ -6,7 +6,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.options.StreamingOptions;
-import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.test.LoopbackProviderServer;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
@@ -75,10 +74,13 @@ class SteerLLMAutoConfigurationCustomizerTests {
 
 	@Test
 	void runWhenUserDefinesClientShouldNotApplyCustomizers() {
-		this.contextRunner.withUserConfiguration(OrderedCustomizersConfiguration.class, UserClientConfiguration.class)
+		this.contextRunner
+			.withUserConfiguration(OrderedCustomizersConfiguration.class,
+					SteerLLMAutoConfigurationTests.UserClientConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(SteerLLMClient.class);
-				assertThat(context.getBean(SteerLLMClient.class)).isSameAs(UserClientConfiguration.CLIENT);
+				assertThat(context.getBean(SteerLLMClient.class))
+					.isSameAs(SteerLLMAutoConfigurationTests.UserClientConfiguration.CLIENT);
 				assertThat(context.getBean(Calls.class).names()).isEmpty();
 			});
 	}
@@ -123,20 +125,6 @@ class SteerLLMAutoConfigurationCustomizerTests {
 				calls.names().add("first");
 				builder.defaultOptions(FIRST);
 			};
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class UserClientConfiguration {
-
-		static final SteerLLMClient CLIENT = SteerLLMClient.builder()
-			.openAi(ProviderSettings.of("http://localhost:9/v1", null))
-			.build();
-
-		@Bean
-		SteerLLMClient myClient() {
-			return CLIENT;
 		}
 
 	}
