@@ -390,6 +390,49 @@ public interface SteerLLMClient {
 		Builder retryManager(StreamingRetryManager retryManager);
 
 		/**
+		 * Where each stream's {@link io.micrometer.observation.Observation} goes: one per
+		 * stream (whatever its retries), named
+		 * {@value io.steer.llm.observation.DefaultStreamObservationConvention#NAME} with
+		 * the contextual name {@code chat {model}}, started when the request is routed
+		 * and stopped at its terminal event or when it is cancelled (outcome
+		 * {@code cancelled}, with the usage so far). Only streams whose
+		 * {@link StreamingOptions#trackMetrics()} is on are observed. Defaults to
+		 * {@link io.micrometer.observation.ObservationRegistry#NOOP}: with it and no
+		 * {@linkplain #meterRegistry(io.micrometer.core.instrument.MeterRegistry) meter
+		 * registry} the events are not touched at all.
+		 * @param observationRegistry the registry
+		 * @return this builder
+		 * @see io.steer.llm.observation.StreamObservationDocumentation
+		 */
+		Builder observationRegistry(io.micrometer.observation.ObservationRegistry observationRegistry);
+
+		/**
+		 * Where the OpenTelemetry GenAI client meters (semantic conventions v1.41) of
+		 * each stream whose {@link StreamingOptions#trackMetrics()} is on go, recorded
+		 * when the stream ends: {@code gen_ai.client.operation.duration},
+		 * {@code gen_ai.client.token.usage} (by {@code gen_ai.token.type} {@code input},
+		 * cached tokens included, and {@code output}),
+		 * {@code gen_ai.client.operation.time_to_first_chunk} and
+		 * {@code gen_ai.client.operation.time_per_output_chunk} (one value per gap
+		 * between consecutive deltas), with the observation convention's low-cardinality
+		 * key values as tags and the conventions' bucket boundaries. Needs
+		 * {@code micrometer-core}; none by default.
+		 * @param meterRegistry the registry
+		 * @return this builder
+		 */
+		Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry meterRegistry);
+
+		/**
+		 * The convention naming each stream's observation and the tags of its meters,
+		 * instead of a
+		 * {@link io.steer.llm.observation.DefaultStreamObservationConvention} (which tags
+		 * at most 100 distinct models, the rest {@code other}).
+		 * @param convention the convention
+		 * @return this builder
+		 */
+		Builder observationConvention(io.steer.llm.observation.StreamObservationConvention convention);
+
+		/**
 		 * Builds the client.
 		 * @return the client
 		 * @throws IllegalStateException when no provider was added

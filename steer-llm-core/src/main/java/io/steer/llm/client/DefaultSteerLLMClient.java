@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.assembly.StreamContext;
@@ -21,6 +24,9 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.observation.ObservedStream;
+import io.steer.llm.observation.StreamObservationConvention;
+import io.steer.llm.observation.StreamObserver;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
@@ -69,6 +75,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	 */
 	private static final Clock CLOCK = Clock.systemUTC();
 
+	private static final Consumer<StreamingResponse> NO_LISTENER = (partial) -> {
+	};
+
 	private final WebClient webClient;
 
 	private final ProviderRouter router;
@@ -81,8 +90,12 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private final StreamingRetryManager retryManager;
 
+	private final StreamObserver observer;
+
 	private DefaultSteerLLMClient(WebClient webClient, ProviderRouter router, StreamingOptions defaultOptions,
-			ObjectMapper mapper, PriceCatalog priceCatalog, StreamingRetryManager retryManager) {
+			ObjectMapper mapper, PriceCatalog priceCatalog, StreamingRetryManager retryManager,
+			StreamObserver observer) {
+		this.observer = observer;
 		this.webClient = webClient;
 		this.router = router;
 		this.defaultOptions = defaultOptions;
@@ -255,23 +268,38 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 				first = firstRequest(route, request, options);
 			}
 			catch (InvalidRequestException ex) {
-				return Flux.just(rejected(request, ex));
+				return observationTap(null, null, options, (cancelled) -> Flux.just(rejected(request, ex)));
 			}
-			return exchange(route, first, request, options);
+			return observationTap(route, first, options,
+					(cancelled) -> exchange(route, first, request, options, cancelled));
 		});
-		return CallbackInvoker.apply(observationTap(assembled), options.callbacks(), callbacks);
+		return CallbackInvoker.apply(assembled, options.callbacks(), callbacks);
 	}
 
 	/**
-	 * The observation tap: the one place between assembly and the callbacks where metrics
-	 * and observations (issue 10) see each stream's events as they arrive, rejected
+	 * The observation tap: the one place between assembly and the callbacks where the
+	 * observation and the meters see each stream's events as they arrive, rejected
 	 * requests included, before a callback can delay them or a processor drop or rewrite
-	 * them. It passes the events through unchanged for now.
-	 * @param assembled one stream's events as assembled
+	 * them. The events pass through unchanged. A stream is observed when the client has
+	 * an observation or meter registry and its {@link StreamingOptions#trackMetrics()} is
+	 * on: one observation per stream, whatever its retries, started here (once the
+	 * request is routed) and stopped at its terminal event or cancel; otherwise the
+	 * events are not touched at all.
+	 * @param route the route, {@code null} for a request that cannot be routed
+	 * @param first the first attempt's request, {@code null} likewise
+	 * @param options the stream's options
+	 * @param assembly the stream's events as assembled, given where to report the partial
+	 * response of a cancelled stream
 	 * @return the same events
 	 */
-	private Flux<StreamEvent> observationTap(Flux<StreamEvent> assembled) {
-		return assembled;
+	private Flux<StreamEvent> observationTap(ProviderRouter.@Nullable Route route, @Nullable ProviderRequest first,
+			StreamingOptions options, Function<Consumer<StreamingResponse>, Flux<StreamEvent>> assembly) {
+		if (!this.observer.isEnabled() || !options.trackMetrics()) {
+			return assembly.apply(NO_LISTENER);
+		}
+		ObservedStream observed = this.observer.start((route != null) ? route.adapter().name() : null,
+				(route != null) ? route.model() : null, (first != null) ? first.uri() : null);
+		return observed.tap(assembly.apply(observed::cancelled));
 	}
 
 	/**
@@ -319,10 +347,10 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	}
 
 	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ProviderRequest first, ChatRequest request,
-			StreamingOptions options) {
+			StreamingOptions options, Consumer<StreamingResponse> cancelListener) {
 		StreamContext context = new StreamContext(UUID.randomUUID().toString(), route.adapter(), route.model(), request,
 				options, this.mapper, this.costCalculator, CLOCK, System::nanoTime);
-		return new StreamExchange(this.webClient, context, first, this.retryManager).events();
+		return new StreamExchange(this.webClient, context, first, this.retryManager, cancelListener).events();
 	}
 
 	private static final class Builder implements SteerLLMClient.Builder {
@@ -342,6 +370,31 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		private @Nullable PriceCatalog priceCatalog;
 
 		private @Nullable StreamingRetryManager retryManager;
+
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+		private @Nullable MeterRegistry meterRegistry;
+
+		private @Nullable StreamObservationConvention observationConvention;
+
+		@Override
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			this.observationRegistry = Objects.requireNonNull(observationRegistry,
+					"observationRegistry must not be null");
+			return this;
+		}
+
+		@Override
+		public Builder meterRegistry(MeterRegistry meterRegistry) {
+			this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry must not be null");
+			return this;
+		}
+
+		@Override
+		public Builder observationConvention(StreamObservationConvention convention) {
+			this.observationConvention = Objects.requireNonNull(convention, "convention must not be null");
+			return this;
+		}
 
 		@Override
 		public Builder webClientBuilder(WebClient.Builder webClientBuilder) {
@@ -440,7 +493,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),
 					this.defaultOptions, jsonMapper,
 					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load(),
-					(this.retryManager != null) ? this.retryManager : new StreamingRetryManager());
+					(this.retryManager != null) ? this.retryManager : new StreamingRetryManager(),
+					StreamObserver.of(this.observationRegistry, this.meterRegistry, this.observationConvention));
 		}
 
 	}

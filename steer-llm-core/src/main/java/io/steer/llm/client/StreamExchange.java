@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import java.util.function.Consumer;
+
 import io.steer.llm.assembly.StreamContext;
 import io.steer.llm.error.ProviderErrorException;
 import io.steer.llm.error.ProviderHttpException;
@@ -121,6 +123,9 @@ final class StreamExchange {
 
 	private final StreamingRetryManager retryManager;
 
+	/** Told the partial response of a cancelled stream (the observation tap). */
+	private final Consumer<StreamingResponse> cancelListener;
+
 	/** Created when first needed: a stream that succeeds at once has none. */
 	private volatile @Nullable RetryState retryState;
 
@@ -142,6 +147,22 @@ final class StreamExchange {
 	 */
 	StreamExchange(WebClient webClient, StreamContext context, ProviderRequest firstRequest,
 			StreamingRetryManager retryManager) {
+		this(webClient, context, firstRequest, retryManager, (partial) -> {
+		});
+	}
+
+	/**
+	 * Creates the exchange of one stream.
+	 * @param webClient the client's WebClient
+	 * @param context the stream
+	 * @param firstRequest the HTTP request of the first attempt
+	 * @param retryManager the manager of the client's retry states
+	 * @param cancelListener told what a cancelled stream produced (its usage so far),
+	 * before the cancel goes on upstream
+	 */
+	StreamExchange(WebClient webClient, StreamContext context, ProviderRequest firstRequest,
+			StreamingRetryManager retryManager, Consumer<StreamingResponse> cancelListener) {
+		this.cancelListener = cancelListener;
 		this.webClient = webClient;
 		this.context = context;
 		this.adapter = context.adapter();
@@ -433,6 +454,7 @@ final class StreamExchange {
 		if (partial == null) {
 			return;
 		}
+		this.cancelListener.accept(partial);
 		Usage usage = partial.usage();
 		String message = "cancelled by the subscriber after " + partial.metrics().chunks() + " deltas; usage so far: "
 				+ ((usage != null) ? usage.promptTokens() + " prompt + " + usage.completionTokens()
