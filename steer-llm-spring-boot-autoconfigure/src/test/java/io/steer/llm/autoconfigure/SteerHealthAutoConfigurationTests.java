@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import io.steer.llm.test.LoopbackProviderServer;
 import io.steer.llm.test.MockResponse;
@@ -16,15 +17,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeReactiveHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthContributor;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -67,6 +71,16 @@ class SteerHealthAutoConfigurationTests {
 			assertThat(composite.stream().map((entry) -> entry.name())).containsExactly("openai", "xai", "anthropic");
 			assertThat(composite.getContributor("openai")).isInstanceOf(ProviderHealthIndicator.class);
 		});
+	}
+
+	@Test
+	void runWhenHealthRegistryConfiguredShouldRegisterContributorAsSteer() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ReactiveHealthContributorRegistry.class);
+				ReactiveHealthContributorRegistry registry = context.getBean(ReactiveHealthContributorRegistry.class);
+				assertThat(registry.getContributor("steer")).isSameAs(composite(context));
+			});
 	}
 
 	@Test
@@ -369,8 +383,7 @@ class SteerHealthAutoConfigurationTests {
 			for (ILoggingEvent event : this.events) {
 				text.append(event.getLoggerName()).append(' ').append(event.getFormattedMessage()).append('\n');
 				if (event.getThrowableProxy() != null) {
-					text.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()))
-						.append('\n');
+					text.append(ThrowableProxyUtil.asString(event.getThrowableProxy())).append('\n');
 				}
 			}
 			return text.toString();
