@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -309,6 +310,29 @@ class SteerHealthAutoConfigurationTests {
 			Health first = health(context, "openai");
 			Health second = health(context, "openai");
 			assertThat(second).isEqualTo(first);
+			assertThat(this.server.requestCount()).isOne();
+		});
+	}
+
+	@Test
+	void runWhenCheckedConcurrentlyShouldShareOneRequest() {
+		this.server.setDefaultResponse(MockResponse.status(200, "{}").delayBeforeFirstByte(Duration.ofMillis(200)));
+		openAi().run((context) -> {
+			ReactiveHealthIndicator indicator = (ReactiveHealthIndicator) composite(context).getContributor("openai");
+			List<Health> healths = Flux.merge(indicator.health(), indicator.health(), indicator.health())
+				.collectList()
+				.block(Duration.ofSeconds(10));
+			assertThat(healths).hasSize(3).allSatisfy((health) -> assertThat(health.getStatus()).isEqualTo(Status.UP));
+			assertThat(this.server.requestCount()).isOne();
+		});
+	}
+
+	@Test
+	void runWhenProviderDownShouldCacheTheDownResultToo() {
+		this.server.setDefaultResponse(MockResponse.status(503, "{}"));
+		openAi().run((context) -> {
+			assertThat(health(context, "openai").getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health(context, "openai").getStatus()).isEqualTo(Status.DOWN);
 			assertThat(this.server.requestCount()).isOne();
 		});
 	}
