@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests of the {@code META-INF/spring-configuration-metadata.json} that the configuration
  * processor generates from {@link SteerStreamingProperties},
- * {@link SteerProvidersProperties} and {@link SteerPricingProperties}: what IDEs show.
+ * {@link SteerProvidersProperties}, {@link SteerPricingProperties} and
+ * {@link SteerHealthProperties}: what IDEs show.
  */
 class ConfigurationMetadataTests {
 
@@ -97,6 +98,17 @@ class ConfigurationMetadataTests {
 			.isEqualTo(SteerProvidersProperties.XAI_BASE_URL);
 		assertThat(properties.get("steer.providers.anthropic.version").path("defaultValue").asString())
 			.isEqualTo("2023-06-01");
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeHealthKeysWithTheirDefaults() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.health.")))
+			.containsExactlyInAnyOrder("steer.health.timeout", "steer.health.cache-ttl");
+		assertThat(properties.get("steer.health.timeout").path("defaultValue").asString()).isEqualTo("5s");
+		assertThat(properties.get("steer.health.timeout").path("description").asString()).contains("timeout");
+		assertThat(properties.get("steer.health.cache-ttl").path("defaultValue").asString()).isEqualTo("60s");
+		assertThat(properties.get("steer.health.cache-ttl").path("description").asString()).contains("reused");
 	}
 
 	@Test
