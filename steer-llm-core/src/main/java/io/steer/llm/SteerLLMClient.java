@@ -433,6 +433,50 @@ public interface SteerLLMClient {
 		Builder observationConvention(io.steer.llm.observation.StreamObservationConvention convention);
 
 		/**
+		 * How many distinct model names the default observation convention, the meters
+		 * and the
+		 * {@linkplain #streamStatistics(io.steer.llm.observation.StreamStatistics)
+		 * statistics} tag before the rest are tagged {@code other}: a model name comes
+		 * from user input, so its tag values must stay bounded. Ignored by a custom
+		 * {@linkplain #observationConvention convention}. 100 by default.
+		 * @param maxModelTags the distinct models tagged, at least 1
+		 * @return this builder
+		 * @throws IllegalArgumentException if {@code maxModelTags} is less than 1
+		 */
+		Builder maxModelTags(int maxModelTags);
+
+		/**
+		 * Whether each stream's observation records the prompt and the completion (the
+		 * high-cardinality {@code gen_ai.input.messages} and
+		 * {@code gen_ai.output.messages} of the OpenTelemetry GenAI conventions, so only
+		 * on spans, never on meters). Off by default: content is private and may be
+		 * large.
+		 * @param recordContent {@code true} to record the content
+		 * @return this builder
+		 */
+		Builder recordContent(boolean recordContent);
+
+		/**
+		 * Where the client registers its streams in flight, so that an operator can list
+		 * and cancel them (the {@code steer} actuator endpoint). Every stream is
+		 * registered, whatever its {@link StreamingOptions#trackMetrics()}. None by
+		 * default.
+		 * @param liveStreams the registry of streams in flight
+		 * @return this builder
+		 */
+		Builder liveStreams(io.steer.llm.observation.LiveStreams liveStreams);
+
+		/**
+		 * Where the client records each ended stream whose
+		 * {@link StreamingOptions#trackMetrics()} is on, for the recent statistics per
+		 * provider and model and the providers' passive health signals. Needs no
+		 * Micrometer. None by default.
+		 * @param statistics the statistics
+		 * @return this builder
+		 */
+		Builder streamStatistics(io.steer.llm.observation.StreamStatistics statistics);
+
+		/**
 		 * Builds the client.
 		 * @return the client
 		 * @throws IllegalStateException when no provider was added

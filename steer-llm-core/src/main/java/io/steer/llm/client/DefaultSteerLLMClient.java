@@ -24,9 +24,12 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.observation.DefaultStreamObservationConvention;
+import io.steer.llm.observation.LiveStreams;
 import io.steer.llm.observation.ObservedStream;
 import io.steer.llm.observation.StreamObservationConvention;
 import io.steer.llm.observation.StreamObserver;
+import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.StreamCallbacks;
 import io.steer.llm.options.StreamingOptions;
@@ -377,6 +380,14 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 		private @Nullable StreamObservationConvention observationConvention;
 
+		private int maxModelTags = DefaultStreamObservationConvention.DEFAULT_MAX_MODELS;
+
+		private boolean recordContent;
+
+		private @Nullable LiveStreams liveStreams;
+
+		private @Nullable StreamStatistics statistics;
+
 		@Override
 		public Builder observationRegistry(ObservationRegistry observationRegistry) {
 			this.observationRegistry = Objects.requireNonNull(observationRegistry,
@@ -393,6 +404,33 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		@Override
 		public Builder observationConvention(StreamObservationConvention convention) {
 			this.observationConvention = Objects.requireNonNull(convention, "convention must not be null");
+			return this;
+		}
+
+		@Override
+		public Builder maxModelTags(int maxModelTags) {
+			if (maxModelTags < 1) {
+				throw new IllegalArgumentException("maxModelTags must be at least 1, was " + maxModelTags);
+			}
+			this.maxModelTags = maxModelTags;
+			return this;
+		}
+
+		@Override
+		public Builder recordContent(boolean recordContent) {
+			this.recordContent = recordContent;
+			return this;
+		}
+
+		@Override
+		public Builder liveStreams(LiveStreams liveStreams) {
+			this.liveStreams = Objects.requireNonNull(liveStreams, "liveStreams must not be null");
+			return this;
+		}
+
+		@Override
+		public Builder streamStatistics(StreamStatistics statistics) {
+			this.statistics = Objects.requireNonNull(statistics, "statistics must not be null");
 			return this;
 		}
 
