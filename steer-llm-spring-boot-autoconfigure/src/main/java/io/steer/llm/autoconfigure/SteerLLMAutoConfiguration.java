@@ -15,6 +15,8 @@ import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderSettings;
+import io.steer.llm.observation.LiveStreams;
+import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.retry.StreamingRetryManager;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,6 +55,11 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <li>{@code steerStreamingRetryManager}: the {@link StreamingRetryManager} that keeps
  * the retry state of each stream, from {@code steer.streaming.state-ttl} and
  * {@code steer.streaming.max-states};</li>
+ * <li>{@code steerLiveStreams}: the {@link LiveStreams} where the client registers its
+ * streams in flight (listed and cancelled by the {@code steer} actuator endpoint);</li>
+ * <li>{@code steerStreamStatistics}: the {@link StreamStatistics} of the recent streams
+ * per provider and model (the endpoint's statistics, the health indicators' passive
+ * signals);</li>
  * <li>{@code steerStreamingStateCleanup}: a lifecycle bean that removes expired states
  * from the {@link StreamingRetryManager} bean every
  * {@code steer.streaming.state-cleanup-interval} while the context runs.</li>
@@ -100,6 +107,7 @@ public final class SteerLLMAutoConfiguration {
 	SteerLLMClient steerLLMClient(SteerProvidersProperties providers, ObjectProvider<StreamingOptions> options,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<PriceCatalog> priceCatalog, ObjectProvider<StreamingRetryManager> retryManager,
+			ObjectProvider<LiveStreams> liveStreams, ObjectProvider<StreamStatistics> statistics,
 			ObjectProvider<SteerLLMClientBuilderCustomizer> customizers) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.openAi(settings("steer.providers.openai", providers.getOpenai(), SteerProvidersProperties.OPENAI_BASE_URL),
@@ -115,12 +123,26 @@ public final class SteerLLMAutoConfiguration {
 		jsonMapper.ifUnique(builder::jsonMapper);
 		priceCatalog.ifUnique(builder::priceCatalog);
 		retryManager.ifUnique(builder::retryManager);
+		liveStreams.ifUnique(builder::liveStreams);
+		statistics.ifUnique(builder::streamStatistics);
 		String defaultProvider = defaultProvider(providers);
 		if (defaultProvider != null) {
 			builder.defaultProvider(defaultProvider);
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LiveStreams steerLiveStreams() {
+		return new LiveStreams();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamStatistics steerStreamStatistics() {
+		return new StreamStatistics();
 	}
 
 	@Bean
