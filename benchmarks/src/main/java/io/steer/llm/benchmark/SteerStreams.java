@@ -1,5 +1,6 @@
 package io.steer.llm.benchmark;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.steer.llm.SteerLLMClient;
@@ -50,6 +51,22 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 	 * @param prompt the user message
 	 */
 	public SteerStreams(HttpClient http, String baseUrl, String mode, String prompt) {
+		this(http, baseUrl, mode, prompt, (builder) -> {
+		});
+	}
+
+	/**
+	 * Creates the client, its builder customized last (for the {@code steer-metrics}
+	 * variant: {@link AppMetrics#configure(SteerLLMClient.Builder)}). Not public, so that
+	 * {@link IsolatedCore} only sees the constructor of JDK and Reactor types.
+	 * @param http the connector's HTTP client (the benchmark's connection pool)
+	 * @param baseUrl the provider's base URL
+	 * @param mode as {@link #SteerStreams(HttpClient, String, String, String)}
+	 * @param prompt the user message
+	 * @param customizer applied to the builder just before it builds
+	 */
+	SteerStreams(HttpClient http, String baseUrl, String mode, String prompt,
+			Consumer<SteerLLMClient.Builder> customizer) {
 		this.request = ChatRequest.of(prompt, "gpt-4o-mini");
 		ProviderSettings settings = ProviderSettings.of(baseUrl, "sk-benchmark");
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
@@ -61,6 +78,7 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 		else {
 			builder.openAi(settings);
 		}
+		customizer.accept(builder);
 		this.client = builder.build();
 		this.options = switch (mode) {
 			case "no-estimation" -> StreamingOptions.builder().enableUsageAggregation(false).build();

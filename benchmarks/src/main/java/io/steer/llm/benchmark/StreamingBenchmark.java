@@ -40,18 +40,26 @@ import reactor.netty.resources.ConnectionProvider;
  * one, so that each is a network read of its own; the streams start spread over one
  * interval. One round is one such batch.</li>
  * </ul>
- * Variants: {@code steer} (default options), {@code steer-no-estimation} and
- * {@code steer-counting} (burst only: usage aggregation off; tiktoken counting every
- * delta), {@code steer-gzip} (burst only: {@code enable-compression}, the provider
- * gzipping each event as it writes it, the connector decoding it), {@code steer@<label>}
- * (the same as {@code steer} over another build of the core, given with
- * {@code --compare-core=<label>=<classes folder or jar>}, several separated by commas),
- * {@code webclient} (a plain {@code WebClient} reading {@code ServerSentEvent<String>},
- * each {@code data} parsed with Jackson {@code readTree}) and {@code netty} (Reactor
- * Netty split into lines, each {@code data:} line parsed into a Jackson tree);
- * {@code netty-no-keepalive} (the same with a new connection per stream) runs only when
- * named in {@code --variants}. All share one connection pool (one sub-pool each, its new
- * connections counted) and Reactor Netty's default event loops.
+ * Variants: {@code steer} (default options), {@code steer-metrics} (the same client with
+ * what Spring Boot gives an application with actuator and the Prometheus registry:
+ * {@code meterRegistry} a {@code PrometheusMeterRegistry}, {@code observationRegistry}
+ * one with Micrometer's {@code DefaultMeterObservationHandler} on that registry, a
+ * {@code LiveStreams} and a {@code StreamStatistics}; see {@link AppMetrics}; its
+ * {@code RESULT} line gives metrics on / off, CPU and bytes per chunk, and after the
+ * scenario the registry is scraped once and the run fails if
+ * {@code gen_ai_client_operation_duration_seconds_count} is 0),
+ * {@code steer-no-estimation} and {@code steer-counting} (burst only: usage aggregation
+ * off; tiktoken counting every delta), {@code steer-gzip} (burst only:
+ * {@code enable-compression}, the provider gzipping each event as it writes it, the
+ * connector decoding it), {@code steer@<label>} (the same as {@code steer} over another
+ * build of the core, given with {@code --compare-core=<label>=<classes folder or jar>},
+ * several separated by commas), {@code webclient} (a plain {@code WebClient} reading
+ * {@code ServerSentEvent<String>}, each {@code data} parsed with Jackson
+ * {@code readTree}) and {@code netty} (Reactor Netty split into lines, each {@code data:}
+ * line parsed into a Jackson tree); {@code netty-no-keepalive} (the same with a new
+ * connection per stream) runs only when named in {@code --variants}. All share one
+ * connection pool (one sub-pool each, its new connections counted) and Reactor Netty's
+ * default event loops.
  * <p>
  * Every variant warms up ({@code --warmup} streams each in burst, {@code --paced-warmup}
  * rounds each in paced), then {@code --rounds} measured rounds run interleaved, the order
@@ -60,6 +68,9 @@ import reactor.netty.resources.ConnectionProvider;
  * sends a user message of N characters instead of "Write a long story".
  */
 public final class StreamingBenchmark {
+
+	/** The variant with what Spring Boot gives an app with actuator and Prometheus. */
+	private static final String STEER_METRICS = "steer-metrics";
 
 	private StreamingBenchmark() {
 	}
@@ -99,7 +110,9 @@ public final class StreamingBenchmark {
 		try (BenchmarkServer.Handle server = BenchmarkServer.start(serverThreads)) {
 			String base = "http://127.0.0.1:" + server.port();
 			if (scenarios.contains("burst")) {
-				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true, prompt);
+				AppMetrics metrics = new AppMetrics();
+				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true, prompt,
+						metrics);
 				System.out.printf(Locale.ROOT,
 						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams per variant, %d rounds of %d streams%n",
 						chunks, warmup, rounds, iterations);
@@ -109,11 +122,15 @@ public final class StreamingBenchmark {
 						burst(variant, 1, chunks);
 					}
 				}
-				report("burst", measure("burst", variants, rounds, meter, burst), streams(1, chunks), false);
+				report("burst", measure("burst", variants, rounds, meter, burst), streams(1, chunks), chunks, false);
+				if (has(variants, STEER_METRICS)) {
+					metrics.check((long) warmup + (long) rounds * iterations);
+				}
 			}
 			if (scenarios.contains("paced")) {
+				AppMetrics metrics = new AppMetrics();
 				List<Variant> variants = variants(base + "/paced/" + pacedChunks + "/" + intervalMs, pool, compared,
-						only, false, prompt);
+						only, false, prompt, metrics);
 				System.out.printf(Locale.ROOT,
 						"%n== paced: %d concurrent streams x %d chunks, %d ms apart (%d flushed writes per stream), started over one interval; %d warm-up rounds per variant, %d rounds%n",
 						streams, pacedChunks, intervalMs, pacedChunks + 4, pacedWarmup, rounds);
@@ -125,7 +142,10 @@ public final class StreamingBenchmark {
 				}
 				long readsBefore = Baselines.nettyReads.get();
 				Map<Variant, List<Measurement>> results = measure("paced", variants, rounds, meter, paced);
-				report("paced", results, streams(streams, pacedChunks), true);
+				report("paced", results, streams(streams, pacedChunks), pacedChunks, true);
+				if (has(variants, STEER_METRICS)) {
+					metrics.check((long) (pacedWarmup + rounds) * streams);
+				}
 				long nettyRounds = variants.stream().filter((v) -> v.key.startsWith("netty")).count() * rounds;
 				if (nettyRounds > 0) {
 					System.out.printf(Locale.ROOT, "network reads per SSE event (netty baseline): %.3f%n",
@@ -160,11 +180,17 @@ public final class StreamingBenchmark {
 		return streams + " x " + chunks;
 	}
 
+	private static boolean has(List<Variant> variants, String key) {
+		return variants.stream().anyMatch((variant) -> variant.key.equals(key));
+	}
+
 	private static List<Variant> variants(String baseUrl, ConnectionProvider pool, Map<String, IsolatedCore> compared,
-			@Nullable String only, boolean burst, String prompt) {
+			@Nullable String only, boolean burst, String prompt, AppMetrics metrics) {
 		List<Variant> all = new ArrayList<>();
 		all.add(Variant.of("steer", "steer streamEvents, default options", 0, pool,
 				(http) -> new SteerStreams(http, baseUrl, "default", prompt)));
+		all.add(Variant.of(STEER_METRICS, "steer, Boot metrics (Prometheus + observation)", 0, pool,
+				(http) -> new SteerStreams(http, baseUrl, "default", prompt, metrics::configure)));
 		compared.forEach((label, core) -> all.add(Variant.of("steer@" + label, "steer @" + label + ", default options",
 				0, pool, (http) -> core.streams(http, baseUrl, "default", prompt))));
 		if (burst) {
@@ -273,7 +299,8 @@ public final class StreamingBenchmark {
 		return results;
 	}
 
-	private static void report(String scenario, Map<Variant, List<Measurement>> results, String size, boolean paced) {
+	private static void report(String scenario, Map<Variant, List<Measurement>> results, String size,
+			int chunksPerStream, boolean paced) {
 		System.out.printf(Locale.ROOT, "%n-- %s (%s chunks), %d rounds%n", scenario, size,
 				results.values().iterator().next().size());
 		System.out.printf(Locale.ROOT, "%-46s %9s %9s %9s %9s %7s %9s %9s %11s%n", "variant", "CPU best", "CPU med",
@@ -305,7 +332,7 @@ public final class StreamingBenchmark {
 		}
 		for (Map.Entry<Variant, Summary> entry : summaries.entrySet()) {
 			Variant variant = entry.getKey();
-			if (variant.key.equals("steer")) {
+			if (variant.key.equals("steer") || variant.key.equals(STEER_METRICS)) {
 				continue;
 			}
 			Summary other = entry.getValue();
@@ -318,6 +345,14 @@ public final class StreamingBenchmark {
 					"RESULT %s steer / %s: CPU best %.3f, median %.3f; bytes %.3f; threads %d vs %d%s%n", scenario,
 					variant.name, steer.bestCpu / other.bestCpu, steer.medianCpu / other.medianCpu,
 					steer.medianBytes / other.medianBytes, steer.peakThreads, other.peakThreads, target);
+		}
+		Summary metered = find(summaries, STEER_METRICS);
+		if (metered != null) {
+			double extraBytes = metered.medianBytes - steer.medianBytes;
+			System.out.printf(Locale.ROOT,
+					"RESULT %s metrics on / off (steer-metrics / steer): CPU best %.3f, median %.3f; bytes %.3f (%+.0f B/chunk, %+.0f B per %d-chunk stream) (target CPU <= 1.10, no per-chunk allocation from metrics)%n",
+					scenario, metered.bestCpu / steer.bestCpu, metered.medianCpu / steer.medianCpu,
+					metered.medianBytes / steer.medianBytes, extraBytes, extraBytes * chunksPerStream, chunksPerStream);
 		}
 	}
 
