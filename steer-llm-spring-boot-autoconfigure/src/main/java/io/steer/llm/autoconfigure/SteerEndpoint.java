@@ -38,7 +38,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <li>{@code GET /actuator/steer/{streamId}}: {@linkplain StreamDescriptor one stream},
  * in flight or recently ended (its retry state), 404 when neither;</li>
  * <li>{@code DELETE /actuator/steer/{streamId}}: cancels a stream in flight
- * ({@link LiveStreams#cancel(String)}); 404 when it is not in flight.</li>
+ * ({@link LiveStreams#cancel(String)}); 404 when it is not in flight (through
+ * {@link SteerEndpointWebExtension}: the operation itself returns {@code null}, which the
+ * actuator would answer with 204).</li>
  * </ul>
  * The read operation answers this shape (a value that is {@code null} is left out by the
  * actuator's JSON mapper):
@@ -159,8 +161,8 @@ public class SteerEndpoint {
 	 * receives a terminal error event with the text so far. The stream is no longer
 	 * listed once this returns.
 	 * @param streamId the stream's id
-	 * @return {@code {streamId, cancelled: true}}, or {@code null} (HTTP 404) when no
-	 * such stream is in flight
+	 * @return {@code {streamId, cancelled: true}}, or {@code null} when no such stream is
+	 * in flight (HTTP 404 through {@link SteerEndpointWebExtension})
 	 */
 	@DeleteOperation
 	public @Nullable CancelledStream cancel(@Selector String streamId) {

@@ -9,8 +9,10 @@ import io.steer.llm.retry.StreamingRetryManager;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,7 +29,9 @@ import org.springframework.context.annotation.Bean;
  * the {@link LiveStreams} and {@link StreamStatistics} beans of
  * {@link SteerLLMAutoConfiguration} (or the application's own), and its
  * {@link StreamingRetryManager} when there is exactly one. Backs off when the application
- * defines a {@link SteerEndpoint} bean.
+ * defines a {@link SteerEndpoint} bean. When the endpoint is exposed over HTTP, a
+ * {@link SteerEndpointWebExtension} makes {@code DELETE} of a stream that is not in
+ * flight answer 404.
  */
 @AutoConfiguration(after = SteerLLMAutoConfiguration.class)
 @ConditionalOnClass({ SteerLLMClient.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -43,6 +47,14 @@ public final class SteerEndpointAutoConfiguration {
 		return new SteerEndpoint(providers, () -> beanFactory.getBeansOfType(StreamingOptions.class),
 				liveStreams.getIfUnique(LiveStreams::new), statistics.getIfUnique(StreamStatistics::new),
 				retryManager.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(SteerEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	SteerEndpointWebExtension steerEndpointWebExtension(SteerEndpoint steerEndpoint) {
+		return new SteerEndpointWebExtension(steerEndpoint);
 	}
 
 }

@@ -31,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -64,6 +65,19 @@ class SteerEndpointAutoConfigurationTests {
 	@Test
 	void runWhenExposedOverHttpShouldDefineEndpoint() {
 		this.exposed.run((context) -> assertThat(context).hasSingleBean(SteerEndpoint.class));
+	}
+
+	@Test
+	void runWhenExposedOverHttpShouldDefineTheWebExtension() {
+		this.exposed.run((context) -> assertThat(context).hasSingleBean(SteerEndpointWebExtension.class));
+	}
+
+	@Test
+	void runWhenExposedOverJmxOnlyShouldDefineEndpointWithoutTheWebExtension() {
+		this.contextRunner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=steer")
+			.run((context) -> assertThat(context).hasSingleBean(SteerEndpoint.class)
+				.doesNotHaveBean(SteerEndpointWebExtension.class));
 	}
 
 	@Test
@@ -258,6 +272,24 @@ class SteerEndpointAutoConfigurationTests {
 				.containsExactly("stream-5");
 			assertThat(endpoint.stream("stream-4")).isNull();
 			assertThat(endpoint.cancel("stream-4")).isNull();
+			assertThat(cancelled).hasValue(1);
+		});
+	}
+
+	@Test
+	void deleteOverHttpShouldAnswer200WithTheCancelledStreamOr404() {
+		withOperatorBeans().run((context) -> {
+			AtomicInteger cancelled = new AtomicInteger();
+			context.getBean(OperatorBeans.class).liveStreams.register("stream-7", "openai", "gpt-4o",
+					cancelled::incrementAndGet);
+			SteerEndpointWebExtension extension = context.getBean(SteerEndpointWebExtension.class);
+			WebEndpointResponse<CancelledStream> response = extension.cancel("stream-7");
+			assertThat(response.getStatus()).isEqualTo(200);
+			assertThat(response.getBody()).isEqualTo(new CancelledStream("stream-7", true));
+			assertThat(cancelled).hasValue(1);
+			WebEndpointResponse<CancelledStream> again = extension.cancel("stream-7");
+			assertThat(again.getStatus()).isEqualTo(404);
+			assertThat(again.getBody()).isNull();
 			assertThat(cancelled).hasValue(1);
 		});
 	}
