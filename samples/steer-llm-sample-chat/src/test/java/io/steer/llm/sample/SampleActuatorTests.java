@@ -3,7 +3,6 @@ package io.steer.llm.sample;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
@@ -115,7 +114,6 @@ class SampleActuatorTests {
 	}
 
 	@Test
-	@Disabled("needs core2: LiveStreams wiring")
 	void cancelOfALiveStreamShouldEndItsSubscriberWithACancelledErrorEvent() {
 		Flux<ServerSentEvent<String>> chat = http().get()
 			.uri("/chat?prompt=hi&model=gpt-4o-mini")
@@ -145,8 +143,10 @@ class SampleActuatorTests {
 			assertThat(event.event()).isEqualTo("error");
 			assertThat(MAPPER.readTree(event.data()).path("type").asString()).isEqualTo("CANCELLED");
 		});
-		assertThat(MAPPER.readTree(exchange("GET", "/actuator/steer").getBody()).path("liveStreams").toString())
-			.doesNotContain(streamId);
+		JsonNode steer = MAPPER.readTree(exchange("GET", "/actuator/steer").getBody());
+		assertThat(steer.path("liveStreams").toString()).doesNotContain(streamId);
+		assertThat(steer.path("statistics"))
+			.anySatisfy((statistics) -> assertThat(statistics.path("cancelled").asInt()).isPositive());
 		assertThat(exchange("DELETE", "/actuator/steer/" + streamId).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 	}
 
