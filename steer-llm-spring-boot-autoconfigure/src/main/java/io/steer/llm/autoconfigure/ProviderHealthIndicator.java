@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import io.steer.llm.observation.ProviderSignals;
+import io.steer.llm.observation.StreamStatistics;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -41,14 +43,29 @@ import org.springframework.web.util.UriComponentsBuilder;
  * A provider without an API key is never asked: it is {@code UNKNOWN} with
  * {@code reason: no-api-key}, which does not pull an aggregate status down.
  * <p>
+ * Passive signals, read from {@link StreamStatistics#signals(String)} on every health
+ * request (never cached): the provider's recent streams, over the statistics' window.
+ * When the probe says {@code UP} but at least {@link RecentFailuresRule#minStreams()}
+ * recent streams failed at a {@linkplain ProviderSignals#failureRate() rate} of at least
+ * {@link RecentFailuresRule#failureRate()} (HTTP 429, 5xx or provider errors, timeouts,
+ * connection failures), the status is {@code DOWN} with {@code reason: recent-failures}
+ * (the probe's own reason, if it had one, moves to {@code probeReason}). A provider
+ * without a key stays {@code UNKNOWN}.
+ * <p>
  * Details: {@code provider}, {@code host} (of the base URL), {@code api},
  * {@code defaultModel} (when set), {@code httpStatus}, {@code latencyMs} and
- * {@code lastChecked} (ISO-8601). Never the API key, the headers or the response body (a
- * provider may echo the key in an error). A result is reused for the cache TTL, and
- * concurrent health requests share one check, so the provider is asked at most once per
- * TTL.
+ * {@code lastChecked} (ISO-8601) from the probe; {@code recentStreams},
+ * {@code failureRate} (0 to 1, three decimals), {@code rateLimited},
+ * {@code serverErrors}, {@code timeouts}, {@code connectionErrors} and, once a stream
+ * failed, {@code lastErrorType} (a {@code StreamErrorType} name) and {@code lastErrorAt}
+ * (ISO-8601) from the passive signals. Never the API key, the headers, the response body
+ * (a provider may echo the key in an error) or an error message. A probe's result is
+ * reused for the cache TTL, and concurrent health requests share one check, so the
+ * provider is asked at most once per TTL.
  */
 final class ProviderHealthIndicator extends AbstractReactiveHealthIndicator {
+
+	private final String provider;
 
 	private final Map<String, Object> details;
 
@@ -64,8 +81,12 @@ final class ProviderHealthIndicator extends AbstractReactiveHealthIndicator {
 
 	private final Mono<Health> cachedCheck;
 
+	private final @Nullable StreamStatistics statistics;
+
+	private final @Nullable RecentFailuresRule recentFailures;
+
 	/**
-	 * Create an indicator.
+	 * Create an indicator without passive signals.
 	 * @param target what to check, with its headers and key
 	 * @param webClient the client that sends the check
 	 * @param timeout time to wait for the answer; positive
@@ -73,7 +94,27 @@ final class ProviderHealthIndicator extends AbstractReactiveHealthIndicator {
 	 * @param clock the clock of {@code lastChecked} and {@code latencyMs}
 	 */
 	ProviderHealthIndicator(Target target, WebClient webClient, Duration timeout, Duration cacheTtl, Clock clock) {
+		this(target, webClient, timeout, cacheTtl, clock, null, null);
+	}
+
+	/**
+	 * Create an indicator.
+	 * @param target what to check, with its headers and key
+	 * @param webClient the client that sends the check
+	 * @param timeout time to wait for the answer; positive
+	 * @param cacheTtl how long a result is reused; zero for never
+	 * @param clock the clock of {@code lastChecked} and {@code latencyMs}
+	 * @param statistics the client's recent streams, for the passive signals; or
+	 * {@code null} for none
+	 * @param recentFailures the rule that turns an {@code UP} probe {@code DOWN}, or
+	 * {@code null} for none
+	 */
+	ProviderHealthIndicator(Target target, WebClient webClient, Duration timeout, Duration cacheTtl, Clock clock,
+			@Nullable StreamStatistics statistics, @Nullable RecentFailuresRule recentFailures) {
 		super((ex) -> "Health check of provider '" + target.provider() + "' failed");
+		this.provider = target.provider();
+		this.statistics = statistics;
+		this.recentFailures = recentFailures;
 		this.details = target.details();
 		this.uri = target.hasApiKey() ? target.uri() : null;
 		this.headers = target.headers();
@@ -87,9 +128,56 @@ final class ProviderHealthIndicator extends AbstractReactiveHealthIndicator {
 	@Override
 	protected Mono<Health> doHealthCheck(Health.Builder builder) {
 		if (this.uri == null) {
-			return Mono.just(builder.unknown().withDetails(this.details).withDetail("reason", "no-api-key").build());
+			builder.unknown().withDetails(this.details).withDetail("reason", "no-api-key");
+			ProviderSignals signals = signals();
+			if (signals != null) {
+				withSignals(builder, signals);
+			}
+			return Mono.just(builder.build());
 		}
-		return this.cachedCheck;
+		return this.cachedCheck.map(this::combine);
+	}
+
+	private @Nullable ProviderSignals signals() {
+		return (this.statistics != null) ? this.statistics.signals(this.provider) : null;
+	}
+
+	/**
+	 * The probe's result with the passive signals of now, and the recent-failures rule
+	 * applied.
+	 */
+	private Health combine(Health probe) {
+		ProviderSignals signals = signals();
+		if (signals == null) {
+			return probe;
+		}
+		Health.Builder builder = Health.status(probe.getStatus()).withDetails(probe.getDetails());
+		withSignals(builder, signals);
+		RecentFailuresRule rule = this.recentFailures;
+		if (rule != null && Status.UP.equals(probe.getStatus()) && rule.isMetBy(signals)) {
+			Object probeReason = probe.getDetails().get("reason");
+			if (probeReason != null) {
+				builder.withDetail("probeReason", probeReason);
+			}
+			builder.down().withDetail("reason", "recent-failures");
+		}
+		return builder.build();
+	}
+
+	private static void withSignals(Health.Builder builder, ProviderSignals signals) {
+		builder.withDetail("recentStreams", signals.streams())
+			.withDetail("failureRate", Math.round(signals.failureRate() * 1000) / 1000.0)
+			.withDetail("rateLimited", signals.rateLimited())
+			.withDetail("serverErrors", signals.serverErrors())
+			.withDetail("timeouts", signals.timeouts())
+			.withDetail("connectionErrors", signals.connectionErrors());
+		// the type and time only: a message may quote the request
+		if (signals.lastErrorType() != null) {
+			builder.withDetail("lastErrorType", signals.lastErrorType());
+		}
+		if (signals.lastErrorAt() != null) {
+			builder.withDetail("lastErrorAt", signals.lastErrorAt().toString());
+		}
 	}
 
 	private Mono<Health> check() {
@@ -154,6 +242,27 @@ final class ProviderHealthIndicator extends AbstractReactiveHealthIndicator {
 			case 401, 403 -> "unauthorized";
 			default -> (httpStatus >= 500) ? "server-error" : "unexpected-status";
 		};
+	}
+
+	/**
+	 * When the passive signals turn a provider whose probe is {@code UP} {@code DOWN}
+	 * with reason {@code recent-failures}.
+	 *
+	 * @param minStreams fewest recent streams for the rule to apply; at least 1
+	 * @param failureRate the failure rate at or above which it applies; in (0, 1]
+	 */
+	record RecentFailuresRule(int minStreams, double failureRate) {
+
+		/**
+		 * Whether the signals meet the rule.
+		 * @param signals the provider's recent streams
+		 * @return {@code true} with at least {@link #minStreams()} recent streams and a
+		 * failure rate of at least {@link #failureRate()}
+		 */
+		boolean isMetBy(ProviderSignals signals) {
+			return signals.streams() >= this.minStreams && signals.failureRate() >= this.failureRate;
+		}
+
 	}
 
 	/**

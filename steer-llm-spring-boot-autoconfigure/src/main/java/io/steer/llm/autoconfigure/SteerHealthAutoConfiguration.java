@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.steer.llm.SteerLLMClient;
+import io.steer.llm.autoconfigure.ProviderHealthIndicator.RecentFailuresRule;
 import io.steer.llm.autoconfigure.ProviderHealthIndicator.Target;
+import io.steer.llm.observation.StreamStatistics;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,7 +32,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * <p>
  * Each indicator checks its provider with a {@code GET} of the default model that spends
  * no tokens, with a timeout and a cached result; a provider without an API key is
- * reported {@code UNKNOWN}, never {@code DOWN}. The checks use Boot's
+ * reported {@code UNKNOWN}, never {@code DOWN}. Each indicator adds the passive signals
+ * of the {@link StreamStatistics} bean (when there is exactly one) and reports a provider
+ * whose probe is {@code UP} {@code DOWN} with reason {@code recent-failures} when its
+ * recent streams fail ({@code steer.health.recent-failures.*}). The checks use Boot's
  * {@link WebClient.Builder} when there is one (so every {@code WebClientCustomizer}
  * applies), else a plain {@link WebClient}.
  * <p>
@@ -54,7 +60,7 @@ public final class SteerHealthAutoConfiguration {
 	@Bean(HEALTH_CONTRIBUTOR_BEAN_NAME)
 	@ConditionalOnMissingBean(name = { HEALTH_CONTRIBUTOR_BEAN_NAME, "steerHealthIndicator" })
 	ReactiveHealthContributor steerHealthContributor(SteerProvidersProperties providers, SteerHealthProperties health,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<StreamStatistics> statistics) {
 		Duration timeout = health.getTimeout();
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidConfigurationPropertyValueException("steer.health.timeout", timeout, "Must be positive.");
@@ -64,14 +70,30 @@ public final class SteerHealthAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("steer.health.cache-ttl", cacheTtl,
 					"Must not be negative.");
 		}
+		RecentFailuresRule recentFailures = recentFailures(health.getRecentFailures());
+		StreamStatistics streamStatistics = statistics.getIfUnique();
 		WebClient webClient = webClientBuilder.getIfAvailable(WebClient::builder).clone().build();
 		Clock clock = Clock.systemUTC();
 		Map<String, ReactiveHealthContributor> indicators = new LinkedHashMap<>();
 		for (Target target : new Target[] { Target.openAiCompatible("openai", providers.getOpenai()),
 				Target.openAiCompatible("xai", providers.getXai()), Target.anthropic(providers.getAnthropic()) }) {
-			indicators.put(target.provider(), new ProviderHealthIndicator(target, webClient, timeout, cacheTtl, clock));
+			indicators.put(target.provider(), new ProviderHealthIndicator(target, webClient, timeout, cacheTtl, clock,
+					streamStatistics, recentFailures));
 		}
 		return CompositeReactiveHealthContributor.fromMap(indicators);
+	}
+
+	private static @Nullable RecentFailuresRule recentFailures(SteerHealthProperties.RecentFailures properties) {
+		if (properties.getMinStreams() < 1) {
+			throw new InvalidConfigurationPropertyValueException("steer.health.recent-failures.min-streams",
+					properties.getMinStreams(), "Must be at least 1.");
+		}
+		double rate = properties.getFailureRate();
+		if (!(rate > 0 && rate <= 1)) {
+			throw new InvalidConfigurationPropertyValueException("steer.health.recent-failures.failure-rate", rate,
+					"Must be greater than 0 and at most 1.");
+		}
+		return properties.isEnabled() ? new RecentFailuresRule(properties.getMinStreams(), rate) : null;
 	}
 
 }

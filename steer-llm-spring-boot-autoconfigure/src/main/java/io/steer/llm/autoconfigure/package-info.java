@@ -5,7 +5,8 @@
  * {@link io.steer.llm.options.StreamingOptions} beans, the
  * {@link io.steer.llm.pricing.PriceCatalog} bean, the
  * {@link io.steer.llm.retry.StreamingRetryManager} bean with its scheduled cleanup, and
- * the mapping of the original SDK's environment variables. Start at
+ * the mapping of the original SDK's environment variables, the provider health indicators
+ * ({@code steer.health.*}) and the {@code steer} actuator endpoint. Start at
  * {@link io.steer.llm.autoconfigure.SteerLLMAutoConfiguration}.
  */
 @NullMarked

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests of the {@code META-INF/spring-configuration-metadata.json} that the configuration
  * processor generates from {@link SteerStreamingProperties},
  * {@link SteerProvidersProperties}, {@link SteerPricingProperties} and
- * {@link SteerHealthProperties}: what IDEs show.
+ * {@link SteerHealthProperties} (with its {@code recent-failures} group): what IDEs show.
  */
 class ConfigurationMetadataTests {
 
@@ -104,11 +104,29 @@ class ConfigurationMetadataTests {
 	void metadataWhenGeneratedShouldDescribeHealthKeysWithTheirDefaults() throws IOException {
 		Map<String, JsonNode> properties = properties();
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.health.")))
-			.containsExactlyInAnyOrder("steer.health.timeout", "steer.health.cache-ttl");
+			.containsExactlyInAnyOrder("steer.health.timeout", "steer.health.cache-ttl",
+					"steer.health.recent-failures.enabled", "steer.health.recent-failures.min-streams",
+					"steer.health.recent-failures.failure-rate");
 		assertThat(properties.get("steer.health.timeout").path("defaultValue").asString()).isEqualTo("5s");
 		assertThat(properties.get("steer.health.timeout").path("description").asString()).contains("timeout");
 		assertThat(properties.get("steer.health.cache-ttl").path("defaultValue").asString()).isEqualTo("60s");
 		assertThat(properties.get("steer.health.cache-ttl").path("description").asString()).contains("reused");
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeRecentFailuresKeysWithTheirDefaults() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		JsonNode enabled = properties.get("steer.health.recent-failures.enabled");
+		assertThat(enabled.path("defaultValue").asBoolean()).isTrue();
+		assertThat(enabled.path("description").asString()).startsWith("Whether").contains("recent-failures");
+		JsonNode minStreams = properties.get("steer.health.recent-failures.min-streams");
+		assertThat(minStreams.path("type").asString()).isEqualTo("java.lang.Integer");
+		assertThat(minStreams.path("defaultValue").asInt()).isEqualTo(5);
+		assertThat(minStreams.path("description").asString()).contains("recent streams");
+		JsonNode failureRate = properties.get("steer.health.recent-failures.failure-rate");
+		assertThat(failureRate.path("type").asString()).isEqualTo("java.lang.Double");
+		assertThat(failureRate.path("defaultValue").asDouble()).isEqualTo(0.5);
+		assertThat(failureRate.path("description").asString()).contains("from 0 to 1");
 	}
 
 	@Test

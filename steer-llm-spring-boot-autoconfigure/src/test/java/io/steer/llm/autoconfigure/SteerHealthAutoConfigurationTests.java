@@ -1,6 +1,7 @@
 package io.steer.llm.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -10,9 +11,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
+import io.steer.llm.autoconfigure.SteerLLMAutoConfigurationRetryTests.MutableClock;
+import io.steer.llm.error.StreamErrorType;
+import io.steer.llm.observation.EndedStream;
+import io.steer.llm.observation.StreamOutcome;
+import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.test.LoopbackProviderServer;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SteerHealthAutoConfigurationTests {
 
 	private static final String OPENAI_KEY = "sk-health-0123456789abcdef";
+
+	private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
 	private static final String ANTHROPIC_KEY = "sk-ant-health-0123456789abcdef";
 
@@ -347,6 +356,226 @@ class SteerHealthAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void runWhenProbeUpAndNoRecentStreamsShouldBeUpWithZeroSignals() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("recentStreams", 0)
+				.containsEntry("failureRate", 0.0)
+				.containsEntry("rateLimited", 0)
+				.containsEntry("serverErrors", 0)
+				.containsEntry("timeouts", 0)
+				.containsEntry("connectionErrors", 0)
+				.doesNotContainKeys("reason", "lastErrorType", "lastErrorAt");
+		});
+	}
+
+	@Test
+	void runWhenProbeUpButHalfOfFiveRecentStreamsFailedShouldBeDownWithRecentFailures() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			StreamStatistics statistics = context.getBean(StreamStatistics.class);
+			record(statistics, "openai", 2, null);
+			record(statistics, "openai", 1, 429);
+			record(statistics, "openai", 1, 503);
+			statistics.record(failed("openai", StreamErrorType.TIMEOUT, null, NOW.plusSeconds(1)));
+			record(statistics, "anthropic", 5, 503);
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "recent-failures")
+				.containsEntry("httpStatus", 200)
+				.containsEntry("recentStreams", 5)
+				.containsEntry("failureRate", 0.6)
+				.containsEntry("rateLimited", 1)
+				.containsEntry("serverErrors", 1)
+				.containsEntry("timeouts", 1)
+				.containsEntry("connectionErrors", 0)
+				.containsEntry("lastErrorType", "TIMEOUT")
+				.containsEntry("lastErrorAt", "2026-01-01T00:00:01Z")
+				.doesNotContainKeys("probeReason", "lastErrorMessage");
+		});
+	}
+
+	@Test
+	void runWhenFewerThanMinStreamsFailedShouldStayUp() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			record(context.getBean(StreamStatistics.class), "openai", 4, 503);
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("recentStreams", 4)
+				.containsEntry("failureRate", 1.0)
+				.containsEntry("serverErrors", 4)
+				.doesNotContainKey("reason");
+		});
+	}
+
+	@Test
+	void runWhenFailureRateBelowThresholdShouldStayUp() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			StreamStatistics statistics = context.getBean(StreamStatistics.class);
+			record(statistics, "openai", 6, null);
+			record(statistics, "openai", 4, 503);
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("failureRate", 0.4).doesNotContainKey("reason");
+		});
+	}
+
+	@Test
+	void runWhenThresholdsConfiguredShouldApplyThem() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class)
+			.withPropertyValues("steer.health.recent-failures.min-streams=10",
+					"steer.health.recent-failures.failure-rate=0.25")
+			.run((context) -> {
+				StreamStatistics statistics = context.getBean(StreamStatistics.class);
+				record(statistics, "openai", 7, null);
+				record(statistics, "openai", 2, 503);
+				assertThat(health(context, "openai").getStatus()).as("9 streams").isEqualTo(Status.UP);
+				record(statistics, "openai", 1, 503);
+				Health health = health(context, "openai");
+				assertThat(health.getStatus()).as("10 streams, 30%% failed").isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsEntry("reason", "recent-failures");
+			});
+	}
+
+	@Test
+	void runWhenRecentFailuresRuleDisabledShouldStayUpWithSignals() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class)
+			.withPropertyValues("steer.health.recent-failures.enabled=false")
+			.run((context) -> {
+				record(context.getBean(StreamStatistics.class), "openai", 5, 503);
+				Health health = health(context, "openai");
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("failureRate", 1.0).doesNotContainKey("reason");
+			});
+	}
+
+	@Test
+	void runWhenProbeRateLimitedAndRecentStreamsFailShouldBeDownAndKeepTheProbeReason() {
+		this.server.enqueue(MockResponse.status(429, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			record(context.getBean(StreamStatistics.class), "openai", 5, 429);
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "recent-failures")
+				.containsEntry("probeReason", "rate-limited")
+				.containsEntry("rateLimited", 5);
+		});
+	}
+
+	@Test
+	void runWhenProbeDownShouldKeepItsReasonWithTheSignals() {
+		this.server.enqueue(MockResponse.status(500, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			record(context.getBean(StreamStatistics.class), "openai", 5, 503);
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "server-error").containsEntry("serverErrors", 5);
+		});
+	}
+
+	@Test
+	void runWhenProviderHasNoApiKeyAndRecentStreamsFailShouldStayUnknown() {
+		this.contextRunner.withUserConfiguration(StatisticsConfiguration.class)
+			.withPropertyValues("steer.providers.openai.base-url=" + this.server.baseUrl() + "/v1")
+			.run((context) -> {
+				record(context.getBean(StreamStatistics.class), "openai", 5, 503);
+				Health health = health(context, "openai");
+				assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+				assertThat(health.getDetails()).containsEntry("reason", "no-api-key").containsEntry("recentStreams", 5);
+				assertThat(this.server.requestCount()).isZero();
+			});
+	}
+
+	@Test
+	void runWhenCachedProbeShouldStillReadTheSignalsOfEachRequest() {
+		this.server.setDefaultResponse(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			assertThat(health(context, "openai").getStatus()).isEqualTo(Status.UP);
+			record(context.getBean(StreamStatistics.class), "openai", 5, 503);
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsEntry("reason", "recent-failures");
+			assertThat(this.server.requestCount()).isOne();
+		});
+	}
+
+	@Test
+	void runWhenRecentStreamsAgeOutShouldBeUpAgain() {
+		this.server.setDefaultResponse(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			record(context.getBean(StreamStatistics.class), "openai", 5, 503);
+			assertThat(health(context, "openai").getStatus()).isEqualTo(Status.DOWN);
+			context.getBean(StatisticsConfiguration.class).clock.advance(Duration.ofMinutes(16));
+			Health health = health(context, "openai");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("recentStreams", 0);
+		});
+	}
+
+	@Test
+	void runWhenLastErrorMessageQuotesAKeyShouldNotShowIt() {
+		this.server.enqueue(MockResponse.status(200, "{}"));
+		openAi().withUserConfiguration(StatisticsConfiguration.class).run((context) -> {
+			context.getBean(StreamStatistics.class)
+				.record(new EndedStream("openai", "gpt-4o", StreamOutcome.ERROR, StreamErrorType.HTTP, 401,
+						"Incorrect API key provided: " + OPENAI_KEY, null, 0, 0, null, NOW));
+			Health health = health(context, "openai");
+			assertThat(health.getDetails()).containsEntry("lastErrorType", "HTTP");
+			assertThat(JsonMapper.builder().build().writeValueAsString(health)).doesNotContain(OPENAI_KEY)
+				.doesNotContain("Incorrect API key");
+		});
+	}
+
+	@Test
+	void runWhenRecentFailuresMinStreamsIsZeroShouldFailToStart() {
+		this.contextRunner.withPropertyValues("steer.health.recent-failures.min-streams=0")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.rootCause()
+				.hasMessageContaining("steer.health.recent-failures.min-streams"));
+	}
+
+	@Test
+	void runWhenRecentFailuresRateAboveOneShouldFailToStart() {
+		this.contextRunner.withPropertyValues("steer.health.recent-failures.failure-rate=1.5")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.rootCause()
+				.hasMessageContaining("steer.health.recent-failures.failure-rate"));
+	}
+
+	@Test
+	void runWhenNoPropertiesShouldUseDefaultRecentFailuresRule() {
+		this.contextRunner.run((context) -> {
+			SteerHealthProperties.RecentFailures rule = context.getBean(SteerHealthProperties.class)
+				.getRecentFailures();
+			assertThat(rule.isEnabled()).isTrue();
+			assertThat(rule.getMinStreams()).isEqualTo(5);
+			assertThat(rule.getFailureRate()).isEqualTo(0.5);
+		});
+	}
+
+	private static void record(StreamStatistics statistics, String provider, int count, @Nullable Integer httpStatus) {
+		for (int i = 0; i < count; i++) {
+			statistics.record(
+					(httpStatus != null) ? failed(provider, StreamErrorType.HTTP, httpStatus, NOW) : new EndedStream(
+							provider, "gpt-4o", StreamOutcome.SUCCESS, null, null, null, 100.0, 10, 20, null, NOW));
+		}
+	}
+
+	private static EndedStream failed(String provider, StreamErrorType type, @Nullable Integer httpStatus,
+			Instant endedAt) {
+		return new EndedStream(provider, "gpt-4o", StreamOutcome.ERROR, type, httpStatus, "failed", null, 10, 0, null,
+				endedAt);
+	}
+
 	private ApplicationContextRunner openAi() {
 		return this.contextRunner.withPropertyValues("steer.providers.openai.base-url=" + this.server.baseUrl() + "/v1",
 				"steer.providers.openai.api-key=" + OPENAI_KEY, "steer.providers.openai.default-model=gpt-4o");
@@ -362,6 +591,21 @@ class SteerHealthAutoConfigurationTests {
 		Health health = indicator.health().block(Duration.ofSeconds(10));
 		assertThat(health).isNotNull();
 		return health;
+	}
+
+	/**
+	 * Stream statistics on a clock the test moves, in place of the auto-configured ones.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class StatisticsConfiguration {
+
+		final MutableClock clock = new MutableClock();
+
+		@Bean
+		StreamStatistics testStreamStatistics() {
+			return new StreamStatistics(200, 100, Duration.ofMinutes(15), this.clock);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
