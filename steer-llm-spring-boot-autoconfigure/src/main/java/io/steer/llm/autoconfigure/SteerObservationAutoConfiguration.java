@@ -2,6 +2,7 @@ package io.steer.llm.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.observation.DefaultStreamObservationConvention;
 import io.steer.llm.observation.StreamObservationConvention;
@@ -13,15 +14,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 /**
  * Auto-configuration of the observations and meters of the auto-configured
- * {@link SteerLLMClient}'s streams, from {@code steer.observations.*}. It contributes
- * {@link SteerLLMClientBuilderCustomizer} beans, each unless the application defines a
- * bean of the same name:
+ * {@link SteerLLMClient}'s streams, from {@code steer.observations.*}. It contributes two
+ * {@link SteerLLMClientBuilderCustomizer} beans and a customizer of the Prometheus
+ * registry, each unless the application defines a bean of the same name:
  * <ul>
  * <li>{@code steerObservationClientBuilderCustomizer}: gives the builder the unique (or
  * primary) {@link ObservationRegistry} bean, when there is one (one observation per
@@ -32,10 +34,17 @@ import org.springframework.core.annotation.Order;
  * <li>{@code steerMetricsClientBuilderCustomizer}, when {@code micrometer-core} is on the
  * class path and {@code steer.observations.metrics.enabled} is not {@code false}: gives
  * the builder the unique (or primary) {@link MeterRegistry} bean, when there is one (the
- * {@code gen_ai.client.*} and {@code steer.*} meters).</li>
+ * {@code gen_ai.client.*} and {@code steer.*} meters);</li>
+ * <li>{@code steerPrometheusMeterRegistryCustomizer}, a {@link MeterRegistryCustomizer}
+ * of the {@link PrometheusMeterRegistry}, when the Prometheus registry is on the class
+ * path and the meters are on: drops the curly-braced OpenTelemetry unit {@code {token}}
+ * from the Prometheus names of the {@code gen_ai.*} meters, as OpenTelemetry's Prometheus
+ * compatibility rules do ({@code gen_ai_client_token_usage_bucket}, not
+ * {@code gen_ai_client_token_usage__token__bucket}); other registries keep the unit.</li>
  * </ul>
- * Both are ordered {@value #CUSTOMIZER_ORDER}, before customizers without an order, so
- * that an application's customizer can still replace what they set.
+ * The client builder customizers are ordered {@value #CUSTOMIZER_ORDER}, before
+ * customizers without an order, so that an application's customizer can still replace
+ * what they set.
  * <p>
  * Active when {@code micrometer-observation} is on the class path, unless
  * {@code steer.observations.enabled=false}: then the client is given no registry and its
@@ -61,6 +70,12 @@ public final class SteerObservationAutoConfiguration {
 
 	/** Name of the customizer that gives the builder the meter registry. */
 	public static final String METRICS_CUSTOMIZER_BEAN_NAME = "steerMetricsClientBuilderCustomizer";
+
+	/**
+	 * Name of the customizer of Boot's Prometheus registry that exports
+	 * {@code gen_ai.client.token.usage} as {@code gen_ai_client_token_usage}.
+	 */
+	public static final String PROMETHEUS_CUSTOMIZER_BEAN_NAME = "steerPrometheusMeterRegistryCustomizer";
 
 	@Bean(OBSERVATION_CUSTOMIZER_BEAN_NAME)
 	@Order(CUSTOMIZER_ORDER)
@@ -92,6 +107,19 @@ public final class SteerObservationAutoConfiguration {
 		SteerLLMClientBuilderCustomizer steerMetricsClientBuilderCustomizer(
 				ObjectProvider<MeterRegistry> meterRegistry) {
 			return (builder) -> meterRegistry.ifUnique(builder::meterRegistry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ PrometheusMeterRegistry.class, MeterRegistryCustomizer.class })
+	@ConditionalOnBooleanProperty(name = "steer.observations.metrics.enabled", matchIfMissing = true)
+	static class PrometheusConfiguration {
+
+		@Bean(PROMETHEUS_CUSTOMIZER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = PROMETHEUS_CUSTOMIZER_BEAN_NAME)
+		MeterRegistryCustomizer<PrometheusMeterRegistry> steerPrometheusMeterRegistryCustomizer() {
+			return (registry) -> registry.config().meterFilter(new AnnotationUnitMeterFilter());
 		}
 
 	}

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.observation.DefaultStreamObservationConvention;
 import io.steer.llm.observation.StreamObservationContext;
@@ -31,6 +32,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -143,6 +145,42 @@ class SteerObservationAutoConfigurationTests {
 						meters.get(DefaultStreamObservationConvention.NAME).tag("outcome", "success").timer().count())
 					.isEqualTo(1);
 			});
+	}
+
+	@Test
+	void runWithThePrometheusRegistryShouldExportTokenUsageWithoutTheCurlyBracedUnit() {
+		runner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					PrometheusMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasBean(SteerObservationAutoConfiguration.PROMETHEUS_CUSTOMIZER_BEAN_NAME);
+				streamOnce(context, "gpt-4o-mini");
+				String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+				assertThat(scrape)
+					.contains("gen_ai_client_token_usage_bucket{", "gen_ai_client_token_usage_count{",
+							"gen_ai_client_operation_duration_seconds_bucket{")
+					.doesNotContain("gen_ai_client_token_usage__token_");
+			});
+	}
+
+	@Test
+	void runWithAnotherRegistryShouldKeepTheTokenUnit() {
+		runner().withUserConfiguration(MeterRegistryConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(PrometheusMeterRegistry.class);
+			streamOnce(context, "gpt-4o-mini");
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("gen_ai.client.token.usage")
+				.summary()
+				.getId()
+				.getBaseUnit()).isEqualTo("{token}");
+		});
+	}
+
+	@Test
+	void runWhenMetricsDisabledShouldNotCustomizeThePrometheusRegistry() {
+		runner().withPropertyValues("steer.observations.metrics.enabled=false")
+			.run((context) -> assertThat(context)
+				.doesNotHaveBean(SteerObservationAutoConfiguration.PROMETHEUS_CUSTOMIZER_BEAN_NAME));
 	}
 
 	@Test
