@@ -95,10 +95,13 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private final StreamObserver observer;
 
+	private final @Nullable LiveStreams liveStreams;
+
 	private DefaultSteerLLMClient(WebClient webClient, ProviderRouter router, StreamingOptions defaultOptions,
-			ObjectMapper mapper, PriceCatalog priceCatalog, StreamingRetryManager retryManager,
-			StreamObserver observer) {
+			ObjectMapper mapper, PriceCatalog priceCatalog, StreamingRetryManager retryManager, StreamObserver observer,
+			@Nullable LiveStreams liveStreams) {
 		this.observer = observer;
+		this.liveStreams = liveStreams;
 		this.webClient = webClient;
 		this.router = router;
 		this.defaultOptions = defaultOptions;
@@ -201,9 +204,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	 * resumption and continuation;</li>
 	 * <li><b>assembly</b>: SSE decoding, the provider's parser, the assembled response,
 	 * usage, cost and the typed events;</li>
-	 * <li><b>observation tap</b>: the one place metrics and observations will see the
-	 * events as they arrive, before anything user-supplied can delay, drop or rewrite
-	 * them;</li>
+	 * <li><b>observation tap</b>: the one place the observation, the meters, the
+	 * statistics and the live streams see the events as they arrive, before anything
+	 * user-supplied can delay, drop or rewrite them;</li>
 	 * <li><b>callbacks</b>: those of the options, then those of the call, each event
 	 * passing on once they returned (an asynchronous callback is awaited);</li>
 	 * <li><b>event processor</b>: {@link StreamingOptions#eventProcessor()}, if any,
@@ -271,38 +274,82 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 				first = firstRequest(route, request, options);
 			}
 			catch (InvalidRequestException ex) {
-				return observationTap(null, null, options, (cancelled) -> Flux.just(rejected(request, ex)));
+				return rejectedTap(request, options, ex);
 			}
-			return observationTap(route, first, options,
-					(cancelled) -> exchange(route, first, request, options, cancelled));
+			return observationTap(route, first, request, options);
 		});
 		return CallbackInvoker.apply(assembled, options.callbacks(), callbacks);
 	}
 
 	/**
 	 * The observation tap: the one place between assembly and the callbacks where the
-	 * observation and the meters see each stream's events as they arrive, rejected
-	 * requests included, before a callback can delay them or a processor drop or rewrite
-	 * them. The events pass through unchanged. A stream is observed when the client has
-	 * an observation or meter registry and its {@link StreamingOptions#trackMetrics()} is
-	 * on: one observation per stream, whatever its retries, started here (once the
-	 * request is routed) and stopped at its terminal event or cancel; otherwise the
-	 * events are not touched at all.
-	 * @param route the route, {@code null} for a request that cannot be routed
-	 * @param first the first attempt's request, {@code null} likewise
+	 * observation, the meters, the {@linkplain StreamStatistics statistics} and the
+	 * {@linkplain LiveStreams live streams} see each stream's events as they arrive,
+	 * before a callback can delay them or a processor drop or rewrite them. The events
+	 * pass through unchanged.
+	 * <p>
+	 * A stream is observed when the client has an observation registry, a meter registry
+	 * or statistics, and its {@link StreamingOptions#trackMetrics()} is on: one
+	 * observation per stream, whatever its retries, started here (once the request is
+	 * routed) and stopped at its terminal event or cancel. Whatever its
+	 * {@code trackMetrics()}, a stream is registered with the client's
+	 * {@link LiveStreams}, if any, from here until it ends, its deltas counted, and an
+	 * operator can cancel it through them. Without either, the events are not touched at
+	 * all.
+	 * @param route the route
+	 * @param first the first attempt's request
+	 * @param request the request
 	 * @param options the stream's options
-	 * @param assembly the stream's events as assembled, given where to report the partial
-	 * response of a cancelled stream
-	 * @return the same events
+	 * @return the stream's events
 	 */
-	private Flux<StreamEvent> observationTap(ProviderRouter.@Nullable Route route, @Nullable ProviderRequest first,
-			StreamingOptions options, Function<Consumer<StreamingResponse>, Flux<StreamEvent>> assembly) {
-		if (!this.observer.isEnabled() || !options.trackMetrics()) {
-			return assembly.apply(NO_LISTENER);
+	private Flux<StreamEvent> observationTap(ProviderRouter.Route route, ProviderRequest first, ChatRequest request,
+			StreamingOptions options) {
+		String provider = route.adapter().name();
+		StreamContext context = new StreamContext(UUID.randomUUID().toString(), route.adapter(), route.model(), request,
+				options, this.mapper, this.costCalculator, CLOCK, System::nanoTime);
+		ObservedStream observed = (this.observer.isEnabled() && options.trackMetrics())
+				? this.observer.start(provider, route.model(), first.uri(), request) : null;
+		StreamExchange exchange = new StreamExchange(this.webClient, context, first, this.retryManager,
+				(observed != null) ? observed::cancelled : NO_LISTENER);
+		Flux<StreamEvent> events = exchange.events();
+		if (observed != null) {
+			events = observed.tap(events);
 		}
-		ObservedStream observed = this.observer.start((route != null) ? route.adapter().name() : null,
-				(route != null) ? route.model() : null, (first != null) ? first.uri() : null);
-		return observed.tap(assembly.apply(observed::cancelled));
+		LiveStreams liveStreams = this.liveStreams;
+		if (liveStreams != null) {
+			LiveStreams.Handle handle = liveStreams.register(context.streamId(), provider, route.model(),
+					exchange::cancelByOperator);
+			events = live(events, handle);
+		}
+		return events;
+	}
+
+	/**
+	 * The tap of a request rejected before anything was sent: observed like any stream
+	 * (one observation, the meters, the statistics), but never in flight, so never
+	 * registered with the {@link LiveStreams}.
+	 */
+	private Flux<StreamEvent> rejectedTap(ChatRequest request, StreamingOptions options, InvalidRequestException ex) {
+		Flux<StreamEvent> rejected = Flux.just(rejected(request, ex));
+		if (!this.observer.isEnabled() || !options.trackMetrics()) {
+			return rejected;
+		}
+		return this.observer.start(null, null, null).tap(rejected);
+	}
+
+	/**
+	 * Counts the deltas of a stream in flight on its handle, and closes it at the
+	 * terminal event (before the subscriber sees it) or when the stream ends otherwise.
+	 */
+	private static Flux<StreamEvent> live(Flux<StreamEvent> events, LiveStreams.Handle handle) {
+		return events.doOnNext((event) -> {
+			if (event instanceof StreamDeltaEvent) {
+				handle.chunk();
+			}
+			else if (event.isTerminal()) {
+				handle.close();
+			}
+		}).doFinally((signal) -> handle.close());
 	}
 
 	/**
@@ -347,13 +394,6 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			logger.debug("Stream " + streamId + " rejected before sending: " + ex.getMessage());
 		}
 		return RejectedRequests.errorEvent(streamId, request, ex, CLOCK.instant());
-	}
-
-	private Flux<StreamEvent> exchange(ProviderRouter.Route route, ProviderRequest first, ChatRequest request,
-			StreamingOptions options, Consumer<StreamingResponse> cancelListener) {
-		StreamContext context = new StreamContext(UUID.randomUUID().toString(), route.adapter(), route.model(), request,
-				options, this.mapper, this.costCalculator, CLOCK, System::nanoTime);
-		return new StreamExchange(this.webClient, context, first, this.retryManager, cancelListener).events();
 	}
 
 	private static final class Builder implements SteerLLMClient.Builder {
@@ -532,7 +572,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 					this.defaultOptions, jsonMapper,
 					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load(),
 					(this.retryManager != null) ? this.retryManager : new StreamingRetryManager(),
-					StreamObserver.of(this.observationRegistry, this.meterRegistry, this.observationConvention));
+					StreamObserver.of(this.observationRegistry, this.meterRegistry, this.observationConvention,
+							this.maxModelTags, this.recordContent, this.statistics, CLOCK),
+					this.liveStreams);
 		}
 
 	}

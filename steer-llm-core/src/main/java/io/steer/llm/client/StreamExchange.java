@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import io.steer.llm.assembly.StreamContext;
 import io.steer.llm.error.ProviderErrorException;
 import io.steer.llm.error.ProviderHttpException;
+import io.steer.llm.error.StreamCancelledException;
 import io.steer.llm.error.StreamTimeoutException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.event.StreamEvent;
@@ -134,6 +135,14 @@ final class StreamExchange {
 	private volatile boolean totalTimedOut;
 
 	/**
+	 * Emits when an operator cancels the stream ({@link #cancelByOperator()}); kept, so
+	 * that a cancel before the stream was subscribed still ends it at once.
+	 */
+	private final Sinks.One<Boolean> operatorCancel = Sinks.one();
+
+	private volatile boolean cancelledByOperator;
+
+	/**
 	 * The failure that made the stream continue, for when the continuation is refused.
 	 */
 	private volatile @Nullable SteerLLMException interruption;
@@ -176,17 +185,33 @@ final class StreamExchange {
 	 * The stream's events, across its attempts, ending with one terminal event.
 	 * <p>
 	 * Cancelling closes the connection of the current attempt (or stops a retry's wait);
-	 * the usage so far is then estimated and recorded in the retry state. Backpressure:
-	 * at most {@code buffer-size} events are read ahead of the subscriber, then the
-	 * connection's reads pause.
+	 * the usage so far is then estimated and recorded in the retry state. An operator's
+	 * cancel ({@link #cancelByOperator()}) closes it likewise, but ends the stream with a
+	 * {@link StreamCancelledException} error event. Backpressure: at most
+	 * {@code buffer-size} events are read ahead of the subscriber, then the connection's
+	 * reads pause.
 	 * @return the events
 	 */
 	Flux<StreamEvent> events() {
+		Mono<Long> totalTimer = Mono.delay(this.options.totalTimeout()).doOnNext((tick) -> this.totalTimedOut = true);
 		return Flux.defer(() -> attempt(1, null))
-			.takeUntilOther(Mono.delay(this.options.totalTimeout()).doOnNext((tick) -> this.totalTimedOut = true))
-			.concatWith(Flux.defer(this::afterTotalTimeout))
+			// one operator for both: each takeUntilOther serializes every event
+			.takeUntilOther(Mono.firstWithSignal(totalTimer, this.operatorCancel.asMono()))
+			.concatWith(Flux.defer(this::afterStop))
 			.doOnCancel(this::onCancel)
 			.limitRate(this.options.bufferSize());
+	}
+
+	/**
+	 * An operator cancels the stream, from any thread: the current attempt ends (its
+	 * connection is closed) or the wait for the next one stops, and the stream ends with
+	 * a {@link StreamCancelledException} error event whose partial response holds the
+	 * text and usage so far; recorded in the stream's retry state. Does nothing once the
+	 * stream ended. Idempotent.
+	 */
+	void cancelByOperator() {
+		this.cancelledByOperator = true;
+		this.operatorCancel.tryEmitValue(Boolean.TRUE);
 	}
 
 	private Flux<StreamEvent> attempt(int number, @Nullable Continuation continuation) {
@@ -429,6 +454,35 @@ final class StreamExchange {
 				+ ": attempt " + number + " of " + (this.options.maxReconnectAttempts() + 1) + " failed after "
 				+ retry.progress().deltas() + " deltas (" + failure.getMessage() + "); " + how + " in "
 				+ retry.delay().toMillis() + " ms");
+	}
+
+	/**
+	 * The attempts' events ended: after the stream's own end nothing follows; after an
+	 * operator's cancel or the total timeout, the stream's error event.
+	 */
+	private Flux<StreamEvent> afterStop() {
+		if (this.cancelledByOperator) {
+			return afterOperatorCancel();
+		}
+		return afterTotalTimeout();
+	}
+
+	private Flux<StreamEvent> afterOperatorCancel() {
+		StreamCancelledException cancelled = new StreamCancelledException(this.adapter.name());
+		List<StreamEvent> events = this.session.finish(cancelled);
+		if (events.isEmpty()) {
+			// the stream had ended before the cancel
+			return Flux.empty();
+		}
+		RetryState state = retryState();
+		this.session.recordProgress(state);
+		state.recordError(cancelled.getMessage());
+		this.retryManager.complete(this.context.streamId());
+		if (logger.isDebugEnabled()) {
+			logger.debug("Stream " + this.context.streamId() + " to " + this.adapter.name() + "/" + this.context.model()
+					+ " cancelled by an operator after " + this.session.progress().deltas() + " deltas");
+		}
+		return Flux.fromIterable(events);
 	}
 
 	private Flux<StreamEvent> afterTotalTimeout() {

@@ -40,6 +40,15 @@ public enum StreamErrorType {
 	 * failed while processing its events. Never retryable; see
 	 * {@link io.steer.llm.error.EventProcessorException}.
 	 */
-	PROCESSOR
+	PROCESSOR,
+
+	/**
+	 * An operator cancelled the stream while it ran (the {@code steer} actuator endpoint,
+	 * through {@link io.steer.llm.observation.LiveStreams#cancel(String)}): the provider
+	 * connection was closed, and the error event carries the partial text and usage so
+	 * far. Never retryable; see {@link io.steer.llm.error.StreamCancelledException}. A
+	 * subscriber's own cancel ends the stream without any event, so never has this type.
+	 */
+	CANCELLED
 
 }

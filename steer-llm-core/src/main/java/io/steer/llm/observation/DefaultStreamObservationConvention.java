@@ -18,12 +18,19 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A model name comes from user input: at most {@code maxModels} distinct model values
  * (request and response models together) are tagged; the others are tagged {@code other}.
- * The prompt, the completion, the API key and request ids are never key values.
+ * The API key and request ids are never key values; the prompt and the completion are
+ * high-cardinality key values ({@code gen_ai.input.messages},
+ * {@code gen_ai.output.messages}) only when the client records content.
+ * <p>
+ * The name is {@value #NAME} rather than a GenAI semantic conventions name: a meter
+ * handler (as Spring Boot's) times every observation under its name, and the
+ * {@code gen_ai.client.operation.duration} meter is recorded already, with its own
+ * buckets.
  */
 public class DefaultStreamObservationConvention implements StreamObservationConvention {
 
 	/** The observation's name. */
-	public static final String NAME = "gen_ai.client.operation";
+	public static final String NAME = "steer.llm.stream";
 
 	/** Distinct model values tagged by default before the rest are {@code other}. */
 	public static final int DEFAULT_MAX_MODELS = 100;
@@ -105,6 +112,12 @@ public class DefaultStreamObservationConvention implements StreamObservationConv
 		if (context.getTimeToFirstChunk() != null) {
 			values = values.and(HighCardinalityKeys.TIME_TO_FIRST_CHUNK
 				.withValue(Double.toString(context.getTimeToFirstChunk().toNanos() / 1e9)));
+		}
+		if (context.getInputMessages() != null) {
+			values = values.and(HighCardinalityKeys.INPUT_MESSAGES.withValue(context.getInputMessages()));
+		}
+		if (context.getOutputMessages() != null) {
+			values = values.and(HighCardinalityKeys.OUTPUT_MESSAGES.withValue(context.getOutputMessages()));
 		}
 		return values.and(HighCardinalityKeys.ATTEMPTS.withValue(Integer.toString(context.getAttempts())));
 	}

@@ -1,30 +1,43 @@
 package io.steer.llm.observation;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.steer.llm.error.ProviderHttpException;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.StreamingMetrics;
 import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.model.Usage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.SignalType;
 
 /**
  * The observation of one stream: started when created, stopped once, at the terminal
- * event (complete or error) or when the subscriber cancels (outcome {@code cancelled},
- * with the usage counted so far, given by {@link #cancelled(StreamingResponse)}). The
- * gaps between deltas are kept as primitive nanoseconds in an array that grows by
- * doubling (no allocation per chunk), and recorded on the meters when the stream ends,
- * with the same tags as its other meters.
+ * event (complete or error), when an operator cancels it (its terminal error event of
+ * type {@link StreamErrorType#CANCELLED}) or when the subscriber cancels (both with
+ * outcome {@code cancelled} and the usage counted so far, given by
+ * {@link #cancelled(StreamingResponse)} for the subscriber's cancel). The gaps between
+ * deltas are kept as primitive nanoseconds in an array that grows by doubling (no
+ * allocation per chunk), and recorded on the meters when the stream ends, with the same
+ * tags as its other meters; the {@code steer.*} meters, the active streams gauge and the
+ * {@link StreamStatistics} are updated there too, once.
  */
 public final class ObservedStream {
+
+	private static final String SUBSCRIBER = "subscriber";
+
+	private static final String OPERATOR = "operator";
 
 	private final StreamObservationContext context;
 
@@ -33,6 +46,17 @@ public final class ObservedStream {
 	private final StreamObservationConvention convention;
 
 	private final @Nullable GenAiMeters meters;
+
+	private final @Nullable SteerMeters steerMeters;
+
+	private final @Nullable StreamStatistics statistics;
+
+	private final boolean recordContent;
+
+	private final Clock clock;
+
+	/** The active streams of the provider, incremented at the start. */
+	private final @Nullable AtomicInteger active;
 
 	private long[] gaps;
 
@@ -47,11 +71,24 @@ public final class ObservedStream {
 
 	ObservedStream(StreamObservationContext context, ObservationRegistry registry,
 			@Nullable StreamObservationConvention customConvention, StreamObservationConvention convention,
-			@Nullable GenAiMeters meters) {
+			@Nullable GenAiMeters meters, @Nullable SteerMeters steerMeters, @Nullable StreamStatistics statistics,
+			boolean recordContent, Clock clock) {
 		this.context = context;
 		this.convention = convention;
 		this.meters = meters;
+		this.steerMeters = steerMeters;
+		this.statistics = statistics;
+		this.recordContent = recordContent;
+		this.clock = clock;
 		this.gaps = (meters != null) ? new long[16] : new long[0];
+		if (steerMeters != null) {
+			this.active = steerMeters
+				.active(SteerMeters.value(convention.getLowCardinalityKeyValues(context), SteerMeters.PROVIDER));
+			this.active.incrementAndGet();
+		}
+		else {
+			this.active = null;
+		}
 		this.observation = StreamObservationDocumentation.STREAM
 			.observation(customConvention, convention, () -> context, registry)
 			.start();
@@ -92,10 +129,15 @@ public final class ObservedStream {
 			}
 		}
 		else if (event instanceof StreamCompleteEvent complete) {
-			stop(StreamOutcome.SUCCESS, complete.response(), null);
+			stop(StreamOutcome.SUCCESS, complete.response(), null, null);
 		}
 		else if (event instanceof StreamErrorEvent error) {
-			stop(StreamOutcome.ERROR, error.partialResponse(), error);
+			if (error.errorType() == StreamErrorType.CANCELLED) {
+				stop(StreamOutcome.CANCELLED, error.partialResponse(), null, OPERATOR);
+			}
+			else {
+				stop(StreamOutcome.ERROR, error.partialResponse(), error, null);
+			}
 		}
 	}
 
@@ -115,16 +157,23 @@ public final class ObservedStream {
 		synchronized (this) {
 			partial = this.cancelledResponse;
 		}
-		stop((signal == SignalType.CANCEL) ? StreamOutcome.CANCELLED : StreamOutcome.UNKNOWN, partial, null);
+		if (signal == SignalType.CANCEL) {
+			stop(StreamOutcome.CANCELLED, partial, null, SUBSCRIBER);
+		}
+		else {
+			stop(StreamOutcome.UNKNOWN, partial, null, null);
+		}
 	}
 
-	private void stop(StreamOutcome outcome, @Nullable StreamingResponse response, @Nullable StreamErrorEvent error) {
+	private void stop(StreamOutcome outcome, @Nullable StreamingResponse response, @Nullable StreamErrorEvent error,
+			@Nullable String cancelledBy) {
 		synchronized (this) {
 			if (this.stopped) {
 				return;
 			}
 			this.stopped = true;
 			this.context.setOutcome(outcome);
+			this.context.setCancelledBy(cancelledBy);
 			if (response != null) {
 				complete(response);
 			}
@@ -133,11 +182,45 @@ public final class ObservedStream {
 				this.observation.error(error.error());
 			}
 		}
-		this.observation.stop();
-		if (this.meters != null) {
-			this.meters.record(this.convention.getLowCardinalityKeyValues(this.context), this.context, this.gaps,
-					this.gapCount);
+		if (this.active != null) {
+			this.active.decrementAndGet();
 		}
+		this.observation.stop();
+		if (this.meters != null || this.steerMeters != null) {
+			KeyValues keyValues = this.convention.getLowCardinalityKeyValues(this.context);
+			if (this.meters != null) {
+				this.meters.record(keyValues, this.context, this.gaps, this.gapCount);
+			}
+			if (this.steerMeters != null) {
+				this.steerMeters.record(SteerMeters.value(keyValues, SteerMeters.PROVIDER),
+						SteerMeters.value(keyValues, SteerMeters.REQUEST_MODEL), this.context,
+						SteerMeters.value(keyValues, SteerMeters.ERROR_TYPE));
+			}
+		}
+		if (this.statistics != null) {
+			this.statistics.record(ended(error));
+		}
+	}
+
+	/** What the statistics keep of the ended stream: no text, ids or keys. */
+	private EndedStream ended(@Nullable StreamErrorEvent error) {
+		StreamObservationContext context = this.context;
+		String provider = orUnknown(context.getProvider());
+		String model = orUnknown(
+				(context.getRequestModel() != null) ? context.getRequestModel() : context.getResponseModel());
+		StreamErrorType errorType = (error != null) ? error.errorType() : null;
+		Integer httpStatus = (error != null && error.error() instanceof ProviderHttpException http)
+				? http.getStatusCode() : null;
+		Duration ttfc = context.getTimeToFirstChunk();
+		Usage usage = context.getUsage();
+		return new EndedStream(provider, model, context.getOutcome(), errorType, httpStatus,
+				(error != null) ? error.error().getMessage() : null, (ttfc != null) ? ttfc.toNanos() / 1e6 : null,
+				(usage != null) ? usage.promptTokens() : 0, (usage != null) ? usage.completionTokens() : 0,
+				context.getCostUsd(), this.clock.instant());
+	}
+
+	private static String orUnknown(@Nullable String value) {
+		return (value != null && !value.isEmpty()) ? value : "UNKNOWN";
 	}
 
 	private void complete(StreamingResponse response) {
@@ -160,6 +243,9 @@ public final class ObservedStream {
 		context.setDuration(Duration.ofNanos(Math.round(metrics.durationMs() * 1_000_000)));
 		Double ttft = metrics.timeToFirstTokenMs();
 		context.setTimeToFirstChunk((ttft != null) ? Duration.ofNanos(Math.round(ttft * 1_000_000)) : null);
+		if (this.recordContent) {
+			context.setOutputMessages(ContentJson.output(response));
+		}
 	}
 
 }

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * What the observation of one stream knows: set from the route when the stream starts,
  * completed from the terminal event (or the usage so far, for a cancelled stream) before
- * the observation stops. Never holds the API key, the prompt or the completion.
+ * the observation stops. Never holds the API key; holds the prompt and the completion
+ * only when the client records content ({@link #getInputMessages()}).
  */
 public final class StreamObservationContext extends Observation.Context {
 
@@ -45,6 +46,12 @@ public final class StreamObservationContext extends Observation.Context {
 	private int attempts;
 
 	private int chunks;
+
+	private @Nullable String cancelledBy;
+
+	private @Nullable String inputMessages;
+
+	private @Nullable String outputMessages;
 
 	/**
 	 * The provider, as this client names it.
@@ -306,6 +313,60 @@ public final class StreamObservationContext extends Observation.Context {
 	 */
 	public void setChunks(int chunks) {
 		this.chunks = chunks;
+	}
+
+	/**
+	 * Who cancelled a cancelled stream.
+	 * @return {@code subscriber} or {@code operator} for a stream whose outcome is
+	 * {@link StreamOutcome#CANCELLED}, else {@code null}
+	 */
+	public @Nullable String getCancelledBy() {
+		return this.cancelledBy;
+	}
+
+	/**
+	 * Sets who cancelled the stream.
+	 * @param cancelledBy {@code subscriber}, {@code operator}, or {@code null}
+	 */
+	public void setCancelledBy(@Nullable String cancelledBy) {
+		this.cancelledBy = cancelledBy;
+	}
+
+	/**
+	 * The request's messages as the OpenTelemetry GenAI {@code gen_ai.input.messages}
+	 * JSON text (an array of {@code {"role", "parts": [...]}}), when the client records
+	 * content.
+	 * @return the JSON text, or {@code null} when content is not recorded
+	 */
+	public @Nullable String getInputMessages() {
+		return this.inputMessages;
+	}
+
+	/**
+	 * Sets the request's messages.
+	 * @param inputMessages the JSON text, or {@code null}
+	 */
+	public void setInputMessages(@Nullable String inputMessages) {
+		this.inputMessages = inputMessages;
+	}
+
+	/**
+	 * The response as the OpenTelemetry GenAI {@code gen_ai.output.messages} JSON text
+	 * (one assistant message with the text of choice 0 and its finish reason), when the
+	 * client records content.
+	 * @return the JSON text, or {@code null} when content is not recorded or before the
+	 * stream ended
+	 */
+	public @Nullable String getOutputMessages() {
+		return this.outputMessages;
+	}
+
+	/**
+	 * Sets the response.
+	 * @param outputMessages the JSON text, or {@code null}
+	 */
+	public void setOutputMessages(@Nullable String outputMessages) {
+		this.outputMessages = outputMessages;
 	}
 
 }

@@ -187,6 +187,24 @@ public enum StreamObservationDocumentation implements ObservationDocumentation {
 			public String asString() {
 				return "steer.attempts";
 			}
+		},
+
+		/**
+		 * The request's messages as JSON text; only when the client records content.
+		 */
+		INPUT_MESSAGES {
+			@Override
+			public String asString() {
+				return "gen_ai.input.messages";
+			}
+		},
+
+		/** The response as JSON text; only when the client records content. */
+		OUTPUT_MESSAGES {
+			@Override
+			public String asString() {
+				return "gen_ai.output.messages";
+			}
 		}
 
 	}

@@ -96,7 +96,7 @@ class StreamObservationTests {
 		StreamingResponse response = client().streamWithUsage(REQUEST, FAST, StreamCallbacks.NONE).block();
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasNameEqualTo("gen_ai.client.operation")
+			.hasNameEqualTo("steer.llm.stream")
 			.hasContextualNameEqualTo("chat gpt-4o-mini")
 			.hasBeenStarted()
 			.hasBeenStopped()

@@ -63,7 +63,7 @@ class ObservedStreamTests {
 		StepVerifier.create(observed.tap(Flux.fromIterable(events))).expectNextSequence(events).verifyComplete();
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
-			.hasNameEqualTo("gen_ai.client.operation")
+			.hasNameEqualTo("steer.llm.stream")
 			.hasContextualNameEqualTo("chat gpt-4o-mini")
 			.hasBeenStarted()
 			.hasBeenStopped()
