@@ -25,7 +25,6 @@ import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -332,6 +331,45 @@ class SteerObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenIncludeContentShouldRecordThePromptOnTheObservationButNotOnMeters() {
+		runner().withUserConfiguration(ObservationRegistryConfiguration.class, MeterRegistryConfiguration.class)
+			.withPropertyValues("steer.observations.include-content=true")
+			.run((context) -> {
+				streamOnce(context, "gpt-4o-mini");
+				TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+					.hasSingleObservationThat()
+					.hasHighCardinalityKeyValueWithKey("gen_ai.input.messages")
+					.hasHighCardinalityKeyValueWithKey("gen_ai.output.messages");
+				assertThat(context.getBean(MeterRegistry.class).getMeters())
+					.allSatisfy((meter) -> assertThat(meter.getId().getTags()).extracting(Tag::getValue)
+						.noneMatch((value) -> value.contains(PROMPT)));
+			});
+	}
+
+	@Test
+	void runByDefaultShouldNotRecordContent() {
+		runner().withUserConfiguration(ObservationRegistryConfiguration.class).run((context) -> {
+			streamOnce(context, "gpt-4o-mini");
+			TestObservationRegistryAssert.assertThat(context.getBean(TestObservationRegistry.class))
+				.hasSingleObservationThat()
+				.doesNotHaveHighCardinalityKeyValueWithKey("gen_ai.input.messages")
+				.doesNotHaveHighCardinalityKeyValueWithKey("gen_ai.output.messages");
+		});
+	}
+
+	@Test
+	void runWhenMeterRegistryBeanShouldRecordTheSteerMeters() {
+		runner().withUserConfiguration(MeterRegistryConfiguration.class).run((context) -> {
+			streamOnce(context, "gpt-4o-mini");
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("steer.streams").tag("outcome", "success").counter().count()).isEqualTo(1);
+			assertThat(meters.get("steer.stream.cost").counter().getId().getBaseUnit()).isEqualTo("usd");
+			assertThat(meters.get("steer.streams.active").tag("gen_ai.provider.name", "openai").gauge().value())
+				.isZero();
+		});
+	}
+
+	@Test
 	void runWhenMaxModelTagsIsLessThanOneShouldFailNamingTheProperty() {
 		runner().withPropertyValues("steer.observations.max-model-tags=0").run((context) -> {
 			assertThat(context).hasFailed();
@@ -342,7 +380,6 @@ class SteerObservationAutoConfigurationTests {
 	}
 
 	@Test
-	@Disabled("needs core2: maxModelTags wiring")
 	void runWhenMaxModelTagsIsReachedShouldTagFurtherModelsOther() {
 		runner().withUserConfiguration(MeterRegistryConfiguration.class)
 			.withPropertyValues("steer.observations.max-model-tags=2")

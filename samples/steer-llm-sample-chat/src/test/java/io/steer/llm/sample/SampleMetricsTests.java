@@ -22,7 +22,6 @@ import io.steer.llm.test.RecordedRequest;
 import io.steer.llm.test.SseFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -251,7 +250,6 @@ class SampleMetricsTests {
 	}
 
 	@Test
-	@Disabled("needs core2: steer meters")
 	void scrapeShouldHaveTheSteerMeters() {
 		Set<String> providerAndModel = Set.of("gen_ai_provider_name", "gen_ai_request_model");
 		assertThat(this.scrape.labelNames("steer_streams_total")).containsAll(providerAndModel)
@@ -337,7 +335,6 @@ class SampleMetricsTests {
 	}
 
 	@Test
-	@Disabled("needs core2: steer meters")
 	void dashboardQueriesOnSteerMetersShouldNameMetricsAndLabelsTheSampleExports() throws IOException {
 		List<PromQuery> steer = queries(dashboard()).stream().filter(PromQuery::usesSteerMeters).toList();
 		assertThat(steer).hasSizeGreaterThanOrEqualTo(4);
