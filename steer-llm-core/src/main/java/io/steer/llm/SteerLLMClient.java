@@ -394,7 +394,8 @@ public interface SteerLLMClient {
 		 * stream (whatever its retries), named
 		 * {@value io.steer.llm.observation.DefaultStreamObservationConvention#NAME} with
 		 * the contextual name {@code chat {model}}, started when the request is routed
-		 * and stopped at its terminal event or when it is cancelled (outcome
+		 * and stopped at its terminal event or when it is cancelled, by the subscriber or
+		 * by an operator through the {@linkplain #liveStreams live streams} (outcome
 		 * {@code cancelled}, with the usage so far). Only streams whose
 		 * {@link StreamingOptions#trackMetrics()} is on are observed. Defaults to
 		 * {@link io.micrometer.observation.ObservationRegistry#NOOP}: with it and no
@@ -415,7 +416,16 @@ public interface SteerLLMClient {
 		 * {@code gen_ai.client.operation.time_to_first_chunk} and
 		 * {@code gen_ai.client.operation.time_per_output_chunk} (one value per gap
 		 * between consecutive deltas), with the observation convention's low-cardinality
-		 * key values as tags and the conventions' bucket boundaries. Needs
+		 * key values as tags and the conventions' bucket boundaries. Our own meters go
+		 * there too, recorded once when a stream ends, tagged
+		 * {@code gen_ai.provider.name} and {@code gen_ai.request.model} (as the GenAI
+		 * meters have them): {@code steer.streams} (a counter, also by {@code outcome}
+		 * and {@code steer.usage.estimated}), {@code steer.stream.errors} (by
+		 * {@code error.type}), {@code steer.stream.cost} (USD),
+		 * {@code steer.stream.retries} (attempts after the first),
+		 * {@code steer.stream.cancellations} (by {@code steer.cancelled.by}:
+		 * {@code subscriber} or {@code operator}), and the gauge
+		 * {@code steer.streams.active} (streams in flight, by provider only). Needs
 		 * {@code micrometer-core}; none by default.
 		 * @param meterRegistry the registry
 		 * @return this builder
@@ -433,12 +443,13 @@ public interface SteerLLMClient {
 		Builder observationConvention(io.steer.llm.observation.StreamObservationConvention convention);
 
 		/**
-		 * How many distinct model names the default observation convention, the meters
-		 * and the
+		 * How many distinct model names (request and response models together) the
+		 * default observation convention, and so the meters, tag before the rest are
+		 * tagged {@code other}: a model name comes from user input, so its tag values
+		 * must stay bounded. Ignored by a custom {@linkplain #observationConvention
+		 * convention}. The
 		 * {@linkplain #streamStatistics(io.steer.llm.observation.StreamStatistics)
-		 * statistics} tag before the rest are tagged {@code other}: a model name comes
-		 * from user input, so its tag values must stay bounded. Ignored by a custom
-		 * {@linkplain #observationConvention convention}. 100 by default.
+		 * statistics} are given the raw model and cap it themselves. 100 by default.
 		 * @param maxModelTags the distinct models tagged, at least 1
 		 * @return this builder
 		 * @throws IllegalArgumentException if {@code maxModelTags} is less than 1
@@ -459,8 +470,16 @@ public interface SteerLLMClient {
 		/**
 		 * Where the client registers its streams in flight, so that an operator can list
 		 * and cancel them (the {@code steer} actuator endpoint). Every stream is
-		 * registered, whatever its {@link StreamingOptions#trackMetrics()}. None by
-		 * default.
+		 * registered when it starts, whatever its
+		 * {@link StreamingOptions#trackMetrics()}, its deltas counted, and removed when
+		 * it ends, whichever way (a request rejected before sending is never in flight,
+		 * so never registered). An operator's
+		 * {@link io.steer.llm.observation.LiveStreams#cancel(String) cancel} closes the
+		 * provider connection (or stops a retry's wait) and ends the stream with one
+		 * terminal {@link io.steer.llm.event.StreamErrorEvent} of type
+		 * {@link io.steer.llm.error.StreamErrorType#CANCELLED}, not retryable, whose
+		 * partial response keeps the text and usage so far. None by default: then a
+		 * stream costs nothing for it.
 		 * @param liveStreams the registry of streams in flight
 		 * @return this builder
 		 */
@@ -469,8 +488,10 @@ public interface SteerLLMClient {
 		/**
 		 * Where the client records each ended stream whose
 		 * {@link StreamingOptions#trackMetrics()} is on, for the recent statistics per
-		 * provider and model and the providers' passive health signals. Needs no
-		 * Micrometer. None by default.
+		 * provider and model and the providers' passive health signals: one
+		 * {@link io.steer.llm.observation.EndedStream} per stream, when it ends, with the
+		 * raw provider and model names, the HTTP status of an HTTP error and the error's
+		 * (redacted) message. Needs no Micrometer. None by default.
 		 * @param statistics the statistics
 		 * @return this builder
 		 */

@@ -204,9 +204,9 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	 * resumption and continuation;</li>
 	 * <li><b>assembly</b>: SSE decoding, the provider's parser, the assembled response,
 	 * usage, cost and the typed events;</li>
-	 * <li><b>observation tap</b>: the one place metrics and observations will see the
-	 * events as they arrive, before anything user-supplied can delay, drop or rewrite
-	 * them;</li>
+	 * <li><b>observation tap</b>: the one place the observation, the meters, the
+	 * statistics and the live streams see the events as they arrive, before anything
+	 * user-supplied can delay, drop or rewrite them;</li>
 	 * <li><b>callbacks</b>: those of the options, then those of the call, each event
 	 * passing on once they returned (an asynchronous callback is awaited);</li>
 	 * <li><b>event processor</b>: {@link StreamingOptions#eventProcessor()}, if any,

@@ -157,8 +157,9 @@ public class StreamingOptionsProperties {
 	private @Nullable Double rateLimit;
 
 	/**
-	 * Whether a stream records meters when a meter registry is configured. Not acted on
-	 * yet: stored for observability.
+	 * Whether a stream is observed (steer.observations.*): its observation, its
+	 * 'gen_ai.client.*' and 'steer.*' meters and its recent statistics. False keeps the
+	 * stream out of them; it is still listed among the live streams.
 	 */
 	private @Nullable Boolean trackMetrics;
 

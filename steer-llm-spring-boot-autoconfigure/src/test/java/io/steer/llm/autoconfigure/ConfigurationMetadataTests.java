@@ -16,6 +16,7 @@ import java.util.Map;
 
 import io.steer.llm.autoconfigure.SteerPricingProperties.Price;
 import io.steer.llm.model.ProviderApi;
+import io.steer.llm.observation.DefaultStreamObservationConvention;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
 import io.steer.llm.options.StreamingOptions;
@@ -33,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests of the {@code META-INF/spring-configuration-metadata.json} that the configuration
  * processor generates from {@link SteerStreamingProperties},
- * {@link SteerProvidersProperties}, {@link SteerPricingProperties} and
- * {@link SteerHealthProperties} (with its {@code recent-failures} group): what IDEs show.
+ * {@link SteerProvidersProperties}, {@link SteerPricingProperties},
+ * {@link SteerHealthProperties} (with its {@code recent-failures} group) and
+ * {@link SteerObservationProperties}: what IDEs show.
  */
 class ConfigurationMetadataTests {
 
@@ -58,7 +60,7 @@ class ConfigurationMetadataTests {
 	 */
 	private static final List<String> NOT_ACTING_YET = List.of("enable-json-stream-handler",
 			"validate-json-incrementally", "json-processor", "chunk-size", "buffer-type", "buffer-timeout",
-			"progress-interval", "rate-limit", "track-metrics");
+			"progress-interval", "rate-limit");
 
 	private static final String NOT_ACTED_ON_YET = "Not acted on yet";
 
@@ -127,6 +129,27 @@ class ConfigurationMetadataTests {
 		assertThat(failureRate.path("type").asString()).isEqualTo("java.lang.Double");
 		assertThat(failureRate.path("defaultValue").asDouble()).isEqualTo(0.5);
 		assertThat(failureRate.path("description").asString()).contains("from 0 to 1");
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeObservationKeysWithTheirDefaults() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.observations.")))
+			.containsExactlyInAnyOrder("steer.observations.enabled", "steer.observations.metrics.enabled",
+					"steer.observations.include-content", "steer.observations.max-model-tags");
+		assertThat(properties.get("steer.observations.enabled").path("defaultValue").asBoolean(false)).isTrue();
+		assertThat(properties.get("steer.observations.metrics.enabled").path("defaultValue").asBoolean(false)).isTrue();
+		assertThat(properties.get("steer.observations.include-content").path("defaultValue").isBoolean()).isTrue();
+		assertThat(properties.get("steer.observations.include-content").path("defaultValue").asBoolean(true)).isFalse();
+		assertThat(properties.get("steer.observations.max-model-tags").path("defaultValue").asInt())
+			.isEqualTo(DefaultStreamObservationConvention.DEFAULT_MAX_MODELS)
+			.isEqualTo(new SteerObservationProperties().getMaxModelTags());
+		assertThat(properties.get("steer.observations.include-content").path("description").asString())
+			.contains("prompts and completions", "never on meters");
+		assertThat(properties.get("steer.observations.max-model-tags").path("description").asString())
+			.contains("'other'");
+		assertThat(properties.get("steer.observations.metrics.enabled").path("description").asString())
+			.contains("gen_ai.client.*", "steer.*");
 	}
 
 	@Test

@@ -33,7 +33,8 @@ import org.springframework.util.StringUtils;
  * recording, and {@link ReplayMetadata} says so in each {@code start} event.
  * <p>
  * The replayed providers are listed in the property
- * {@value #REPLAYED_PROVIDERS_PROPERTY}.
+ * {@value #REPLAYED_PROVIDERS_PROPERTY}. A {@code GET} of a model, the providers' health
+ * check, is answered with the model at once.
  */
 class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 
@@ -101,6 +102,9 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 		server.setDispatcher((RecordedRequest request) -> {
 			String path = request.path();
 			String provider = path.substring(1, Math.max(1, path.indexOf('/', 1)));
+			if ("GET".equals(request.method()) && path.contains("/models")) {
+				return model(path);
+			}
 			Recording recording = ReplayRecordings.select(provider, path.endsWith("/responses"));
 			if (requestLogger.isInfoEnabled()) {
 				String model = mapper.readTree(request.bodyAsString()).path("model").asString("");
@@ -110,6 +114,17 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 			return responses.get(recording);
 		});
 		return server;
+	}
+
+	/**
+	 * The answer to the health indicators' {@code GET /v1/models/{model}} (or
+	 * {@code /v1/models}): the model, at once, instead of a recorded stream.
+	 */
+	private static MockResponse model(String path) {
+		String id = path.substring(path.lastIndexOf('/') + 1);
+		String body = id.equals("models") ? "{\"object\":\"list\",\"data\":[]}"
+				: "{\"id\":\"" + id.replace("\"", "") + "\",\"object\":\"model\",\"type\":\"model\"}";
+		return MockResponse.status(200, body).contentType("application/json");
 	}
 
 }
