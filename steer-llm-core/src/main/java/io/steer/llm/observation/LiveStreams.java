@@ -81,8 +81,10 @@ public final class LiveStreams {
 	}
 
 	/**
-	 * Cancels one stream in flight: its provider connection is closed and its subscriber
-	 * receives an error event with the text so far.
+	 * Cancels one stream in flight: its provider connection is closed (or its wait for a
+	 * retry stopped) and its subscriber receives one terminal error event of type
+	 * {@link io.steer.llm.error.StreamErrorType#CANCELLED}, not retryable, with the text
+	 * and usage so far; its observation ends with the outcome {@code cancelled}.
 	 * @param streamId the stream's id
 	 * @return {@code true} if the stream was in flight and is now cancelled,
 	 * {@code false} when no such stream is in flight

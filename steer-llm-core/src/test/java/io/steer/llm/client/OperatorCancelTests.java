@@ -3,6 +3,11 @@ package io.steer.llm.client;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -148,6 +153,61 @@ class OperatorCancelTests {
 		})).expectComplete().verify(Duration.ofSeconds(10));
 		assertThat(server.server().awaitClientDisconnect(Duration.ofSeconds(5))).isTrue();
 		assertThat(server.server().requestCount()).isEqualTo(1);
+	}
+
+	@Test
+	void operatorCancelDuringTheWaitForARetryShouldEndTheStreamWithoutAnotherAttempt() throws Exception {
+		server.server().enqueue(MockResponse.status(500, "{\"error\":{\"message\":\"boom\",\"type\":\"server\"}}"));
+		replayLater();
+		StreamingOptions slowRetry = FAST.toBuilder()
+			.reconnectDelay(Duration.ofSeconds(60))
+			.maxRetryDelay(Duration.ofSeconds(60))
+			.build();
+		CountDownLatch waiting = new CountDownLatch(1);
+		ch.qos.logback.classic.Logger exchangeLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+			.getLogger(StreamExchange.class);
+		AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+
+			@Override
+			protected void append(ILoggingEvent event) {
+				if (event.getFormattedMessage().contains("sending the request again in")) {
+					waiting.countDown();
+				}
+			}
+
+		};
+		appender.start();
+		ch.qos.logback.classic.Level level = exchangeLogger.getLevel();
+		exchangeLogger.setLevel(ch.qos.logback.classic.Level.INFO);
+		exchangeLogger.addAppender(appender);
+		try {
+			StepVerifier.create(this.client.streamEvents(REQUEST, slowRetry, StreamCallbacks.NONE)).then(() -> {
+				try {
+					assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+				assertThat(this.live.cancel(this.live.list().get(0).streamId())).isTrue();
+			})
+				.assertNext((event) -> assertThat(event).isInstanceOfSatisfying(StreamErrorEvent.class,
+						(error) -> assertThat(error.errorType()).isEqualTo(StreamErrorType.CANCELLED)))
+				.expectComplete()
+				// far less than the 60 s wait
+				.verify(Duration.ofSeconds(10));
+		}
+		finally {
+			exchangeLogger.detachAppender(appender);
+			exchangeLogger.setLevel(level);
+		}
+		assertThat(server.server().requestCount()).isEqualTo(1);
+		assertThat(this.retryManager.states()).singleElement()
+			.satisfies((state) -> assertThat(state.lastError()).isEqualTo("Stream cancelled by an operator"));
+	}
+
+	/** A stream for an attempt that must not be made. */
+	private static void replayLater() {
+		server.server().enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
 	}
 
 	@Test
