@@ -56,11 +56,9 @@ final class GenAiMeters {
 	 * Records one ended stream.
 	 * @param keyValues the stream's low-cardinality key values, the meters' tags
 	 * @param context the ended stream
-	 * @param gapNanos the gaps between consecutive deltas (ns), the first {@code gaps} of
-	 * them
-	 * @param gaps how many gaps to record
+	 * @param gaps the gaps between consecutive deltas
 	 */
-	void record(KeyValues keyValues, StreamObservationContext context, long[] gapNanos, int gaps) {
+	void record(KeyValues keyValues, StreamObservationContext context, ChunkGaps gaps) {
 		Tags tags = tags(keyValues);
 		Duration duration = context.getDuration();
 		if (duration != null) {
@@ -75,12 +73,10 @@ final class GenAiMeters {
 		if (ttfc != null) {
 			timer(TIME_TO_FIRST_CHUNK, "Time to receive the first chunk of a streamed response", tags).record(ttfc);
 		}
-		if (gaps > 0) {
+		if (gaps.count() > 0) {
 			Timer perChunk = timer(TIME_PER_OUTPUT_CHUNK,
 					"Time between consecutive chunks of a streamed response, after the first", tags);
-			for (int i = 0; i < gaps; i++) {
-				perChunk.record(gapNanos[i], TimeUnit.NANOSECONDS);
-			}
+			gaps.replay((nanos) -> perChunk.record(nanos, TimeUnit.NANOSECONDS));
 		}
 	}
 

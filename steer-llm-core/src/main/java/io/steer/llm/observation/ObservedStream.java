@@ -3,7 +3,6 @@ package io.steer.llm.observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.common.KeyValues;
@@ -28,10 +27,10 @@ import reactor.core.publisher.SignalType;
  * type {@link StreamErrorType#CANCELLED}) or when the subscriber cancels (both with
  * outcome {@code cancelled} and the usage counted so far, given by
  * {@link #cancelled(StreamingResponse)} for the subscriber's cancel). The gaps between
- * deltas are kept as primitive nanoseconds in an array that grows by doubling (no
- * allocation per chunk), and recorded on the meters when the stream ends, with the same
- * tags as its other meters; the {@code steer.*} meters, the active streams gauge and the
- * {@link StreamStatistics} are updated there too, once.
+ * deltas are kept per bucket in fixed space ({@code ChunkGaps}: no growth or allocation
+ * per chunk, whatever the stream's length), and recorded on the meters when the stream
+ * ends, with the same tags as its other meters; the {@code steer.*} meters, the active
+ * streams gauge and the {@link StreamStatistics} are updated there too, once.
  */
 public final class ObservedStream {
 
@@ -58,9 +57,7 @@ public final class ObservedStream {
 	/** The active streams of the provider, incremented at the start. */
 	private final @Nullable AtomicInteger active;
 
-	private long[] gaps;
-
-	private int gapCount;
+	private final @Nullable ChunkGaps gaps;
 
 	/** Epoch nanoseconds of the last delta, -1 before the first. */
 	private long lastDelta = -1;
@@ -80,7 +77,7 @@ public final class ObservedStream {
 		this.statistics = statistics;
 		this.recordContent = recordContent;
 		this.clock = clock;
-		this.gaps = (meters != null) ? new long[16] : new long[0];
+		this.gaps = (meters != null) ? new ChunkGaps() : null;
 		if (steerMeters != null) {
 			this.active = steerMeters
 				.active(SteerMeters.value(convention.getLowCardinalityKeyValues(context), SteerMeters.PROVIDER));
@@ -124,8 +121,8 @@ public final class ObservedStream {
 
 	private void onEvent(StreamEvent event) {
 		if (event instanceof StreamDeltaEvent delta) {
-			if (this.meters != null) {
-				delta(delta.timestamp());
+			if (this.gaps != null) {
+				delta(this.gaps, delta.timestamp());
 			}
 		}
 		else if (event instanceof StreamCompleteEvent complete) {
@@ -141,13 +138,10 @@ public final class ObservedStream {
 		}
 	}
 
-	private synchronized void delta(Instant timestamp) {
+	private synchronized void delta(ChunkGaps gaps, Instant timestamp) {
 		long now = timestamp.getEpochSecond() * 1_000_000_000L + timestamp.getNano();
 		if (this.lastDelta >= 0) {
-			if (this.gapCount == this.gaps.length) {
-				this.gaps = Arrays.copyOf(this.gaps, Math.max(16, this.gaps.length * 2));
-			}
-			this.gaps[this.gapCount++] = Math.max(0, now - this.lastDelta);
+			gaps.record(Math.max(0, now - this.lastDelta));
 		}
 		this.lastDelta = now;
 	}
@@ -188,8 +182,8 @@ public final class ObservedStream {
 		this.observation.stop();
 		if (this.meters != null || this.steerMeters != null) {
 			KeyValues keyValues = this.convention.getLowCardinalityKeyValues(this.context);
-			if (this.meters != null) {
-				this.meters.record(keyValues, this.context, this.gaps, this.gapCount);
+			if (this.meters != null && this.gaps != null) {
+				this.meters.record(keyValues, this.context, this.gaps);
 			}
 			if (this.steerMeters != null) {
 				this.steerMeters.record(SteerMeters.value(keyValues, SteerMeters.PROVIDER),
