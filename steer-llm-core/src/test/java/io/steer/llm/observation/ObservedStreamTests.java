@@ -1,5 +1,6 @@
 package io.steer.llm.observation;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +10,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
+import io.steer.llm.error.SteerLLMException;
+import io.steer.llm.error.StreamErrorType;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
+import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.model.FinishReason;
@@ -19,6 +23,8 @@ import io.steer.llm.model.StreamingMetrics;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.Usage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
@@ -171,6 +177,36 @@ class ObservedStreamTests {
 				convention.getLowCardinalityKeyValues(context).stream().map((kv) -> kv.getKey() + "=" + kv.getValue()))
 			.contains("gen_ai.provider.name=x_ai");
 		assertThat(convention.getContextualName(context)).isEqualTo("chat UNKNOWN");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = StreamErrorType.class, names = "CANCELLED", mode = EnumSource.Mode.EXCLUDE)
+	void errorOfEachTypeShouldBeTaggedWithItsTypeOnTheObservationAndEveryMeter(StreamErrorType type) {
+		StreamObserver observer = StreamObserver.of(this.observations, this.meters, null,
+				DefaultStreamObservationConvention.DEFAULT_MAX_MODELS, false, null, Clock.systemUTC());
+		StreamingResponse partial = response(new Usage(30, 2, 32, 0, 0, 0, Map.of()));
+		SteerLLMException error = new SteerLLMException("failed: " + type, type, false, "openai", null) {
+		};
+		List<StreamEvent> events = List.of(new StreamStartEvent("s", "openai", "gpt-4o-mini", null, T0, Map.of()),
+				delta(0, 250), delta(1, 300),
+				new StreamErrorEvent("s", error, type, false, partial, T0.plusMillis(400)));
+		ObservedStream observed = observer.start("openai", "gpt-4o-mini", "https://api.openai.com/v1/chat");
+		StepVerifier.create(observed.tap(Flux.fromIterable(events))).expectNextSequence(events).verifyComplete();
+		TestObservationRegistryAssert.assertThat(this.observations)
+			.hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasError()
+			.hasLowCardinalityKeyValue("error.type", type.name())
+			.hasLowCardinalityKeyValue("outcome", "error");
+		for (String name : List.of("gen_ai.client.operation.duration", "gen_ai.client.operation.time_to_first_chunk",
+				"gen_ai.client.operation.time_per_output_chunk")) {
+			assertThat(this.meters.get(name).tag("error.type", type.name()).timer().count()).as(name).isPositive();
+		}
+		assertThat(this.meters.get("gen_ai.client.token.usage").tag("error.type", type.name()).summaries()).hasSize(2);
+		assertThat(this.meters.get("steer.stream.errors").tag("error.type", type.name()).counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get("steer.streams").tag("outcome", "error").counter().count()).isEqualTo(1);
+		assertThat(this.meters.find("steer.stream.cancellations").counters()).isEmpty();
 	}
 
 }
