@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.steer.llm.error.StreamErrorType;
 import org.jspecify.annotations.Nullable;
+import io.steer.llm.retry.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -7,21 +7,34 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that stands still until a test moves it.
+ * A clock that stands still until a test moves it (shared by the tests of several
+ * packages).
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
 	private volatile Instant instant;
 
-	MutableClock(Instant instant) {
+	/**
+	 * A clock at the given instant.
+	 * @param instant where it stands
+	 */
+	public MutableClock(Instant instant) {
 		this.instant = instant;
 	}
 
-	void advance(Duration duration) {
+	/**
+	 * Moves the clock forward.
+	 * @param duration by how much
+	 */
+	public void advance(Duration duration) {
 		this.instant = this.instant.plus(duration);
 	}
 
-	void set(Instant instant) {
+	/**
+	 * Sets the clock.
+	 * @param instant where it stands now
+	 */
+	public void set(Instant instant) {
 		this.instant = instant;
 	}
 
