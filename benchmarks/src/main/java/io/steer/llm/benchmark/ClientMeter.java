@@ -1,5 +1,6 @@
 package io.steer.llm.benchmark;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -21,6 +22,7 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures what the client costs during one round. The provider runs in another JVM
@@ -54,6 +56,8 @@ final class ClientMeter {
 
 	private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory
 		.getOperatingSystemMXBean();
+
+	private static final @Nullable CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
 	private final List<MemoryPoolMXBean> heapPools = ManagementFactory.getMemoryPoolMXBeans()
 		.stream()
@@ -191,7 +195,7 @@ final class ClientMeter {
 		long used = heapUsed();
 		this.peakUsed.accumulateAndGet(used, Math::max);
 		return new Start(threads, OS.getProcessCpuTime(), used, this.gcFreed.get(), gcCount(), this.gcMillis.get(),
-				System.nanoTime());
+				jitMillis(), System.nanoTime());
 	}
 
 	/**
@@ -241,8 +245,17 @@ final class ClientMeter {
 		awaitGcNotifications();
 		long heapAllocated = heapUsed() - start.heapUsed + this.gcFreed.get() - start.gcFreed;
 		return new Measurement(chunks, wall, processCpu, bytes, heapAllocated, died, peakThreads, this.peakUsed.get(),
-				this.peakLive.get(), gcCount() - start.gcCount, this.gcMillis.get() - start.gcMillis, connections,
-				cpuByGroup, threadGroups);
+				this.peakLive.get(), gcCount() - start.gcCount, this.gcMillis.get() - start.gcMillis,
+				jitMillis() - start.jitMillis, connections, cpuByGroup, threadGroups);
+	}
+
+	/**
+	 * The time the JIT compilers spent compiling so far (ms, summed over the compiler
+	 * threads, -1 when the JVM does not tell): most of the {@code vm} CPU while code is
+	 * still warming up, as JDK 17 hides the compiler threads from {@code ThreadMXBean}.
+	 */
+	static long jitMillis() {
+		return (JIT != null && JIT.isCompilationTimeMonitoringSupported()) ? JIT.getTotalCompilationTime() : -1;
 	}
 
 	/** Waits (up to a second) until every GC so far has been notified. */
@@ -278,7 +291,7 @@ final class ClientMeter {
 
 	/** The counts at the start of a round. */
 	record Start(Map<Long, long[]> threads, long processCpu, long heapUsed, long gcFreed, long gcCount, long gcMillis,
-			long wallNanos) {
+			long jitMillis, long wallNanos) {
 
 	}
 
@@ -296,13 +309,15 @@ final class ClientMeter {
 	 * @param peakLive largest heap in use after a GC, 0 when no GC ran
 	 * @param gcs collections during the round
 	 * @param gcMillis their duration
+	 * @param jitMillis time the JIT compilers spent compiling (ms, summed over compiler
+	 * threads): part of the {@code vm} CPU
 	 * @param connections TCP connections opened
 	 * @param cpuByGroup CPU nanoseconds by thread group, {@code vm} for what no Java
 	 * thread accounts for
 	 * @param threadGroups live threads by group at the end
 	 */
 	record Measurement(long chunks, long wallNanos, long cpuNanos, long bytes, long heapBytes, int threadsDied,
-			int peakThreads, long peakHeap, long peakLive, long gcs, long gcMillis, long connections,
+			int peakThreads, long peakHeap, long peakLive, long gcs, long gcMillis, long jitMillis, long connections,
 			Map<String, Long> cpuByGroup, Map<String, Integer> threadGroups) {
 
 		double cpuMicrosPerChunk() {

@@ -61,11 +61,13 @@ import reactor.netty.resources.ConnectionProvider;
  * connection pool (one sub-pool each, its new connections counted) and Reactor Netty's
  * default event loops.
  * <p>
- * Every variant warms up ({@code --warmup} streams each in burst, {@code --paced-warmup}
- * rounds each in paced), then {@code --rounds} measured rounds run interleaved, the order
- * rotated each round, each after a full GC. Per variant: best and median CPU of the
- * rounds, median bytes, peak threads and heap over the rounds. {@code --prompt-chars=N}
- * sends a user message of N characters instead of "Write a long story".
+ * Every variant warms up (in burst {@code --warmup-streams} (3,000) streams of
+ * {@code --warmup-chunks} (20) chunks, then {@code --warmup} (100) of {@code --chunks},
+ * each; in paced {@code --paced-warmup} rounds each), then {@code --rounds} measured
+ * rounds run interleaved, the order rotated each round, each after a full GC. Per
+ * variant: best and median CPU of the rounds, median bytes, peak threads and heap over
+ * the rounds. {@code --prompt-chars=N} sends a user message of N characters instead of
+ * "Write a long story".
  */
 public final class StreamingBenchmark {
 
@@ -78,7 +80,9 @@ public final class StreamingBenchmark {
 	public static void main(String[] args) throws Exception {
 		String scenarios = stringArgument(args, "scenario", "burst,paced");
 		int chunks = intArgument(args, "chunks", 2000);
-		int warmup = intArgument(args, "warmup", 30);
+		int warmup = intArgument(args, "warmup", 100);
+		int warmupStreams = intArgument(args, "warmup-streams", 3000);
+		int warmupChunks = intArgument(args, "warmup-chunks", 20);
 		int iterations = intArgument(args, "iterations", 40);
 		int rounds = intArgument(args, "rounds", 5);
 		int streams = intArgument(args, "streams", 500);
@@ -113,18 +117,29 @@ public final class StreamingBenchmark {
 				AppMetrics metrics = new AppMetrics();
 				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true, prompt,
 						metrics);
+				// the same clients' code over short streams: what runs once per stream
+				// reaches the JIT's last tier in thousands of streams, not in 30
+				List<Variant> shortVariants = variants(base + "/burst/" + warmupChunks, pool, compared, only, true,
+						prompt, metrics);
 				System.out.printf(Locale.ROOT,
-						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams per variant, %d rounds of %d streams%n",
-						chunks, warmup, rounds, iterations);
+						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams of %d chunks and %d of %d chunks per variant, %d rounds of %d streams%n",
+						chunks, warmupStreams, warmupChunks, warmup, chunks, rounds, iterations);
 				Scenario burst = (variant) -> burst(variant, iterations, chunks);
+				long jitBefore = ClientMeter.jitMillis();
+				for (int i = 0; i < warmupStreams; i++) {
+					for (Variant variant : shortVariants) {
+						burst(variant, 1, warmupChunks);
+					}
+				}
 				for (int i = 0; i < warmup; i++) {
 					for (Variant variant : variants) {
 						burst(variant, 1, chunks);
 					}
 				}
+				System.out.printf(Locale.ROOT, "warm-up: JIT compiling %d ms%n", ClientMeter.jitMillis() - jitBefore);
 				report("burst", measure("burst", variants, rounds, meter, burst), streams(1, chunks), chunks, false);
 				if (has(variants, STEER_METRICS)) {
-					metrics.check((long) warmup + (long) rounds * iterations);
+					metrics.check((long) warmupStreams + warmup + (long) rounds * iterations);
 				}
 			}
 			if (scenarios.contains("paced")) {
@@ -289,10 +304,10 @@ public final class StreamingBenchmark {
 				Measurement m = meter.end(start, chunks, variant.connections.get() - connectionsBefore);
 				results.get(variant).add(m);
 				System.out.printf(Locale.ROOT,
-						"%s #%d %-46s %8.3f us CPU/chunk %8.0f B/chunk (heap %6.0f) threads %3d heap %4d/%3d MiB GC %2d (%3d ms) conns %4d wall %6.2f s%s%n",
+						"%s #%d %-46s %8.3f us CPU/chunk %8.0f B/chunk (heap %6.0f) threads %3d heap %4d/%3d MiB GC %2d (%3d ms) JIT %4d ms conns %4d wall %6.2f s%s%n",
 						scenario, round + 1, variant.name, m.cpuMicrosPerChunk(), m.bytesPerChunk(),
 						m.heapBytesPerChunk(), m.peakThreads(), m.peakHeap() >> 20, m.peakLive() >> 20, m.gcs(),
-						m.gcMillis(), m.connections(), m.wallNanos() / 1e9,
+						m.gcMillis(), m.jitMillis(), m.connections(), m.wallNanos() / 1e9,
 						(m.threadsDied() > 0) ? " (" + m.threadsDied() + " threads died)" : "");
 			}
 		}
@@ -315,12 +330,14 @@ public final class StreamingBenchmark {
 					summary.chunksPerSecond);
 		});
 		System.out.printf(Locale.ROOT,
-				"CPU by thread group, median round, us/chunk (vm = process CPU not in a Java thread: GC, JIT compilers, VM threads):%n");
+				"CPU by thread group, median round, us/chunk (vm = process CPU not in a Java thread: GC, JIT compilers, VM threads; of which JIT = time spent compiling):%n");
 		summaries.forEach((variant, summary) -> {
 			StringBuilder line = new StringBuilder();
 			summary.median.cpuByGroup()
 				.forEach((group, nanos) -> line
 					.append(String.format(Locale.ROOT, " %s %.2f", group, nanos / 1000.0 / summary.median.chunks())));
+			line.append(String.format(Locale.ROOT, " (of which JIT %.2f)",
+					summary.median.jitMillis() * 1000.0 / summary.median.chunks()));
 			System.out.printf(Locale.ROOT, "  %-44s%s%n", variant.name, line);
 		});
 		System.out.printf(Locale.ROOT, "live threads at the end of the last round, by group:%n");
@@ -350,10 +367,46 @@ public final class StreamingBenchmark {
 		if (metered != null) {
 			double extraBytes = metered.medianBytes - steer.medianBytes;
 			System.out.printf(Locale.ROOT,
-					"RESULT %s metrics on / off (steer-metrics / steer): CPU best %.3f, median %.3f; bytes %.3f (%+.0f B/chunk, %+.0f B per %d-chunk stream) (target CPU <= 1.10, no per-chunk allocation from metrics)%n",
+					"RESULT %s metrics on / off (steer-metrics / steer): CPU best %.3f, median %.3f, paired %.3f; bytes %.3f (%+.0f B/chunk, %+.0f B per %d-chunk stream); JIT compiling %.0f vs %.0f ms per round (target CPU <= 1.10, no per-chunk allocation from metrics)%n",
 					scenario, metered.bestCpu / steer.bestCpu, metered.medianCpu / steer.medianCpu,
-					metered.medianBytes / steer.medianBytes, extraBytes, extraBytes * chunksPerStream, chunksPerStream);
+					pairedRatio(rounds(results, STEER_METRICS), rounds(results, "steer")),
+					metered.medianBytes / steer.medianBytes, extraBytes, extraBytes * chunksPerStream, chunksPerStream,
+					medianJit(rounds(results, STEER_METRICS)), medianJit(rounds(results, "steer")));
 		}
+	}
+
+	private static List<Measurement> rounds(Map<Variant, List<Measurement>> results, String key) {
+		for (Map.Entry<Variant, List<Measurement>> entry : results.entrySet()) {
+			if (entry.getKey().key.equals(key)) {
+				return entry.getValue();
+			}
+		}
+		return List.of();
+	}
+
+	/**
+	 * The median over the rounds of the CPU per chunk of one variant over another's in
+	 * the same round: each round runs them one after the other, so what drifts between
+	 * rounds (the JIT still compiling, the provider's JVM, the machine) weighs on both
+	 * alike, where the ratio of their medians compares rounds run seconds apart.
+	 */
+	private static double pairedRatio(List<Measurement> variant, List<Measurement> baseline) {
+		int n = Math.min(variant.size(), baseline.size());
+		double[] ratios = new double[n];
+		for (int i = 0; i < n; i++) {
+			ratios[i] = variant.get(i).cpuMicrosPerChunk() / baseline.get(i).cpuMicrosPerChunk();
+		}
+		Arrays.sort(ratios);
+		return (n == 0) ? Double.NaN : (n % 2 == 1) ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+	}
+
+	/**
+	 * The median time the JIT compilers spent compiling during a variant's rounds (ms).
+	 */
+	private static double medianJit(List<Measurement> rounds) {
+		long[] jit = rounds.stream().mapToLong(Measurement::jitMillis).sorted().toArray();
+		int n = jit.length;
+		return (n == 0) ? Double.NaN : (n % 2 == 1) ? jit[n / 2] : (jit[n / 2 - 1] + jit[n / 2]) / 2.0;
 	}
 
 	private static @Nullable Summary find(Map<Variant, Summary> summaries, String key) {

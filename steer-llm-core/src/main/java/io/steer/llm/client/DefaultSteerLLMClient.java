@@ -311,17 +311,10 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 				? this.observer.start(provider, route.model(), first.uri(), request) : null;
 		StreamExchange exchange = new StreamExchange(this.webClient, context, first, this.retryManager,
 				(observed != null) ? observed::cancelled : NO_LISTENER);
-		Flux<StreamEvent> events = exchange.events();
-		if (observed != null) {
-			events = observed.tap(events);
-		}
 		LiveStreams liveStreams = this.liveStreams;
-		if (liveStreams != null) {
-			LiveStreams.Handle handle = liveStreams.register(context.streamId(), provider, route.model(),
-					exchange::cancelByOperator);
-			events = live(events, handle);
-		}
-		return events;
+		LiveStreams.Handle handle = (liveStreams != null)
+				? liveStreams.register(context.streamId(), provider, route.model(), exchange::cancelByOperator) : null;
+		return ObservedStream.tap(exchange.events(), observed, handle);
 	}
 
 	/**
@@ -335,21 +328,6 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			return rejected;
 		}
 		return this.observer.start(null, null, null).tap(rejected);
-	}
-
-	/**
-	 * Counts the deltas of a stream in flight on its handle, and closes it at the
-	 * terminal event (before the subscriber sees it) or when the stream ends otherwise.
-	 */
-	private static Flux<StreamEvent> live(Flux<StreamEvent> events, LiveStreams.Handle handle) {
-		return events.doOnNext((event) -> {
-			if (event instanceof StreamDeltaEvent) {
-				handle.chunk();
-			}
-			else if (event.isTerminal()) {
-				handle.close();
-			}
-		}).doFinally((signal) -> handle.close());
 	}
 
 	/**

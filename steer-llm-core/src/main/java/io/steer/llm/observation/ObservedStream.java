@@ -107,7 +107,22 @@ public final class ObservedStream {
 	 * @return the same events
 	 */
 	public Flux<StreamEvent> tap(Flux<StreamEvent> events) {
-		return events.doOnNext(this::onEvent).doFinally(this::onFinally);
+		return tap(events, this, null);
+	}
+
+	/**
+	 * The events, observed as they pass, unchanged, by one operator: each shown to the
+	 * observed stream (as {@link #tap(Flux)} does), then counted on the live stream's
+	 * handle, which is closed at the terminal event or when the stream ends otherwise.
+	 * @param events the stream's events
+	 * @param observed the stream's observation, or {@code null} when it is not observed
+	 * @param live its handle in the {@link LiveStreams}, or {@code null} when there are
+	 * none
+	 * @return the same events
+	 */
+	public static Flux<StreamEvent> tap(Flux<StreamEvent> events, @Nullable ObservedStream observed,
+			LiveStreams.@Nullable Handle live) {
+		return (observed == null && live == null) ? events : new StreamTap(events, observed, live);
 	}
 
 	/**
@@ -119,7 +134,7 @@ public final class ObservedStream {
 		this.cancelledResponse = partial;
 	}
 
-	private void onEvent(StreamEvent event) {
+	void onEvent(StreamEvent event) {
 		if (event instanceof StreamDeltaEvent delta) {
 			if (this.gaps != null) {
 				delta(this.gaps, delta.timestamp());
@@ -146,7 +161,7 @@ public final class ObservedStream {
 		this.lastDelta = now;
 	}
 
-	private void onFinally(SignalType signal) {
+	void onFinally(SignalType signal) {
 		StreamingResponse partial;
 		synchronized (this) {
 			partial = this.cancelledResponse;
