@@ -24,11 +24,12 @@ import reactor.core.publisher.Mono;
  * Batches are formed by Reactor's {@code bufferTimeout(size, timeout, true)}, the variant
  * with fair backpressure: it never emits more batches than requested, so a batch that
  * times out while the delivery has no room waits instead of failing the stream with an
- * {@code OverflowException} (reactor-core#3012); its read-ahead is four batches of
- * events. When the delivery's demand resumes, that variant may hand a partial batch over
- * before its timeout (reactor-core#4377): a smaller batch, never a lost, repeated or
- * reordered event. The timeout runs on Reactor's parallel scheduler (virtual time in
- * tests).
+ * {@code OverflowException} (reactor-core#3012); it reads the stream at most four batches
+ * of events ahead. reactor-core#4377 reports that variant handing a partial batch over
+ * before its timeout when demand resumes; with the Reactor this build uses, it waits for
+ * its timeout (tested), and either way no event is lost, repeated or reordered. With
+ * {@link OverflowPolicy#DROP_OLDEST} the batches are requested without bound, so demand
+ * never pauses. The timeout runs on Reactor's parallel scheduler (virtual time in tests).
  * <p>
  * With {@link Builder#background(EventDelivery) background}, batches go to that
  * {@link EventDelivery}'s queue and the handler runs on its thread: with
