@@ -475,7 +475,8 @@ public final class EventDelivery implements AutoCloseable {
 
 		/**
 		 * Batches the queue holds, besides the one being handled.
-		 * @param queueCapacity at least 1; {@value #DEFAULT_QUEUE_CAPACITY} by default
+		 * @param queueCapacity at least 1; {@value EventDelivery#DEFAULT_QUEUE_CAPACITY}
+		 * by default
 		 * @return this builder
 		 * @throws IllegalArgumentException when below 1
 		 */

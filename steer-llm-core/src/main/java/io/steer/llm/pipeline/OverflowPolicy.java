@@ -20,8 +20,9 @@ public enum OverflowPolicy {
 	 * subscriber's stream is slowed to the handler's pace while the queue is full, and
 	 * with it the reading of the connection (TCP backpressure to the provider). Choose it
 	 * when every batch matters more than the stream's latency. A batch is still dropped,
-	 * and counted, when the delivery is closed, or when its stream was cancelled or
-	 * failed while it waited.
+	 * and counted, when the delivery is closed or runs out of time closing, when its
+	 * stream is cancelled while it waits, and to make room for the last batch of a
+	 * cancelled or failed stream, which cannot wait.
 	 */
 	BACKPRESSURE
 
