@@ -48,6 +48,19 @@ final class BatchTestEvents {
 		return List.copyOf(events);
 	}
 
+	/** Start, {@code deltas} text deltas, complete, of the stream {@code streamId}. */
+	static List<StreamEvent> stream(String streamId, int deltas) {
+		List<StreamEvent> events = new ArrayList<>();
+		events.add(new StreamStartEvent(streamId, "openai", "gpt-4o-mini", null, T0, Map.of()));
+		for (int i = 0; i < deltas; i++) {
+			events.add(new StreamDeltaEvent(streamId, DeltaKind.TEXT, "d" + i, i, 0, false, null, T0));
+		}
+		StreamCompleteEvent complete = complete();
+		events.add(new StreamCompleteEvent(streamId, complete.totalChunks(), complete.durationMs(), null,
+				complete.response(), T0));
+		return List.copyOf(events);
+	}
+
 	/** The events of the batches, in the order of the batches. */
 	static List<StreamEvent> flatten(List<List<StreamEvent>> batches) {
 		return batches.stream().flatMap(List::stream).toList();
