@@ -14,7 +14,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * An {@link EventProcessor} that passes every event through to the subscriber unchanged
- * (the same instances, in the same order, none held back) while it hands the stream's
+ * (the same instances, in the same order, none held back unless a
+ * {@link OverflowPolicy#BACKPRESSURE} delivery is full) while it hands the stream's
  * events, in batches, to a {@link BatchHandler}: a batch is handed over when it holds
  * {@link Builder#size(int) size} events, when {@link Builder#timeout(Duration) timeout}
  * passed since its first event, and at the stream's terminal event, which ends the last
