@@ -51,6 +51,21 @@
  * <li>Backpressure is kept: the processor's input is read at most one event ahead of what
  * it requests.</li>
  * </ul>
+ * <p>
+ * <b>Batching and background delivery.</b> A
+ * {@link io.steer.llm.pipeline.BatchingProcessor} passes every event through unchanged
+ * and hands the stream's events, in order, in batches of a size or after a timeout (and
+ * at the terminal event, which ends the last batch), to a
+ * {@link io.steer.llm.pipeline.BatchHandler}, sync or async. With an
+ * {@link io.steer.llm.pipeline.EventDelivery} the handler runs on that delivery's own
+ * thread, never the connection's event loop, one batch at a time, from a bounded queue
+ * whose {@link io.steer.llm.pipeline.OverflowPolicy} either drops the oldest batch (the
+ * default: the stream is never slowed by the handler) or slows the stream until there is
+ * room ({@code BACKPRESSURE}: no batch dropped). Each batch is counted once as delivered,
+ * dropped or failed ({@code steer.events.batches}, tag {@code result}); a handler's
+ * failure never reaches the stream.
+ * {@link io.steer.llm.pipeline.EventDelivery#close(java.time.Duration)} delivers what is
+ * pending within its time and counts the rest as dropped.
  */
 @NullMarked
 package io.steer.llm.pipeline;
