@@ -2,7 +2,6 @@ package io.steer.llm.pipeline;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -168,7 +166,7 @@ public final class EventRecorder implements EventProcessor {
 	 */
 	public Set<String> streamIds() {
 		this.recordings.cleanUp();
-		return Set.copyOf(new LinkedHashSet<>(this.recordings.asMap().keySet()));
+		return Set.copyOf(this.recordings.asMap().keySet());
 	}
 
 	/**
