@@ -375,7 +375,10 @@ public final class EventRecorder implements EventProcessor {
 	public record RecordedStream(String streamId, List<RecordedEvent> events, long droppedEvents) {
 
 		/**
-		 * Creates the snapshot.
+		 * Creates the snapshot; the events are copied.
+		 * @param streamId the stream's id
+		 * @param events the events kept, oldest first
+		 * @param droppedEvents how many events were dropped
 		 */
 		public RecordedStream {
 			Objects.requireNonNull(streamId, "streamId must not be null");
@@ -419,6 +422,8 @@ public final class EventRecorder implements EventProcessor {
 
 		/**
 		 * Creates the recorded event.
+		 * @param sequence the event's position in its stream, from 0
+		 * @param event the event
 		 */
 		public RecordedEvent {
 			Objects.requireNonNull(event, "event must not be null");
