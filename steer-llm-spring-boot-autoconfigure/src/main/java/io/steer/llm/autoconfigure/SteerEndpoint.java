@@ -18,6 +18,7 @@ import io.steer.llm.observation.LiveStreams;
 import io.steer.llm.observation.ModelStatistics;
 import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.retry.RetryState;
 import io.steer.llm.retry.StreamingRetryManager;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * recent activity};</li>
  * <li>{@code GET /actuator/steer/{streamId}}: {@linkplain StreamDescriptor one stream},
  * in flight or recently ended (its retry state), 404 when neither;</li>
+ * <li>{@code GET /actuator/steer/{streamId}/events}: {@linkplain RecordedEventsDescriptor
+ * the recorded events} of one recent stream, text redacted unless
+ * {@code steer.streaming.events.replay.include-text}; 404 when the stream is not recorded
+ * or replay is off ({@code steer.streaming.events.replay.enabled}, off by default);</li>
  * <li>{@code DELETE /actuator/steer/{streamId}}: cancels a stream in flight
  * ({@link LiveStreams#cancel(String)}); 404 when it is not in flight (through
  * {@link SteerEndpointWebExtension}: the operation itself returns {@code null}, which the
@@ -93,6 +98,9 @@ public class SteerEndpoint {
 	/** The endpoint's id, and its path under the actuator's base path. */
 	public static final String ID = "steer";
 
+	/** The path segment after a stream's id that reads its recorded events. */
+	static final String EVENTS = "events";
+
 	private final SteerProvidersProperties providers;
 
 	private final Supplier<Map<String, StreamingOptions>> options;
@@ -102,6 +110,8 @@ public class SteerEndpoint {
 	private final StreamStatistics statistics;
 
 	private final @Nullable StreamingRetryManager retryManager;
+
+	private final @Nullable EventRecorder recorder;
 
 	/**
 	 * Create the endpoint.
@@ -115,11 +125,30 @@ public class SteerEndpoint {
 	 */
 	public SteerEndpoint(SteerProvidersProperties providers, Supplier<Map<String, StreamingOptions>> options,
 			LiveStreams liveStreams, StreamStatistics statistics, @Nullable StreamingRetryManager retryManager) {
+		this(providers, options, liveStreams, statistics, retryManager, null);
+	}
+
+	/**
+	 * Create the endpoint, with the recorded events of recent streams.
+	 * @param providers the providers' settings
+	 * @param options the {@link StreamingOptions} beans by bean name, read on every
+	 * request
+	 * @param liveStreams the client's streams in flight
+	 * @param statistics the client's recent streams
+	 * @param retryManager the retry states of the client's streams, or {@code null} when
+	 * there is none (a stream is then only found while in flight)
+	 * @param recorder the recorder of recent streams' events, or {@code null} when replay
+	 * is off ({@link #events(String, String)} then finds no stream)
+	 */
+	public SteerEndpoint(SteerProvidersProperties providers, Supplier<Map<String, StreamingOptions>> options,
+			LiveStreams liveStreams, StreamStatistics statistics, @Nullable StreamingRetryManager retryManager,
+			@Nullable EventRecorder recorder) {
 		this.providers = Objects.requireNonNull(providers, "providers must not be null");
 		this.options = Objects.requireNonNull(options, "options must not be null");
 		this.liveStreams = Objects.requireNonNull(liveStreams, "liveStreams must not be null");
 		this.statistics = Objects.requireNonNull(statistics, "statistics must not be null");
 		this.retryManager = retryManager;
+		this.recorder = recorder;
 	}
 
 	/**
@@ -154,6 +183,30 @@ public class SteerEndpoint {
 		}
 		return new StreamDescriptor(streamId, live.isPresent(), live.map(LiveStreamDescriptor::of).orElse(null),
 				state.map(RetryStateDescriptor::of).orElse(null));
+	}
+
+	/**
+	 * The recorded events of one stream, {@code GET /actuator/steer/{streamId}/events}:
+	 * the events the {@link EventRecorder} keeps (with
+	 * {@code steer.streaming.events.replay.enabled=true}), each as its
+	 * {@linkplain EventRecorder#toJson JSON view}, text redacted unless
+	 * {@code steer.streaming.events.replay.include-text=true}.
+	 * @param streamId the stream's id (the {@code streamId} of its events)
+	 * @param segment the second path segment, {@code events}
+	 * @return the recorded events, or {@code null} (HTTP 404) when replay is off, the
+	 * stream is not recorded (never, or evicted or expired), or {@code segment} is not
+	 * {@code events}
+	 */
+	@ReadOperation
+	public @Nullable RecordedEventsDescriptor events(@Selector String streamId, @Selector String segment) {
+		if (!EVENTS.equals(segment) || this.recorder == null) {
+			return null;
+		}
+		EventRecorder recorder = this.recorder;
+		return recorder.recording(streamId)
+			.map((recording) -> new RecordedEventsDescriptor(streamId, recording.finished(), recording.droppedEvents(),
+					recording.events().stream().map(recorder::toJson).toList()))
+			.orElse(null);
 	}
 
 	/**
@@ -353,6 +406,24 @@ public class SteerEndpoint {
 					state.lastSequenceNumber(), state.lastEventId(), state.responseId(), state.partialText().length(),
 					state.firstActivity(), state.lastActivity(), state.completed(), state.lastError());
 		}
+
+	}
+
+	/**
+	 * What {@code GET /actuator/steer/{streamId}/events} answers: one stream's recorded
+	 * events.
+	 *
+	 * @param streamId the stream's id
+	 * @param finished whether its terminal event (complete or error) was recorded
+	 * @param droppedEvents how many of its events were dropped to keep at most
+	 * {@code steer.streaming.events.replay.max-events-per-stream} (the oldest after the
+	 * start event; the {@code sequence} of the events kept shows the gap)
+	 * @param events the events kept, oldest first, each a JSON object with its
+	 * {@code type}, {@code sequence}, {@code streamId}, {@code timestamp} and the fields
+	 * of its type
+	 */
+	public record RecordedEventsDescriptor(String streamId, boolean finished, long droppedEvents,
+			List<Map<String, Object>> events) implements OperationResponseBody {
 
 	}
 

@@ -4,6 +4,7 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.observation.LiveStreams;
 import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.retry.StreamingRetryManager;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -21,17 +22,19 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of the {@code steer} actuator endpoint ({@link SteerEndpoint}): the
  * providers, the presets, the recent statistics and the streams in flight, one stream's
- * retry state, and cancelling a stream in flight.
+ * retry state, its recorded events, and cancelling a stream in flight.
  * <p>
  * Active when Boot's actuator auto-configuration is on the classpath and the endpoint is
  * available: exposed ({@code management.endpoints.web.exposure.include=steer}, or the JMX
  * equivalent) and not turned off ({@code management.endpoint.steer.access=none}). Uses
  * the {@link LiveStreams} and {@link StreamStatistics} beans of
  * {@link SteerLLMAutoConfiguration} (or the application's own), and its
- * {@link StreamingRetryManager} when there is exactly one. Backs off when the application
- * defines a {@link SteerEndpoint} bean. When the endpoint is exposed over HTTP, a
- * {@link SteerEndpointWebExtension} makes {@code DELETE} of a stream that is not in
- * flight answer 404.
+ * {@link StreamingRetryManager} and {@link EventRecorder} (the recorded events of
+ * {@code GET /actuator/steer/{streamId}/events}, with
+ * {@code steer.streaming.events.replay.enabled=true}) when there is exactly one. Backs
+ * off when the application defines a {@link SteerEndpoint} bean. When the endpoint is
+ * exposed over HTTP, a {@link SteerEndpointWebExtension} makes {@code DELETE} of a stream
+ * that is not in flight answer 404.
  */
 @AutoConfiguration(after = SteerLLMAutoConfiguration.class)
 @ConditionalOnClass({ SteerLLMClient.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -43,10 +46,10 @@ public final class SteerEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	SteerEndpoint steerEndpoint(SteerProvidersProperties providers, ListableBeanFactory beanFactory,
 			ObjectProvider<LiveStreams> liveStreams, ObjectProvider<StreamStatistics> statistics,
-			ObjectProvider<StreamingRetryManager> retryManager) {
+			ObjectProvider<StreamingRetryManager> retryManager, ObjectProvider<EventRecorder> recorder) {
 		return new SteerEndpoint(providers, () -> beanFactory.getBeansOfType(StreamingOptions.class),
 				liveStreams.getIfUnique(LiveStreams::new), statistics.getIfUnique(StreamStatistics::new),
-				retryManager.getIfUnique());
+				retryManager.getIfUnique(), recorder.getIfUnique());
 	}
 
 	@Bean

@@ -13,6 +13,7 @@ import java.util.Set;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.observation.LiveStreams;
@@ -24,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -62,7 +64,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  * signals);</li>
  * <li>{@code steerStreamingStateCleanup}: a lifecycle bean that removes expired states
  * from the {@link StreamingRetryManager} bean every
- * {@code steer.streaming.state-cleanup-interval} while the context runs.</li>
+ * {@code steer.streaming.state-cleanup-interval} while the context runs;</li>
+ * <li>{@code steerEventRecorder}, only with
+ * {@code steer.streaming.events.replay.enabled=true}: the {@link EventRecorder} of recent
+ * streams' events from {@code steer.streaming.events.replay.*}, placed first in the event
+ * processor of {@code steerStreamingOptions} and of every preset bean (the built-in ones
+ * and {@code <name>Options}); options built by the application are not recorded unless
+ * their processor includes it.</li>
  * </ul>
  * Preset beans are not default candidates: inject them with
  * {@code @Qualifier("<name>Options")}; an unqualified {@code StreamingOptions} gets
@@ -72,7 +80,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
 @ConditionalOnClass({ SteerLLMClient.class, WebClient.class })
 @EnableConfigurationProperties({ SteerProvidersProperties.class, SteerStreamingProperties.class,
-		SteerPricingProperties.class })
+		SteerPricingProperties.class, SteerEventsProperties.class })
 @Import(StreamingPresetsRegistrar.class)
 public final class SteerLLMAutoConfiguration {
 
@@ -179,6 +187,33 @@ public final class SteerLLMAutoConfiguration {
 		return new StreamingStateCleanup(retryManager, interval);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("steer.streaming.events.replay.enabled")
+	EventRecorder steerEventRecorder(SteerEventsProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		SteerEventsProperties.Replay replay = properties.getReplay();
+		String prefix = "steer.streaming.events.replay.";
+		if (replay.getMaxStreams() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-streams", replay.getMaxStreams(),
+					"Must be at least 1.");
+		}
+		if (replay.getMaxEventsPerStream() < 1) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "max-events-per-stream",
+					replay.getMaxEventsPerStream(), "Must be at least 1.");
+		}
+		Duration ttl = replay.getTtl();
+		if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "ttl", ttl, "Must be positive.");
+		}
+		EventRecorder.Builder builder = EventRecorder.builder()
+			.maxStreams(replay.getMaxStreams())
+			.maxEventsPerStream(replay.getMaxEventsPerStream())
+			.ttl(ttl)
+			.includeText(replay.isIncludeText());
+		jsonMapper.ifUnique(builder::jsonMapper);
+		return builder.build();
+	}
+
 	@Bean(STREAMING_OPTIONS_BEAN_NAME)
 	@Primary
 	@ConditionalOnMissingBean
@@ -194,32 +229,32 @@ public final class SteerLLMAutoConfiguration {
 
 	@Bean(name = JSON_MODE_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = JSON_MODE_OPTIONS_BEAN_NAME)
-	StreamingOptions jsonModeOptions() {
-		return StreamingOptions.JSON_MODE;
+	StreamingOptions jsonModeOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
+		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.JSON_MODE);
 	}
 
 	@Bean(name = DEBUG_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = DEBUG_OPTIONS_BEAN_NAME)
-	StreamingOptions debugOptions() {
-		return StreamingOptions.DEBUG;
+	StreamingOptions debugOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
+		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.DEBUG);
 	}
 
 	@Bean(name = HIGH_PERFORMANCE_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = HIGH_PERFORMANCE_OPTIONS_BEAN_NAME)
-	StreamingOptions highPerformanceOptions() {
-		return StreamingOptions.HIGH_PERFORMANCE;
+	StreamingOptions highPerformanceOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
+		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.HIGH_PERFORMANCE);
 	}
 
 	@Bean(name = HIGH_THROUGHPUT_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = HIGH_THROUGHPUT_OPTIONS_BEAN_NAME)
-	StreamingOptions highThroughputOptions() {
-		return StreamingOptions.HIGH_THROUGHPUT;
+	StreamingOptions highThroughputOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
+		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.HIGH_THROUGHPUT);
 	}
 
 	@Bean(name = LOW_LATENCY_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = LOW_LATENCY_OPTIONS_BEAN_NAME)
-	StreamingOptions lowLatencyOptions() {
-		return StreamingOptions.LOW_LATENCY;
+	StreamingOptions lowLatencyOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
+		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.LOW_LATENCY);
 	}
 
 	private static ProviderSettings settings(String prefix, Provider provider, String defaultBaseUrl) {

@@ -6,6 +6,7 @@ import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.options.InvalidStreamingOptionException;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pipeline.EventProcessor;
+import io.steer.llm.pipeline.EventRecorder;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -23,7 +24,10 @@ import org.springframework.util.StringUtils;
  * from {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*}
  * merged over them ({@link StreamingOptionsProperties#over}). A property that is set
  * replaces the value of {@link StreamingOptions#DEFAULTS}; the bean names of
- * {@code event-processor} and {@code json-processor} are resolved to their beans.
+ * {@code event-processor} and {@code json-processor} are resolved to their beans. When
+ * there is an {@link EventRecorder} bean ({@code steer.streaming.events.replay.enabled}),
+ * it comes first in every options' event processor, before the one named by
+ * {@code event-processor}.
  * <p>
  * Values are checked by {@link StreamingOptions.Builder#build()}; its
  * {@link InvalidStreamingOptionException}, which names the field, becomes an
@@ -98,8 +102,8 @@ final class StreamingOptionsFactory {
 		map.from(properties::getRateLimit).to(builder::rateLimit);
 		map.from(properties::getTrackMetrics).to(builder::trackMetrics);
 		map.from(properties::getLogStreamingMetrics).to(builder::logStreamingMetrics);
-		builder.eventProcessor(
-				bean(origin.propertyName("eventProcessor"), properties.getEventProcessor(), EventProcessor.class));
+		builder.eventProcessor(withRecorder(
+				bean(origin.propertyName("eventProcessor"), properties.getEventProcessor(), EventProcessor.class)));
 		builder.jsonProcessor(
 				bean(origin.propertyName("jsonProcessor"), properties.getJsonProcessor(), JsonProcessor.class));
 		try {
@@ -108,6 +112,33 @@ final class StreamingOptionsFactory {
 		catch (IllegalArgumentException ex) {
 			throw origin.invalid(ex);
 		}
+	}
+
+	/**
+	 * Options with the {@link EventRecorder} bean, when there is one, first in their
+	 * event processor, for a preset that is not built from properties.
+	 * @param options the options
+	 * @return options whose event processor starts with the recorder; {@code options}
+	 * itself when there is no recorder bean
+	 */
+	StreamingOptions withRecorder(StreamingOptions options) {
+		EventProcessor processor = options.eventProcessor();
+		EventProcessor recorded = withRecorder(processor);
+		return (recorded == processor) ? options : options.withEventProcessor(recorded);
+	}
+
+	/**
+	 * The recorder, when there is a unique {@link EventRecorder} bean, then the
+	 * processor: the recorder sees the events as the stream emits them, before the
+	 * processor filters or rewrites them. The processor itself when there is no recorder
+	 * or it is the recorder.
+	 */
+	private @Nullable EventProcessor withRecorder(@Nullable EventProcessor processor) {
+		EventRecorder recorder = this.beanFactory.getBeanProvider(EventRecorder.class).getIfUnique();
+		if (recorder == null || processor == recorder) {
+			return processor;
+		}
+		return (processor != null) ? recorder.andThen(processor) : recorder;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -20,6 +21,7 @@ import io.steer.llm.observation.DefaultStreamObservationConvention;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.EventRecorder;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,6 +66,14 @@ class ConfigurationMetadataTests {
 
 	private static final String NOT_ACTED_ON_YET = "Not acted on yet";
 
+	/**
+	 * Properties of the recorder of recent streams' events,
+	 * {@link SteerEventsProperties}.
+	 */
+	private static final List<String> REPLAY_PROPERTIES = List.of("steer.streaming.events.replay.enabled",
+			"steer.streaming.events.replay.max-streams", "steer.streaming.events.replay.max-events-per-stream",
+			"steer.streaming.events.replay.ttl", "steer.streaming.events.replay.include-text");
+
 	@Test
 	void metadataWhenGeneratedShouldDescribeEveryStreamingOptionAndRetryStateKeysAndPresets() throws IOException {
 		Map<String, JsonNode> properties = properties();
@@ -72,6 +82,7 @@ class ConfigurationMetadataTests {
 			.toList());
 		expected.addAll(CLIENT_LEVEL_PROPERTIES);
 		expected.add("steer.streaming.presets");
+		expected.addAll(REPLAY_PROPERTIES);
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.")))
 			.containsExactlyInAnyOrderElementsOf(expected);
 		for (String name : expected) {
@@ -150,6 +161,32 @@ class ConfigurationMetadataTests {
 			.contains("'other'");
 		assertThat(properties.get("steer.observations.metrics.enabled").path("description").asString())
 			.contains("gen_ai.client.*", "steer.*");
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeReplayKeysWithTheirDefaults() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.events.")))
+			.containsExactlyInAnyOrderElementsOf(REPLAY_PROPERTIES);
+		SteerEventsProperties.Replay defaults = new SteerEventsProperties().getReplay();
+		String prefix = "steer.streaming.events.replay.";
+		assertThat(properties.get(prefix + "enabled").path("defaultValue").isBoolean()).isTrue();
+		assertThat(properties.get(prefix + "enabled").path("defaultValue").asBoolean(true)).isFalse();
+		assertThat(properties.get(prefix + "include-text").path("defaultValue").isBoolean()).isTrue();
+		assertThat(properties.get(prefix + "include-text").path("defaultValue").asBoolean(true)).isFalse();
+		assertThat(properties.get(prefix + "max-streams").path("defaultValue").asLong())
+			.isEqualTo(defaults.getMaxStreams())
+			.isEqualTo(EventRecorder.DEFAULT_MAX_STREAMS);
+		assertThat(properties.get(prefix + "max-events-per-stream").path("defaultValue").asInt())
+			.isEqualTo(defaults.getMaxEventsPerStream())
+			.isEqualTo(EventRecorder.DEFAULT_MAX_EVENTS_PER_STREAM);
+		ConversionService conversion = ApplicationConversionService.getSharedInstance();
+		assertThat(conversion.convert(properties.get(prefix + "ttl").path("defaultValue").asString(), Duration.class))
+			.isEqualTo(defaults.getTtl())
+			.isEqualTo(EventRecorder.DEFAULT_TTL);
+		assertThat(properties.get(prefix + "enabled").path("description").asString()).contains("off by default");
+		assertThat(properties.get(prefix + "include-text").path("description").asString())
+			.contains("[redacted N chars]");
 	}
 
 	@Test
