@@ -184,8 +184,9 @@ public final class EventProcessors {
 	/**
 	 * A filter that passes the events of the streams of the given providers, and the
 	 * terminal event of every stream. A stream's provider is that of its
-	 * {@link StreamStartEvent}; a stream that fails before it started passes only its
-	 * error event.
+	 * {@link StreamStartEvent}, so this filter must see it: chain it before a filter that
+	 * drops start events (as the {@link #builder() builder} does). A stream that fails
+	 * before it started passes only its error event.
 	 * @param providers the provider names ({@code openai}, {@code xai},
 	 * {@code anthropic}, or the name of a provider added to the client), compared without
 	 * case
@@ -605,11 +606,11 @@ public final class EventProcessors {
 		 */
 		public EventProcessor build() {
 			List<EventProcessor> chain = new ArrayList<>();
-			if (!this.types.isEmpty()) {
-				chain.add(EventProcessors.filter(typePredicate(this.types)));
-			}
 			if (!this.providers.isEmpty()) {
 				chain.add(EventProcessors.providers(this.providers.toArray(String[]::new)));
+			}
+			if (!this.types.isEmpty()) {
+				chain.add(EventProcessors.filter(typePredicate(this.types)));
 			}
 			for (Predicate<? super StreamEvent> predicate : this.filters) {
 				chain.add(EventProcessors.filter(predicate));
