@@ -428,8 +428,9 @@ public final class EventProcessors {
 	 * any processors, in this fixed order, whatever the order of the builder's calls:
 	 * <ol>
 	 * <li>the filters, all of which an event must pass (the terminal event always does):
-	 * the {@link #eventTypes(String...) event types}, the {@link #providers(String...)
-	 * providers}, then each {@link #filter(Predicate) predicate};</li>
+	 * the {@link #providers(String...) providers} (first, as they need the start event),
+	 * the {@link #eventTypes(String...) event types}, then each {@link #filter(Predicate)
+	 * predicate};</li>
 	 * <li>the {@link #addCorrelation(boolean) correlation id}, so that the transformers
 	 * see it;</li>
 	 * <li>the {@link #transformer(UnaryOperator) transformers} and
