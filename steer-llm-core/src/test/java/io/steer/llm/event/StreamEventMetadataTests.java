@@ -121,6 +121,27 @@ class StreamEventMetadataTests {
 		assertThat(usage.withMetadata("k", "v")).isEqualTo(usage.withMetadata("k", "v")).isNotEqualTo(usage);
 	}
 
+	@Test
+	void withMetadataShouldAddAndReplaceEntriesOfSmallAndLargeMaps() {
+		StreamEvent event = new StreamUsageEvent("s", Usage.of(1, 2), false, 1.0, T0);
+		Map<String, Object> expected = new HashMap<>();
+		for (int i = 0; i < 12; i++) {
+			event = event.withMetadata("k" + i, i);
+			expected.put("k" + i, i);
+			assertThat(event.metadata()).containsExactlyInAnyOrderEntriesOf(expected);
+			event = event.withMetadata("k0", "replaced-" + i);
+			expected.put("k0", "replaced-" + i);
+			assertThat(event.metadata()).containsExactlyInAnyOrderEntriesOf(expected);
+		}
+		StreamEvent many = event.withMetadata(Map.of("k1", "x", "new", "y"));
+		expected.put("k1", "x");
+		expected.put("new", "y");
+		assertThat(many.metadata()).containsExactlyInAnyOrderEntriesOf(expected);
+		StreamEvent few = new StreamUsageEvent("s", Usage.of(1, 2), false, 1.0, T0).withMetadata("a", 1)
+			.withMetadata(Map.of("a", 2, "b", 3, "c", 4));
+		assertThat(few.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2, "b", 3, "c", 4));
+	}
+
 	private static void assertSameFieldsButMetadata(StreamEvent event, StreamEvent copy) throws Exception {
 		RecordComponent[] components = event.getClass().getRecordComponents();
 		assertThat(components).extracting(RecordComponent::getName).contains("metadata");
