@@ -1,7 +1,6 @@
 package io.steer.llm.pipeline;
 
 import java.util.List;
-import java.util.Map;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.event.StreamCompleteEvent;
@@ -136,16 +135,6 @@ class EventProcessorsStreamTests {
 		assertThat(events).singleElement()
 			.satisfies((event) -> assertThat(((StreamErrorEvent) event).error())
 				.hasRootCauseMessage("transformer failed"));
-	}
-
-	@Test
-	void eventsOfAStreamWithoutProcessorsShouldShareTheEmptyMetadata() {
-		replay("openai", "chat-text-usage");
-		List<StreamEvent> events = client().streamEvents(OPENAI, StreamingOptions.DEFAULTS).collectList().block();
-		assertThat(events).hasSizeGreaterThan(3);
-		assertThat(events.get(0).metadata()).containsKey("http.status");
-		assertThat(events.subList(1, events.size()))
-			.allSatisfy((event) -> assertThat(event.metadata()).isSameAs(Map.of()));
 	}
 
 }
