@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param requestId the provider's request id from its response headers
  * ({@code x-request-id}, Anthropic {@code request-id}); {@code null} when it sent none
  * @param timestamp when the response headers arrived
- * @param metadata extras: {@code http.status}, and the request's own metadata
+ * @param metadata extras: {@code http.status}, the request's own metadata, and what
+ * processors added (see {@link StreamEvent#metadata()})
  */
 public record StreamStartEvent(String streamId, String provider, String model, @Nullable String requestId,
 		Instant timestamp, Map<String, Object> metadata) implements StreamEvent {
@@ -33,6 +34,19 @@ public record StreamStartEvent(String streamId, String provider, String model, @
 	 */
 	public StreamStartEvent {
 		metadata = Map.copyOf(metadata);
+	}
+
+	@Override
+	public StreamStartEvent withMetadata(String key, Object value) {
+		return new StreamStartEvent(this.streamId, this.provider, this.model, this.requestId, this.timestamp,
+				EventMetadata.with(this.metadata, key, value));
+	}
+
+	@Override
+	public StreamStartEvent withMetadata(Map<String, ?> entries) {
+		Map<String, Object> metadata = EventMetadata.with(this.metadata, entries);
+		return (metadata == this.metadata) ? this : new StreamStartEvent(this.streamId, this.provider, this.model,
+				this.requestId, this.timestamp, metadata);
 	}
 
 }

@@ -229,7 +229,9 @@ class OperatorCancelTests {
 			.thenConsumeWhile((event) -> !(event instanceof StreamDeltaEvent delta && delta.chunkIndex() == 1))
 			.expectNextMatches(StreamDeltaEvent.class::isInstance)
 			.then(() -> assertThat(this.live.list()).singleElement()
-				.satisfies((stream) -> assertThat(stream.chunks()).isEqualTo(2)))
+				// the tap counts as deltas pass it, and may be one ahead of the
+				// subscriber
+				.satisfies((stream) -> assertThat(stream.chunks()).isBetween(2L, 3L)))
 			.thenCancel()
 			.verify(Duration.ofSeconds(10));
 		assertThat(this.live.list()).isEmpty();
