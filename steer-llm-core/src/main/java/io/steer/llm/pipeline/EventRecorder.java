@@ -229,11 +229,6 @@ public final class EventRecorder implements EventProcessor {
 			json.put("provider", start.provider());
 			json.put("model", start.model());
 			putIfNotNull(json, "requestId", start.requestId());
-			if (!start.metadata().isEmpty()) {
-				Map<String, Object> metadata = new LinkedHashMap<>();
-				start.metadata().forEach((key, value) -> metadata.put(key, jsonValue(value)));
-				json.put("metadata", metadata);
-			}
 		}
 		else if (streamEvent instanceof StreamDeltaEvent delta) {
 			json.put("kind", delta.kind().name().toLowerCase(Locale.ROOT));
@@ -273,6 +268,11 @@ public final class EventRecorder implements EventProcessor {
 			putIfNotNull(exception, "message", error.error().getMessage());
 			json.put("error", exception);
 			json.put("partialResponse", response(error.partialResponse()));
+		}
+		if (!streamEvent.metadata().isEmpty()) {
+			Map<String, Object> metadata = new LinkedHashMap<>();
+			streamEvent.metadata().forEach((key, value) -> metadata.put(key, jsonValue(value)));
+			json.put("metadata", metadata);
 		}
 		return Collections.unmodifiableMap(json);
 	}

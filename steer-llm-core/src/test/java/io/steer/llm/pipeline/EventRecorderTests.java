@@ -250,6 +250,20 @@ class EventRecorderTests {
 	}
 
 	@Test
+	void jsonLinesShouldShowTheMetadataAProcessorAddedToAnyEvent() {
+		EventRecorder recorder = EventRecorder.builder().build();
+		List<StreamEvent> events = hello("s1").stream()
+			.map((event) -> event.isTerminal() || event instanceof StreamDeltaEvent
+					? event.withMetadata("user_id", "u-42") : event)
+			.toList();
+		record(recorder, events);
+		List<JsonNode> lines = parse(recorder.jsonLines("s1"));
+		assertThat(lines.get(1).get("metadata").get("user_id").asString()).isEqualTo("u-42");
+		assertThat(lines.get(4).get("metadata").get("user_id").asString()).isEqualTo("u-42");
+		assertThat(lines.get(3).has("metadata")).isFalse();
+	}
+
+	@Test
 	void jsonLinesWithTextIncludedShouldShowTheText() {
 		EventRecorder recorder = EventRecorder.builder().includeText(true).build();
 		record(recorder, hello("s1"));
