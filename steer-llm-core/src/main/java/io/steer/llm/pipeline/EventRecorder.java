@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
@@ -30,6 +29,7 @@ import io.steer.llm.event.ToolCallDelta;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.Usage;
+import io.steer.llm.support.ClockTicker;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.ObjectWriter;
@@ -568,27 +568,6 @@ public final class EventRecorder implements EventProcessor {
 
 		synchronized RecordedStream snapshot(String streamId) {
 			return new RecordedStream(streamId, new ArrayList<>(this.events), this.dropped);
-		}
-
-	}
-
-	/** A Caffeine ticker read from a clock, so that a test's clock moves expiry. */
-	private static final class ClockTicker implements Ticker {
-
-		private final Clock clock;
-
-		private final Instant origin;
-
-		ClockTicker(Clock clock) {
-			this.clock = clock;
-			this.origin = clock.instant();
-		}
-
-		@Override
-		public long read() {
-			Instant now = this.clock.instant();
-			return (now.getEpochSecond() - this.origin.getEpochSecond()) * 1_000_000_000L
-					+ (now.getNano() - this.origin.getNano());
 		}
 
 	}

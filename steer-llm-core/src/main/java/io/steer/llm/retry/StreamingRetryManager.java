@@ -15,7 +15,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.steer.llm.support.ClockTicker;
 
 /**
  * Keeps the {@link RetryState} of each request for retrying or resuming it, for a limited
@@ -30,12 +30,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * a state up is not.
  * <p>
  * The states live in a Caffeine cache that expires them after their last activity, on a
- * {@link Ticker} read from the manager's clock, so that a test's clock moves expiry too.
- * The cache removes expired states in its upkeep, which it does now and then while states
- * are begun and updated, and which {@link #cleanupOldStates()} runs at once (Spring Boot
- * calls it every {@code steer.streaming.state-cleanup-interval}): without either, an
- * application that goes quiet keeps its expired states in memory, though no longer
- * visible. The upkeep runs on the thread that triggers it, never on a pool of its own.
+ * {@link ClockTicker} read from the manager's clock, so that a test's clock moves expiry
+ * too. The cache removes expired states in its upkeep, which it does now and then while
+ * states are begun and updated, and which {@link #cleanupOldStates()} runs at once
+ * (Spring Boot calls it every {@code steer.streaming.state-cleanup-interval}): without
+ * either, an application that goes quiet keeps its expired states in memory, though no
+ * longer visible. The upkeep runs on the thread that triggers it, never on a pool of its
+ * own.
  * <p>
  * When the manager is full, {@link #begin(String, String, String)} first removes the
  * expired states and then, if still full, the least recently active one, completed or
@@ -233,30 +234,6 @@ public final class StreamingRetryManager {
 	}
 
 	private record Stamped(long stamp, RetryState state) {
-
-	}
-
-	/**
-	 * Nanoseconds of the manager's clock since the manager was created, so that Caffeine
-	 * expires states on that clock rather than on {@link System#nanoTime()}.
-	 */
-	private static final class ClockTicker implements Ticker {
-
-		private final Clock clock;
-
-		private final Instant origin;
-
-		ClockTicker(Clock clock) {
-			this.clock = clock;
-			this.origin = clock.instant();
-		}
-
-		@Override
-		public long read() {
-			Instant now = this.clock.instant();
-			return (now.getEpochSecond() - this.origin.getEpochSecond()) * 1_000_000_000L
-					+ (now.getNano() - this.origin.getNano());
-		}
 
 	}
 
