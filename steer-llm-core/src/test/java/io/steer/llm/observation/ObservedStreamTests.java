@@ -65,7 +65,7 @@ class ObservedStreamTests {
 	@Test
 	void tapShouldPassEventsThroughAndStopOnceAtTheCompleteEvent() {
 		List<StreamEvent> events = events();
-		ObservedStream observed = this.observer.start("openai", "gpt-4o-mini", "https://api.openai.com/v1/chat");
+		ObservedStream observed = this.observer.start("openai", "gpt-4o-mini", "https://llm.example.com/v1/chat");
 		StepVerifier.create(observed.tap(Flux.fromIterable(events))).expectNextSequence(events).verifyComplete();
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
@@ -78,7 +78,7 @@ class ObservedStreamTests {
 			.hasLowCardinalityKeyValue("gen_ai.provider.name", "openai")
 			.hasLowCardinalityKeyValue("gen_ai.request.model", "gpt-4o-mini")
 			.hasLowCardinalityKeyValue("gen_ai.response.model", "gpt-4o-mini-2024-07-18")
-			.hasLowCardinalityKeyValue("server.address", "api.openai.com")
+			.hasLowCardinalityKeyValue("server.address", "llm.example.com")
 			.hasLowCardinalityKeyValue("server.port", "443")
 			.hasLowCardinalityKeyValue("error.type", "none")
 			.hasLowCardinalityKeyValue("outcome", "success")
@@ -190,7 +190,7 @@ class ObservedStreamTests {
 		List<StreamEvent> events = List.of(new StreamStartEvent("s", "openai", "gpt-4o-mini", null, T0, Map.of()),
 				delta(0, 250), delta(1, 300),
 				new StreamErrorEvent("s", error, type, false, partial, T0.plusMillis(400)));
-		ObservedStream observed = observer.start("openai", "gpt-4o-mini", "https://api.openai.com/v1/chat");
+		ObservedStream observed = observer.start("openai", "gpt-4o-mini", "https://llm.example.com/v1/chat");
 		StepVerifier.create(observed.tap(Flux.fromIterable(events))).expectNextSequence(events).verifyComplete();
 		TestObservationRegistryAssert.assertThat(this.observations)
 			.hasSingleObservationThat()
