@@ -13,6 +13,8 @@ import java.util.Set;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.EventDelivery;
+import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderSettings;
@@ -31,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.util.StringUtils;
@@ -70,7 +73,17 @@ import org.springframework.web.reactive.function.client.WebClient;
  * streams' events from {@code steer.streaming.events.replay.*}, placed first in the event
  * processor of {@code steerStreamingOptions} and of every preset bean (the built-in ones
  * and {@code <name>Options}); options built by the application are not recorded unless
- * their processor includes it.</li>
+ * their processor includes it;</li>
+ * <li>{@code steerEventProcessor}, only when a key of {@code steer.streaming.events.*}
+ * other than {@code replay} is set: the {@link EventProcessor} of the original SDK's
+ * {@code create_event_processor} arguments (types, providers, correlation, timestamp,
+ * metrics, then batches to the {@code BatchHandler} bean named by {@code batch.handler}),
+ * the event processor of {@code steerStreamingOptions} (after the recorder, before the
+ * processor named by {@code steer.streaming.event-processor} when both are set);</li>
+ * <li>{@code steerEventDelivery}, only when {@code steer.streaming.events.batch.handler}
+ * is set and {@code background} is not {@code false}: the {@link EventDelivery} whose
+ * thread ({@code steer-events-N}) runs the handler, closed (its pending batches given up
+ * to 10 seconds) when the context closes.</li>
  * </ul>
  * Preset beans are not default candidates: inject them with
  * {@code @Qualifier("<name>Options")}; an unqualified {@code StreamingOptions} gets
@@ -89,6 +102,18 @@ public final class SteerLLMAutoConfiguration {
 	 * {@code steer.streaming.*}.
 	 */
 	public static final String STREAMING_OPTIONS_BEAN_NAME = "steerStreamingOptions";
+
+	/**
+	 * Name of the {@link EventProcessor} bean built from
+	 * {@code steer.streaming.events.*}.
+	 */
+	public static final String EVENT_PROCESSOR_BEAN_NAME = "steerEventProcessor";
+
+	/**
+	 * Name of the {@link EventDelivery} bean of the background batches of
+	 * {@code steerEventProcessor}.
+	 */
+	public static final String EVENT_DELIVERY_BEAN_NAME = "steerEventDelivery";
 
 	/** Name of the {@link StreamingOptions#JSON_MODE} bean. */
 	public static final String JSON_MODE_OPTIONS_BEAN_NAME = "jsonModeOptions";
@@ -212,6 +237,23 @@ public final class SteerLLMAutoConfiguration {
 			.includeText(replay.isIncludeText());
 		jsonMapper.ifUnique(builder::jsonMapper);
 		return builder.build();
+	}
+
+	@Bean(EVENT_DELIVERY_BEAN_NAME)
+	@ConditionalOnMissingBean(name = EVENT_DELIVERY_BEAN_NAME)
+	@Conditional({ OnEventProcessorCondition.class, OnEventProcessorCondition.OnBackgroundDelivery.class })
+	EventDelivery steerEventDelivery(SteerEventsProperties properties, BeanFactory beanFactory) {
+		return new EventProcessorFactory(properties, beanFactory).delivery();
+	}
+
+	@Bean(EVENT_PROCESSOR_BEAN_NAME)
+	@ConditionalOnMissingBean(name = EVENT_PROCESSOR_BEAN_NAME)
+	@Conditional(OnEventProcessorCondition.class)
+	EventProcessor steerEventProcessor(SteerEventsProperties properties, BeanFactory beanFactory,
+			ObjectProvider<Clock> clock) {
+		EventDelivery delivery = properties.isBackgroundDelivery()
+				? beanFactory.getBean(EVENT_DELIVERY_BEAN_NAME, EventDelivery.class) : null;
+		return new EventProcessorFactory(properties, beanFactory).processor(clock.getIfUnique(), delivery);
 	}
 
 	@Bean(STREAMING_OPTIONS_BEAN_NAME)

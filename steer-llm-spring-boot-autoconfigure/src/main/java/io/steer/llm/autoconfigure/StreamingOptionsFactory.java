@@ -27,7 +27,11 @@ import org.springframework.util.StringUtils;
  * {@code event-processor} and {@code json-processor} are resolved to their beans. When
  * there is an {@link EventRecorder} bean ({@code steer.streaming.events.replay.enabled}),
  * it comes first in every options' event processor, before the one named by
- * {@code event-processor}.
+ * {@code event-processor}. When there is a {@code steerEventProcessor} bean (from
+ * {@code steer.streaming.events.*}), the default options run it after the recorder and
+ * before the processor named by {@code steer.streaming.event-processor}, and so do the
+ * {@code steer.streaming.presets.<name>} that name no {@code event-processor} of their
+ * own; the built-in presets do not run it.
  * <p>
  * Values are checked by {@link StreamingOptions.Builder#build()}; its
  * {@link InvalidStreamingOptionException}, which names the field, becomes an
@@ -102,8 +106,9 @@ final class StreamingOptionsFactory {
 		map.from(properties::getRateLimit).to(builder::rateLimit);
 		map.from(properties::getTrackMetrics).to(builder::trackMetrics);
 		map.from(properties::getLogStreamingMetrics).to(builder::logStreamingMetrics);
-		builder.eventProcessor(withRecorder(
-				bean(origin.propertyName("eventProcessor"), properties.getEventProcessor(), EventProcessor.class)));
+		EventProcessor named = bean(origin.propertyName("eventProcessor"), properties.getEventProcessor(),
+				EventProcessor.class);
+		builder.eventProcessor(withRecorder(origin.inheritsEventProcessor() ? withConfigured(named) : named));
 		builder.jsonProcessor(
 				bean(origin.propertyName("jsonProcessor"), properties.getJsonProcessor(), JsonProcessor.class));
 		try {
@@ -112,6 +117,22 @@ final class StreamingOptionsFactory {
 		catch (IllegalArgumentException ex) {
 			throw origin.invalid(ex);
 		}
+	}
+
+	/**
+	 * The {@code steerEventProcessor} bean, when there is one, then the processor named
+	 * by {@code steer.streaming.event-processor}.
+	 */
+	private @Nullable EventProcessor withConfigured(@Nullable EventProcessor named) {
+		String name = SteerLLMAutoConfiguration.EVENT_PROCESSOR_BEAN_NAME;
+		if (!this.beanFactory.containsBean(name)) {
+			return named;
+		}
+		EventProcessor configured = this.beanFactory.getBean(name, EventProcessor.class);
+		if (named == null || named == configured) {
+			return configured;
+		}
+		return configured.andThen(named);
 	}
 
 	/**
@@ -186,6 +207,14 @@ final class StreamingOptionsFactory {
 	 * {@code steer.streaming}
 	 */
 	private record Origin(String prefix, @Nullable StreamingOptionsProperties preset) {
+
+		/**
+		 * Whether the options take their event processor from {@code steer.streaming}:
+		 * the defaults, or a preset that names none.
+		 */
+		boolean inheritsEventProcessor() {
+			return this.preset == null || !this.preset.isSet("eventProcessor");
+		}
 
 		/**
 		 * The property that gave a field its value: the preset's when it sets the field,

@@ -21,7 +21,11 @@ import io.steer.llm.observation.DefaultStreamObservationConvention;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.pipeline.BatchHandler;
+import io.steer.llm.pipeline.EventDelivery;
+import io.steer.llm.pipeline.EventProcessors;
 import io.steer.llm.pipeline.EventRecorder;
+import io.steer.llm.pipeline.OverflowPolicy;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,8 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests of the {@code META-INF/spring-configuration-metadata.json} that the configuration
  * processor generates from {@link SteerStreamingProperties},
  * {@link SteerProvidersProperties}, {@link SteerPricingProperties},
- * {@link SteerHealthProperties} (with its {@code recent-failures} group) and
- * {@link SteerObservationProperties}: what IDEs show.
+ * {@link SteerHealthProperties} (with its {@code recent-failures} group),
+ * {@link SteerObservationProperties} and {@link SteerEventsProperties}: what IDEs show.
  */
 class ConfigurationMetadataTests {
 
@@ -74,6 +78,17 @@ class ConfigurationMetadataTests {
 			"steer.streaming.events.replay.max-streams", "steer.streaming.events.replay.max-events-per-stream",
 			"steer.streaming.events.replay.ttl", "steer.streaming.events.replay.include-text");
 
+	/**
+	 * Properties of the {@code steerEventProcessor} bean, the original SDK's
+	 * {@code create_event_processor} arguments, {@link SteerEventsProperties}.
+	 */
+	private static final List<String> EVENT_PROCESSOR_PROPERTIES = List.of("steer.streaming.events.types",
+			"steer.streaming.events.providers", "steer.streaming.events.correlation",
+			"steer.streaming.events.timestamp", "steer.streaming.events.metrics", "steer.streaming.events.background",
+			"steer.streaming.events.background-queue-capacity", "steer.streaming.events.overflow-policy",
+			"steer.streaming.events.batch.handler", "steer.streaming.events.batch.size",
+			"steer.streaming.events.batch.timeout");
+
 	@Test
 	void metadataWhenGeneratedShouldDescribeEveryStreamingOptionAndRetryStateKeysAndPresets() throws IOException {
 		Map<String, JsonNode> properties = properties();
@@ -83,6 +98,7 @@ class ConfigurationMetadataTests {
 		expected.addAll(CLIENT_LEVEL_PROPERTIES);
 		expected.add("steer.streaming.presets");
 		expected.addAll(REPLAY_PROPERTIES);
+		expected.addAll(EVENT_PROCESSOR_PROPERTIES);
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.")))
 			.containsExactlyInAnyOrderElementsOf(expected);
 		for (String name : expected) {
@@ -166,7 +182,7 @@ class ConfigurationMetadataTests {
 	@Test
 	void metadataWhenGeneratedShouldDescribeReplayKeysWithTheirDefaults() throws IOException {
 		Map<String, JsonNode> properties = properties();
-		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.events.")))
+		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.events.replay.")))
 			.containsExactlyInAnyOrderElementsOf(REPLAY_PROPERTIES);
 		SteerEventsProperties.Replay defaults = new SteerEventsProperties().getReplay();
 		String prefix = "steer.streaming.events.replay.";
@@ -187,6 +203,38 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get(prefix + "enabled").path("description").asString()).contains("off by default");
 		assertThat(properties.get(prefix + "include-text").path("description").asString())
 			.contains("[redacted N chars]");
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeEventProcessorKeysWithTheirDefaultsAndHints() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		List<String> processorKeys = properties.keySet()
+			.stream()
+			.filter((name) -> name.startsWith("steer.streaming.events.") && !REPLAY_PROPERTIES.contains(name))
+			.toList();
+		assertThat(processorKeys).containsExactlyInAnyOrderElementsOf(EVENT_PROCESSOR_PROPERTIES);
+		String prefix = "steer.streaming.events.";
+		for (String flag : List.of("correlation", "timestamp", "metrics")) {
+			assertThat(properties.get(prefix + flag).path("defaultValue").isBoolean()).as(flag).isTrue();
+			assertThat(properties.get(prefix + flag).path("defaultValue").asBoolean(true)).as(flag).isFalse();
+		}
+		assertThat(properties.get(prefix + "background-queue-capacity").path("defaultValue").asInt())
+			.isEqualTo(EventDelivery.DEFAULT_QUEUE_CAPACITY);
+		assertThat(properties.get(prefix + "background").path("description").asString()).contains("batch.handler");
+		assertThat(properties.get(prefix + "batch.size").path("description").asString()).contains("20 when unset");
+		Map<String, JsonNode> hints = hints();
+		assertThat(
+				hints.get(prefix + "types").path("values").valueStream().map((value) -> value.path("value").asString()))
+			.containsExactly("start", "delta", "usage", "complete", "error");
+		for (String name : List.of("start", "delta", "usage", "complete", "error")) {
+			assertThat(EventProcessors.types(name)).as(name).isNotNull();
+		}
+		assertThat(hints.get(prefix + "batch.handler")
+			.path("providers")
+			.get(0)
+			.path("parameters")
+			.path("target")
+			.asString()).isEqualTo(BatchHandler.class.getName());
 	}
 
 	@Test
@@ -245,6 +293,7 @@ class ConfigurationMetadataTests {
 		enums.put("steer.streaming.buffer-type", BufferType.class);
 		enums.put("steer.providers.openai.api", ProviderApi.class);
 		enums.put("steer.providers.xai.api", ProviderApi.class);
+		enums.put("steer.streaming.events.overflow-policy", OverflowPolicy.class);
 		Map<String, JsonNode> properties = properties();
 		Map<String, JsonNode> hints = hints();
 		ConversionService conversion = ApplicationConversionService.getSharedInstance();
