@@ -78,8 +78,10 @@ import org.springframework.web.reactive.function.client.WebClient;
  * other than {@code replay} is set: the {@link EventProcessor} of the original SDK's
  * {@code create_event_processor} arguments (types, providers, correlation, timestamp,
  * metrics, then batches to the {@code BatchHandler} bean named by {@code batch.handler}),
- * the event processor of {@code steerStreamingOptions} (after the recorder, before the
- * processor named by {@code steer.streaming.event-processor} when both are set);</li>
+ * run by {@code steerStreamingOptions}, the built-in presets and the
+ * {@code <name>Options} that name no {@code event-processor} of their own (after the
+ * recorder, before the processors named by {@code steer.streaming.event-processor}, which
+ * compose in their {@code @Order});</li>
  * <li>{@code steerEventDelivery}, only when {@code steer.streaming.events.batch.handler}
  * is set and {@code background} is not {@code false}: the {@link EventDelivery} whose
  * thread ({@code steer-events-N}) runs the handler, closed (its pending batches given up
@@ -272,31 +274,31 @@ public final class SteerLLMAutoConfiguration {
 	@Bean(name = JSON_MODE_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = JSON_MODE_OPTIONS_BEAN_NAME)
 	StreamingOptions jsonModeOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
-		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.JSON_MODE);
+		return steerStreamingOptionsFactory.withEventPipeline(StreamingOptions.JSON_MODE);
 	}
 
 	@Bean(name = DEBUG_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = DEBUG_OPTIONS_BEAN_NAME)
 	StreamingOptions debugOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
-		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.DEBUG);
+		return steerStreamingOptionsFactory.withEventPipeline(StreamingOptions.DEBUG);
 	}
 
 	@Bean(name = HIGH_PERFORMANCE_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = HIGH_PERFORMANCE_OPTIONS_BEAN_NAME)
 	StreamingOptions highPerformanceOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
-		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.HIGH_PERFORMANCE);
+		return steerStreamingOptionsFactory.withEventPipeline(StreamingOptions.HIGH_PERFORMANCE);
 	}
 
 	@Bean(name = HIGH_THROUGHPUT_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = HIGH_THROUGHPUT_OPTIONS_BEAN_NAME)
 	StreamingOptions highThroughputOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
-		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.HIGH_THROUGHPUT);
+		return steerStreamingOptionsFactory.withEventPipeline(StreamingOptions.HIGH_THROUGHPUT);
 	}
 
 	@Bean(name = LOW_LATENCY_OPTIONS_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = LOW_LATENCY_OPTIONS_BEAN_NAME)
 	StreamingOptions lowLatencyOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
-		return steerStreamingOptionsFactory.withRecorder(StreamingOptions.LOW_LATENCY);
+		return steerStreamingOptionsFactory.withEventPipeline(StreamingOptions.LOW_LATENCY);
 	}
 
 	private static ProviderSettings settings(String prefix, Provider provider, String defaultBaseUrl) {

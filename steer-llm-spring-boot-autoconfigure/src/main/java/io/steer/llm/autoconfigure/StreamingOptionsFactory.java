@@ -1,6 +1,11 @@
 package io.steer.llm.autoconfigure;
 
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.options.InvalidStreamingOptionException;
@@ -14,9 +19,13 @@ import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.util.StringUtils;
 
 /**
@@ -31,7 +40,8 @@ import org.springframework.util.StringUtils;
  * {@code steer.streaming.events.*}), the default options run it after the recorder and
  * before the processor named by {@code steer.streaming.event-processor}, and so do the
  * {@code steer.streaming.presets.<name>} that name no {@code event-processor} of their
- * own; the built-in presets do not run it.
+ * own, and the built-in presets. {@code event-processor} may name several beans: they
+ * compose in their {@code @Order}.
  * <p>
  * Values are checked by {@link StreamingOptions.Builder#build()}; its
  * {@link InvalidStreamingOptionException}, which names the field, becomes an
@@ -106,9 +116,8 @@ final class StreamingOptionsFactory {
 		map.from(properties::getRateLimit).to(builder::rateLimit);
 		map.from(properties::getTrackMetrics).to(builder::trackMetrics);
 		map.from(properties::getLogStreamingMetrics).to(builder::logStreamingMetrics);
-		EventProcessor named = bean(origin.propertyName("eventProcessor"), properties.getEventProcessor(),
-				EventProcessor.class);
-		builder.eventProcessor(withRecorder(origin.inheritsEventProcessor() ? withConfigured(named) : named));
+		List<EventProcessor> named = named(origin.propertyName("eventProcessor"), properties.getEventProcessor());
+		builder.eventProcessor(pipeline(origin.inheritsEventProcessor(), named));
 		builder.jsonProcessor(
 				bean(origin.propertyName("jsonProcessor"), properties.getJsonProcessor(), JsonProcessor.class));
 		try {
@@ -120,46 +129,98 @@ final class StreamingOptionsFactory {
 	}
 
 	/**
-	 * The {@code steerEventProcessor} bean, when there is one, then the processor named
-	 * by {@code steer.streaming.event-processor}.
+	 * A built-in preset with the event pipeline of the configuration: the
+	 * {@link EventRecorder} bean, when there is one, then the {@code steerEventProcessor}
+	 * bean, when there is one, then the preset's own event processor.
+	 * @param options the options of a built-in preset
+	 * @return options with that event processor; {@code options} itself when there is
+	 * neither bean
 	 */
-	private @Nullable EventProcessor withConfigured(@Nullable EventProcessor named) {
-		String name = SteerLLMAutoConfiguration.EVENT_PROCESSOR_BEAN_NAME;
-		if (!this.beanFactory.containsBean(name)) {
-			return named;
-		}
-		EventProcessor configured = this.beanFactory.getBean(name, EventProcessor.class);
-		if (named == null || named == configured) {
-			return configured;
-		}
-		return configured.andThen(named);
+	StreamingOptions withEventPipeline(StreamingOptions options) {
+		EventProcessor own = options.eventProcessor();
+		EventProcessor piped = pipeline(true, (own != null) ? List.of(own) : List.of());
+		return (piped == own) ? options : options.withEventProcessor(piped);
 	}
 
 	/**
-	 * Options with the {@link EventRecorder} bean, when there is one, first in their
-	 * event processor, for a preset that is not built from properties.
-	 * @param options the options
-	 * @return options whose event processor starts with the recorder; {@code options}
-	 * itself when there is no recorder bean
+	 * The event processor of one options: the recorder, when there is a unique
+	 * {@link EventRecorder} bean, so that it sees the events as the stream emits them;
+	 * then the {@code steerEventProcessor} bean, when there is one and the options
+	 * inherit it; then the options' own processors. Each processor runs once, at its
+	 * first place.
+	 * @param withConfigured whether the {@code steerEventProcessor} bean runs
+	 * @param own the options' own processors, in order
+	 * @return the composed processor; {@code null} when there is none
 	 */
-	StreamingOptions withRecorder(StreamingOptions options) {
-		EventProcessor processor = options.eventProcessor();
-		EventProcessor recorded = withRecorder(processor);
-		return (recorded == processor) ? options : options.withEventProcessor(recorded);
-	}
-
-	/**
-	 * The recorder, when there is a unique {@link EventRecorder} bean, then the
-	 * processor: the recorder sees the events as the stream emits them, before the
-	 * processor filters or rewrites them. The processor itself when there is no recorder
-	 * or it is the recorder.
-	 */
-	private @Nullable EventProcessor withRecorder(@Nullable EventProcessor processor) {
+	private @Nullable EventProcessor pipeline(boolean withConfigured, List<EventProcessor> own) {
+		List<EventProcessor> stages = new ArrayList<>();
 		EventRecorder recorder = this.beanFactory.getBeanProvider(EventRecorder.class).getIfUnique();
-		if (recorder == null || processor == recorder) {
-			return processor;
+		if (recorder != null) {
+			stages.add(recorder);
 		}
-		return (processor != null) ? recorder.andThen(processor) : recorder;
+		String name = SteerLLMAutoConfiguration.EVENT_PROCESSOR_BEAN_NAME;
+		if (withConfigured && this.beanFactory.containsBean(name)) {
+			stages.add(this.beanFactory.getBean(name, EventProcessor.class));
+		}
+		EventProcessor chain = null;
+		for (EventProcessor stage : stages) {
+			chain = (chain != null) ? chain.andThen(stage) : stage;
+		}
+		for (EventProcessor stage : own) {
+			if (stages.stream().noneMatch((placed) -> placed == stage)) {
+				stages.add(stage);
+				chain = (chain != null) ? chain.andThen(stage) : stage;
+			}
+		}
+		return chain;
+	}
+
+	/**
+	 * The processors a property names, in their order: {@code @Order} or {@link Ordered}
+	 * on the bean's class or on its {@code @Bean} method, as Spring orders a list of
+	 * beans; beans of equal order in the order listed.
+	 * @return the processors, each once; empty when the property is unset or empty
+	 */
+	private List<EventProcessor> named(String property, @Nullable List<String> beanNames) {
+		if (beanNames == null) {
+			return List.of();
+		}
+		Map<EventProcessor, String> processors = new IdentityHashMap<>();
+		List<EventProcessor> ordered = new ArrayList<>();
+		for (String beanName : beanNames) {
+			EventProcessor processor = bean(property, beanName.strip(), EventProcessor.class);
+			if (processor != null && processors.putIfAbsent(processor, beanName.strip()) == null) {
+				ordered.add(processor);
+			}
+		}
+		ordered.sort(AnnotationAwareOrderComparator.INSTANCE
+			.withSourceProvider((processor) -> orderSource(processors.get(processor))));
+		return ordered;
+	}
+
+	/**
+	 * Where the order of a bean is declared besides the instance: its {@code @Bean}
+	 * method and the type its definition declares, as Spring's own ordering of beans
+	 * looks.
+	 */
+	private @Nullable Object orderSource(@Nullable String beanName) {
+		if (beanName == null || !(this.beanFactory instanceof ConfigurableListableBeanFactory listable)
+				|| !listable.containsBeanDefinition(beanName)) {
+			return null;
+		}
+		if (!(listable.getMergedBeanDefinition(beanName) instanceof RootBeanDefinition definition)) {
+			return null;
+		}
+		List<Object> sources = new ArrayList<>(2);
+		Method factoryMethod = definition.getResolvedFactoryMethod();
+		if (factoryMethod != null) {
+			sources.add(factoryMethod);
+		}
+		Class<?> targetType = definition.getTargetType();
+		if (targetType != null) {
+			sources.add(targetType);
+		}
+		return sources.isEmpty() ? null : sources.toArray();
 	}
 
 	/**

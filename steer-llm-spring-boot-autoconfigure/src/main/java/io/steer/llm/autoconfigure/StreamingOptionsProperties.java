@@ -2,6 +2,7 @@ package io.steer.llm.autoconfigure;
 
 import java.beans.PropertyDescriptor;
 import java.time.Duration;
+import java.util.List;
 
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
@@ -62,10 +63,11 @@ public class StreamingOptionsProperties {
 	private @Nullable String jsonProcessor;
 
 	/**
-	 * Name of an EventProcessor bean applied to the events of every stream. Empty for
-	 * none, overriding an inherited one.
+	 * Names of the EventProcessor beans applied to the events of every stream, composed
+	 * in their @Order (beans of equal order in the order listed). Empty for none,
+	 * overriding an inherited list.
 	 */
-	private @Nullable String eventProcessor;
+	private @Nullable List<String> eventProcessor;
 
 	/**
 	 * Longest wait to open the connection.
@@ -278,19 +280,20 @@ public class StreamingOptionsProperties {
 
 	/**
 	 * Returns {@code event-processor}.
-	 * @return name of an EventProcessor bean applied to the events of every stream; empty
-	 * for none; {@code null} when unset
+	 * @return names of the EventProcessor beans applied to the events of every stream, in
+	 * the order given; empty for none; {@code null} when unset
 	 */
-	public @Nullable String getEventProcessor() {
+	public @Nullable List<String> getEventProcessor() {
 		return this.eventProcessor;
 	}
 
 	/**
-	 * Sets {@code event-processor}.
-	 * @param eventProcessor name of an EventProcessor bean applied to the events of every
-	 * stream; empty for none; {@code null} to leave it unset
+	 * Sets {@code event-processor}: one bean name, or several (a YAML list or a
+	 * comma-separated value), composed in the beans' {@code @Order}.
+	 * @param eventProcessor names of the EventProcessor beans applied to the events of
+	 * every stream; empty for none; {@code null} to leave it unset
 	 */
-	public void setEventProcessor(@Nullable String eventProcessor) {
+	public void setEventProcessor(@Nullable List<String> eventProcessor) {
 		this.eventProcessor = eventProcessor;
 	}
 
