@@ -3,6 +3,7 @@ package io.steer.llm.event;
 import java.time.Instant;
 import java.util.Map;
 
+import io.steer.llm.json.JsonSnapshot;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,11 +19,14 @@ import org.jspecify.annotations.Nullable;
  * asked for) or of tool-call arguments
  * @param toolCall the tool call a {@link DeltaKind#TOOL_CALL} fragment belongs to, else
  * {@code null}
+ * @param jsonSnapshot the JSON value so far when the JSON stream handler is on and this
+ * fragment changed it (the original SDK's {@code delta} as a {@code Dict}), else
+ * {@code null}
  * @param timestamp when the delta was parsed
  * @param metadata extras added by processors, see {@link StreamEvent#metadata()}
  */
 public record StreamDeltaEvent(String streamId, DeltaKind kind, String delta, int chunkIndex, int choiceIndex,
-		boolean json, @Nullable ToolCallDelta toolCall, Instant timestamp,
+		boolean json, @Nullable ToolCallDelta toolCall, @Nullable JsonSnapshot jsonSnapshot, Instant timestamp,
 		Map<String, Object> metadata) implements StreamEvent {
 
 	/**
@@ -35,6 +39,8 @@ public record StreamDeltaEvent(String streamId, DeltaKind kind, String delta, in
 	 * @param choiceIndex index of the choice it belongs to
 	 * @param json whether the fragment is JSON text
 	 * @param toolCall the tool call a tool call fragment belongs to, else {@code null}
+	 * @param jsonSnapshot the JSON value so far when this fragment changed it, else
+	 * {@code null}
 	 * @param timestamp when the delta was parsed
 	 * @param metadata extras added by processors
 	 * @throws NullPointerException if {@code metadata} is {@code null} or holds a
@@ -42,6 +48,25 @@ public record StreamDeltaEvent(String streamId, DeltaKind kind, String delta, in
 	 */
 	public StreamDeltaEvent {
 		metadata = Map.copyOf(metadata);
+	}
+
+	/**
+	 * Creates the event without a JSON snapshot.
+	 * @param streamId id of the stream
+	 * @param kind what the fragment is
+	 * @param delta the fragment as streamed
+	 * @param chunkIndex 0-based position of this delta among the stream's deltas
+	 * @param choiceIndex index of the choice it belongs to
+	 * @param json whether the fragment is JSON text
+	 * @param toolCall the tool call a tool call fragment belongs to, else {@code null}
+	 * @param timestamp when the delta was parsed
+	 * @param metadata extras added by processors
+	 * @throws NullPointerException if {@code metadata} is {@code null} or holds a
+	 * {@code null} key or value
+	 */
+	public StreamDeltaEvent(String streamId, DeltaKind kind, String delta, int chunkIndex, int choiceIndex,
+			boolean json, @Nullable ToolCallDelta toolCall, Instant timestamp, Map<String, Object> metadata) {
+		this(streamId, kind, delta, chunkIndex, choiceIndex, json, toolCall, null, timestamp, metadata);
 	}
 
 	/**
@@ -57,7 +82,7 @@ public record StreamDeltaEvent(String streamId, DeltaKind kind, String delta, in
 	 */
 	public StreamDeltaEvent(String streamId, DeltaKind kind, String delta, int chunkIndex, int choiceIndex,
 			boolean json, @Nullable ToolCallDelta toolCall, Instant timestamp) {
-		this(streamId, kind, delta, chunkIndex, choiceIndex, json, toolCall, timestamp, Map.of());
+		this(streamId, kind, delta, chunkIndex, choiceIndex, json, toolCall, null, timestamp, Map.of());
 	}
 
 	/**
@@ -79,14 +104,15 @@ public record StreamDeltaEvent(String streamId, DeltaKind kind, String delta, in
 	@Override
 	public StreamDeltaEvent withMetadata(String key, Object value) {
 		return new StreamDeltaEvent(this.streamId, this.kind, this.delta, this.chunkIndex, this.choiceIndex, this.json,
-				this.toolCall, this.timestamp, EventMetadata.with(this.metadata, key, value));
+				this.toolCall, this.jsonSnapshot, this.timestamp, EventMetadata.with(this.metadata, key, value));
 	}
 
 	@Override
 	public StreamDeltaEvent withMetadata(Map<String, ?> entries) {
 		Map<String, Object> metadata = EventMetadata.with(this.metadata, entries);
-		return (metadata == this.metadata) ? this : new StreamDeltaEvent(this.streamId, this.kind, this.delta,
-				this.chunkIndex, this.choiceIndex, this.json, this.toolCall, this.timestamp, metadata);
+		return (metadata == this.metadata) ? this
+				: new StreamDeltaEvent(this.streamId, this.kind, this.delta, this.chunkIndex, this.choiceIndex,
+						this.json, this.toolCall, this.jsonSnapshot, this.timestamp, metadata);
 	}
 
 }
