@@ -57,7 +57,9 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 
 	/**
 	 * Creates the client, its builder customized last (for the {@code steer-metrics}
-	 * variant: {@link AppMetrics#configure(SteerLLMClient.Builder)}). Not public, so that
+	 * variant: {@link AppMetrics#configure(SteerLLMClient.Builder)}; for
+	 * {@code steer-events}, {@link EventChain#configure(SteerLLMClient.Builder)}, whose
+	 * default options the {@code default} mode streams with). Not public, so that
 	 * {@link IsolatedCore} only sees the constructor of JDK and Reactor types.
 	 * @param http the connector's HTTP client (the benchmark's connection pool)
 	 * @param baseUrl the provider's base URL
@@ -83,7 +85,8 @@ public final class SteerStreams implements Supplier<Mono<Long>> {
 		this.options = switch (mode) {
 			case "no-estimation" -> StreamingOptions.builder().enableUsageAggregation(false).build();
 			case "gzip" -> StreamingOptions.builder().enableCompression(true).build();
-			default -> StreamingOptions.DEFAULTS;
+			// the client's default options: those a customizer gave it, or the defaults
+			default -> this.client.defaultOptions();
 		};
 	}
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -47,10 +48,14 @@ import reactor.netty.resources.ConnectionProvider;
  * {@code LiveStreams} and a {@code StreamStatistics}; see {@link AppMetrics}; its
  * {@code RESULT} line gives metrics on / off, CPU and bytes per chunk, and after the
  * scenario the registry is scraped once and the run fails if
- * {@code gen_ai_client_operation_duration_seconds_count} is 0),
- * {@code steer-no-estimation} and {@code steer-counting} (burst only: usage aggregation
- * off; tiktoken counting every delta), {@code steer-gzip} (burst only:
- * {@code enable-compression}, the provider gzipping each event as it writes it, the
+ * {@code gen_ai_client_operation_duration_seconds_count} is 0), {@code steer-events} (the
+ * same client with default options carrying an event processor chain, a type filter, two
+ * metadata transformers and batching onto a background delivery; see {@link EventChain};
+ * its {@code RESULT} line gives chain on / off, the CPU and bytes the chain adds per
+ * event and the chunks per second, and after the scenario the run fails if the batch
+ * handler saw no event), {@code steer-no-estimation} and {@code steer-counting} (burst
+ * only: usage aggregation off; tiktoken counting every delta), {@code steer-gzip} (burst
+ * only: {@code enable-compression}, the provider gzipping each event as it writes it, the
  * connector decoding it), {@code steer@<label>} (the same as {@code steer} over another
  * build of the core, given with {@code --compare-core=<label>=<classes folder or jar>},
  * several separated by commas), {@code webclient} (a plain {@code WebClient} reading
@@ -73,6 +78,9 @@ public final class StreamingBenchmark {
 
 	/** The variant with what Spring Boot gives an app with actuator and Prometheus. */
 	private static final String STEER_METRICS = "steer-metrics";
+
+	/** The variant with an event processor chain in its default options. */
+	private static final String STEER_EVENTS = "steer-events";
 
 	private StreamingBenchmark() {
 	}
@@ -115,12 +123,13 @@ public final class StreamingBenchmark {
 			String base = "http://127.0.0.1:" + server.port();
 			if (scenarios.contains("burst")) {
 				AppMetrics metrics = new AppMetrics();
+				EventChain chain = new EventChain();
 				List<Variant> variants = variants(base + "/burst/" + chunks, pool, compared, only, true, prompt,
-						metrics);
+						metrics, chain);
 				// the same clients' code over short streams: what runs once per stream
 				// reaches the JIT's last tier in thousands of streams, not in 30
 				List<Variant> shortVariants = variants(base + "/burst/" + warmupChunks, pool, compared, only, true,
-						prompt, metrics);
+						prompt, metrics, chain);
 				System.out.printf(Locale.ROOT,
 						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams of %d chunks and %d of %d chunks per variant, %d rounds of %d streams%n",
 						chunks, warmupStreams, warmupChunks, warmup, chunks, rounds, iterations);
@@ -137,15 +146,20 @@ public final class StreamingBenchmark {
 					}
 				}
 				System.out.printf(Locale.ROOT, "warm-up: JIT compiling %d ms%n", ClientMeter.jitMillis() - jitBefore);
-				report("burst", measure("burst", variants, rounds, meter, burst), streams(1, chunks), chunks, false);
+				Map<Variant, List<Measurement>> results = measure("burst", variants, rounds, meter, burst);
+				report("burst", results, streams(1, chunks), chunks, false);
+				long fullStreams = warmup + (long) rounds * iterations;
 				if (has(variants, STEER_METRICS)) {
-					metrics.check((long) warmupStreams + warmup + (long) rounds * iterations);
+					metrics.check(warmupStreams + fullStreams);
 				}
+				checkEvents("burst", results, chain, chunks, warmupStreams + fullStreams,
+						(long) warmupStreams * warmupChunks + fullStreams * chunks);
 			}
 			if (scenarios.contains("paced")) {
 				AppMetrics metrics = new AppMetrics();
+				EventChain chain = new EventChain();
 				List<Variant> variants = variants(base + "/paced/" + pacedChunks + "/" + intervalMs, pool, compared,
-						only, false, prompt, metrics);
+						only, false, prompt, metrics, chain);
 				System.out.printf(Locale.ROOT,
 						"%n== paced: %d concurrent streams x %d chunks, %d ms apart (%d flushed writes per stream), started over one interval; %d warm-up rounds per variant, %d rounds%n",
 						streams, pacedChunks, intervalMs, pacedChunks + 4, pacedWarmup, rounds);
@@ -158,9 +172,11 @@ public final class StreamingBenchmark {
 				long readsBefore = Baselines.nettyReads.get();
 				Map<Variant, List<Measurement>> results = measure("paced", variants, rounds, meter, paced);
 				report("paced", results, streams(streams, pacedChunks), pacedChunks, true);
+				long pacedStreams = (long) (pacedWarmup + rounds) * streams;
 				if (has(variants, STEER_METRICS)) {
-					metrics.check((long) (pacedWarmup + rounds) * streams);
+					metrics.check(pacedStreams);
 				}
+				checkEvents("paced", results, chain, pacedChunks, pacedStreams, pacedStreams * pacedChunks);
 				long nettyRounds = variants.stream().filter((v) -> v.key.startsWith("netty")).count() * rounds;
 				if (nettyRounds > 0) {
 					System.out.printf(Locale.ROOT, "network reads per SSE event (netty baseline): %.3f%n",
@@ -200,12 +216,14 @@ public final class StreamingBenchmark {
 	}
 
 	private static List<Variant> variants(String baseUrl, ConnectionProvider pool, Map<String, IsolatedCore> compared,
-			@Nullable String only, boolean burst, String prompt, AppMetrics metrics) {
+			@Nullable String only, boolean burst, String prompt, AppMetrics metrics, EventChain chain) {
 		List<Variant> all = new ArrayList<>();
 		all.add(Variant.of("steer", "steer streamEvents, default options", 0, pool,
 				(http) -> new SteerStreams(http, baseUrl, "default", prompt)));
 		all.add(Variant.of(STEER_METRICS, "steer, Boot metrics (Prometheus + observation)", 0, pool,
 				(http) -> new SteerStreams(http, baseUrl, "default", prompt, metrics::configure)));
+		all.add(Variant.of(STEER_EVENTS, "steer, events: filter, 2 transformers, batches", 0, pool,
+				(http) -> new SteerStreams(http, baseUrl, "default", prompt, chain::configure)));
 		compared.forEach((label, core) -> all.add(Variant.of("steer@" + label, "steer @" + label + ", default options",
 				0, pool, (http) -> core.streams(http, baseUrl, "default", prompt))));
 		if (burst) {
@@ -349,7 +367,7 @@ public final class StreamingBenchmark {
 		}
 		for (Map.Entry<Variant, Summary> entry : summaries.entrySet()) {
 			Variant variant = entry.getKey();
-			if (variant.key.equals("steer") || variant.key.equals(STEER_METRICS)) {
+			if (variant.key.equals("steer") || variant.key.equals(STEER_METRICS) || variant.key.equals(STEER_EVENTS)) {
 				continue;
 			}
 			Summary other = entry.getValue();
@@ -367,11 +385,10 @@ public final class StreamingBenchmark {
 		if (metered != null) {
 			double extraBytes = metered.medianBytes - steer.medianBytes;
 			System.out.printf(Locale.ROOT,
-					"RESULT %s metrics on / off (steer-metrics / steer): CPU best %.3f, median %.3f, paired %.3f; bytes %.3f (%+.0f B/chunk, %+.0f B per %d-chunk stream); JIT compiling %.0f vs %.0f ms per round (target CPU <= 1.10, no per-chunk allocation from metrics)%n",
-					scenario, metered.bestCpu / steer.bestCpu, metered.medianCpu / steer.medianCpu,
-					pairedRatio(rounds(results, STEER_METRICS), rounds(results, "steer")),
-					metered.medianBytes / steer.medianBytes, extraBytes, extraBytes * chunksPerStream, chunksPerStream,
-					medianJit(rounds(results, STEER_METRICS)), medianJit(rounds(results, "steer")));
+					"RESULT %s metrics on / off (steer-metrics / steer): %s; bytes %.3f (%+.0f B/chunk, %+.0f B per %d-chunk stream); JIT compiling %.0f vs %.0f ms per round (target CPU <= 1.10, no per-chunk allocation from metrics)%n",
+					scenario, cpuRatios(results, STEER_METRICS), metered.medianBytes / steer.medianBytes, extraBytes,
+					extraBytes * chunksPerStream, chunksPerStream, medianJit(rounds(results, STEER_METRICS)),
+					medianJit(rounds(results, "steer")));
 		}
 	}
 
@@ -385,16 +402,62 @@ public final class StreamingBenchmark {
 	}
 
 	/**
-	 * The median over the rounds of the CPU per chunk of one variant over another's in
-	 * the same round: each round runs them one after the other, so what drifts between
-	 * rounds (the JIT still compiling, the provider's JVM, the machine) weighs on both
-	 * alike, where the ratio of their medians compares rounds run seconds apart.
+	 * Checks what the {@code steer-events} chain's handler saw, closing its delivery, and
+	 * prints the chain's {@code RESULT} line against {@code steer}; only closes the
+	 * delivery when the scenario ran no {@code steer-events}.
+	 * @param chunksPerStream content chunks of a measured stream
+	 * @param streams streams each variant ran, warm-up included
+	 * @param deltas deltas those streams delivered
 	 */
-	private static double pairedRatio(List<Measurement> variant, List<Measurement> baseline) {
+	private static void checkEvents(String scenario, Map<Variant, List<Measurement>> results, EventChain chain,
+			int chunksPerStream, long streams, long deltas) {
+		List<Measurement> events = rounds(results, STEER_EVENTS);
+		if (events.isEmpty()) {
+			chain.close();
+			return;
+		}
+		chain.check(streams, deltas);
+		List<Measurement> steer = rounds(results, "steer");
+		if (steer.isEmpty()) {
+			return;
+		}
+		Summary on = Summary.of(events);
+		Summary off = Summary.of(steer);
+		double eventsPerStream = chain.eventsPerStream(chunksPerStream, streams);
+		double chunksPerEvent = chunksPerStream / eventsPerStream;
+		System.out.printf(Locale.ROOT,
+				"RESULT %s events chain on / off (steer-events / steer): %s; added CPU per event %.3f us (paired %.3f us), %+.0f B per event (%.2f events per %d-chunk stream); steer-events %.0f chunks/s wall, %.0f chunks per CPU-second (target added CPU < 2 us per event)%n",
+				scenario, cpuRatios(results, STEER_EVENTS), (on.medianCpu - off.medianCpu) * chunksPerEvent,
+				paired(events, steer, (variant, baseline) -> variant - baseline) * chunksPerEvent,
+				(on.medianBytes - off.medianBytes) * chunksPerEvent, eventsPerStream, chunksPerStream,
+				on.chunksPerSecond, 1e6 / on.medianCpu);
+	}
+
+	/**
+	 * A variant's CPU per chunk over {@code steer}'s in one scenario: best over best,
+	 * median over median, and {@linkplain #paired paired}.
+	 */
+	private static String cpuRatios(Map<Variant, List<Measurement>> results, String key) {
+		List<Measurement> variant = rounds(results, key);
+		List<Measurement> steer = rounds(results, "steer");
+		Summary on = Summary.of(variant);
+		Summary off = Summary.of(steer);
+		return String.format(Locale.ROOT, "CPU best %.3f, median %.3f, paired %.3f", on.bestCpu / off.bestCpu,
+				on.medianCpu / off.medianCpu, paired(variant, steer, (a, b) -> a / b));
+	}
+
+	/**
+	 * The median over the rounds of {@code compare} of the CPU per chunk of one variant
+	 * and another's in the same round (their ratio, their difference): each round runs
+	 * them one after the other, so what drifts between rounds (the JIT still compiling,
+	 * the provider's JVM, the machine) weighs on both alike, where comparing their
+	 * medians compares rounds run seconds apart.
+	 */
+	private static double paired(List<Measurement> variant, List<Measurement> baseline, DoubleBinaryOperator compare) {
 		int n = Math.min(variant.size(), baseline.size());
 		double[] ratios = new double[n];
 		for (int i = 0; i < n; i++) {
-			ratios[i] = variant.get(i).cpuMicrosPerChunk() / baseline.get(i).cpuMicrosPerChunk();
+			ratios[i] = compare.applyAsDouble(variant.get(i).cpuMicrosPerChunk(), baseline.get(i).cpuMicrosPerChunk());
 		}
 		Arrays.sort(ratios);
 		return (n == 0) ? Double.NaN : (n % 2 == 1) ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
