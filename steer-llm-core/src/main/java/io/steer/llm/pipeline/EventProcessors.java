@@ -99,6 +99,9 @@ public final class EventProcessors {
 	/** The seed's event type names, in stream order, and their types. */
 	private static final Map<String, Class<? extends StreamEvent>> TYPE_NAMES = typeNames();
 
+	/** The lookup of {@link #correlationId()}: none. */
+	private static final Function<ContextView, @Nullable String> NO_LOOKUP = (context) -> null;
+
 	private EventProcessors() {
 	}
 
@@ -265,7 +268,7 @@ public final class EventProcessors {
 	 * @see #correlationId(Function)
 	 */
 	public static EventProcessor correlationId() {
-		return correlationId((context) -> null);
+		return correlationId(NO_LOOKUP);
 	}
 
 	/**
@@ -273,9 +276,22 @@ public final class EventProcessors {
 	 * event: the value of the Reactor context key {@value #CORRELATION_ID_KEY} when the
 	 * subscriber's context has one, else what {@code lookup} finds in that context (for
 	 * example a trace id), else a random UUID generated once per stream. The id is chosen
-	 * once, when the stream is subscribed.
+	 * once, when the stream is subscribed, on the subscribing thread: {@code lookup} is
+	 * called once per stream, and every event of the stream carries the same id.
+	 * <p>
+	 * Example, the trace id of the subscriber's current observation with Micrometer
+	 * Tracing, as the Spring Boot starter's {@code TraceIdLookup} does: <pre>{@code
+	 * EventProcessor correlation = EventProcessors.correlationId((context) -> {
+	 *     Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+	 *     TracingObservationHandler.TracingContext tracing = (observation != null)
+	 *         ? observation.getContextView().get(TracingObservationHandler.TracingContext.class) : null;
+	 *     Span span = (tracing != null) ? tracing.getSpan() : null;
+	 *     return (span != null) ? span.context().traceId() : null;
+	 * });
+	 * }</pre>
 	 * @param lookup finds a correlation id in the subscriber's context, or returns
-	 * {@code null}; not {@code null}
+	 * {@code null} (an empty id counts as none); not {@code null}; what it throws fails
+	 * the processor
 	 * @return the processor
 	 */
 	public static EventProcessor correlationId(Function<ContextView, @Nullable String> lookup) {
@@ -292,7 +308,7 @@ public final class EventProcessors {
 			return given.toString();
 		}
 		String found = lookup.apply(context);
-		return (found != null) ? found : UUID.randomUUID().toString();
+		return (found != null && !found.isEmpty()) ? found : UUID.randomUUID().toString();
 	}
 
 	/**
@@ -458,7 +474,7 @@ public final class EventProcessors {
 
 		private final List<EventProcessor> then = new ArrayList<>();
 
-		private boolean correlation;
+		private @Nullable Function<ContextView, @Nullable String> correlation;
 
 		private boolean timestamp;
 
@@ -552,7 +568,22 @@ public final class EventProcessors {
 		 * @return this builder
 		 */
 		public Builder addCorrelation(boolean correlation) {
-			this.correlation = correlation;
+			this.correlation = correlation ? NO_LOOKUP : null;
+			return this;
+		}
+
+		/**
+		 * Adds the correlation id metadata, found in the subscriber's Reactor context by
+		 * {@code lookup} when the context has no
+		 * {@value EventProcessors#CORRELATION_ID_KEY} (for example the current trace id);
+		 * see {@link EventProcessors#correlationId(Function)}. Replaces what an earlier
+		 * call of either {@code addCorrelation} set.
+		 * @param lookup finds a correlation id in the subscriber's context, or returns
+		 * {@code null}; not {@code null}
+		 * @return this builder
+		 */
+		public Builder addCorrelation(Function<ContextView, @Nullable String> lookup) {
+			this.correlation = Objects.requireNonNull(lookup, "lookup must not be null");
 			return this;
 		}
 
@@ -616,8 +647,8 @@ public final class EventProcessors {
 			for (Predicate<? super StreamEvent> predicate : this.filters) {
 				chain.add(EventProcessors.filter(predicate));
 			}
-			if (this.correlation) {
-				chain.add(correlationId());
+			if (this.correlation != null) {
+				chain.add(correlationId(this.correlation));
 			}
 			chain.addAll(this.transformers);
 			if (this.timestamp) {

@@ -16,6 +16,7 @@ import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.BeanNotOfRequiredTypeException;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
@@ -23,16 +24,19 @@ import org.springframework.util.StringUtils;
 /**
  * Builds the {@code steerEventProcessor} bean and its {@code steerEventDelivery} from
  * {@link SteerEventsProperties}: {@link EventProcessors#builder()} with the types,
- * providers, correlation, timestamp and metrics keys, then, when {@code batch.handler}
- * names a {@link BatchHandler} bean, a {@link BatchingProcessor}. Every invalid value
- * fails with an {@link InvalidConfigurationPropertyValueException} that names the key and
- * what it accepts.
+ * providers, correlation (the current trace id first when there is a Micrometer Tracing
+ * {@code Tracer} bean, see {@link TraceIdLookup}), timestamp and metrics keys, then, when
+ * {@code batch.handler} names a {@link BatchHandler} bean, a {@link BatchingProcessor}.
+ * Every invalid value fails with an {@link InvalidConfigurationPropertyValueException}
+ * that names the key and what it accepts.
  */
 final class EventProcessorFactory {
 
 	static final String PREFIX = "steer.streaming.events.";
 
 	private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+
+	private static final String TRACER = "io.micrometer.tracing.Tracer";
 
 	private final SteerEventsProperties properties;
 
@@ -96,14 +100,22 @@ final class EventProcessorFactory {
 			}
 			builder.providers(provider.strip());
 		}
-		builder.addCorrelation(this.properties.isCorrelation())
-			.addTimestamp(this.properties.isTimestamp())
-			.addMetrics(this.properties.isMetrics());
+		builder.addCorrelation(this.properties.isCorrelation());
+		if (this.properties.isCorrelation() && ClassUtils.isPresent(TRACER, beanClassLoader())) {
+			Tracing.addCorrelation(builder, this.beanFactory);
+		}
+		builder.addTimestamp(this.properties.isTimestamp()).addMetrics(this.properties.isMetrics());
 		BatchingProcessor batching = batching(delivery);
 		if (batching != null) {
 			builder.then(batching);
 		}
 		return builder.build();
+	}
+
+	/** The class loader of the context's beans, which its conditions see. */
+	private @Nullable ClassLoader beanClassLoader() {
+		return (this.beanFactory instanceof ConfigurableBeanFactory configurable) ? configurable.getBeanClassLoader()
+				: getClass().getClassLoader();
 	}
 
 	private @Nullable BatchingProcessor batching(@Nullable EventDelivery delivery) {
@@ -160,6 +172,22 @@ final class EventProcessorFactory {
 			return "no BatchHandler bean is defined.";
 		}
 		return "BatchHandler beans: " + String.join(", ", names) + ".";
+	}
+
+	/**
+	 * The trace id correlation when there is a unique {@code Tracer} bean, in its own
+	 * class so that Micrometer Tracing is loaded only when it is on the class path.
+	 */
+	private static final class Tracing {
+
+		static void addCorrelation(EventProcessors.Builder builder, BeanFactory beanFactory) {
+			io.micrometer.tracing.Tracer tracer = beanFactory.getBeanProvider(io.micrometer.tracing.Tracer.class)
+				.getIfUnique();
+			if (tracer != null) {
+				builder.addCorrelation(TraceIdLookup.of(tracer));
+			}
+		}
+
 	}
 
 	/**

@@ -41,7 +41,9 @@ public class SteerEventsProperties {
 
 	/**
 	 * Whether the 'steerEventProcessor' bean adds a correlation id as metadata
-	 * 'correlation_id' to every event.
+	 * 'correlation_id' to every event: the subscriber's Reactor context key
+	 * 'steer.correlation-id', else the current trace id when there is a Micrometer
+	 * Tracing Tracer bean, else a UUID generated once per stream.
 	 */
 	private boolean correlation;
 
