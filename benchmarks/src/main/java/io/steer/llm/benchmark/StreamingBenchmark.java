@@ -146,7 +146,9 @@ public final class StreamingBenchmark {
 					}
 				}
 				System.out.printf(Locale.ROOT, "warm-up: JIT compiling %d ms%n", ClientMeter.jitMillis() - jitBefore);
+				chain.measuring();
 				Map<Variant, List<Measurement>> results = measure("burst", variants, rounds, meter, burst);
+				chain.measured();
 				report("burst", results, streams(1, chunks), chunks, false);
 				long fullStreams = warmup + (long) rounds * iterations;
 				if (has(variants, STEER_METRICS)) {
@@ -170,7 +172,9 @@ public final class StreamingBenchmark {
 					}
 				}
 				long readsBefore = Baselines.nettyReads.get();
+				chain.measuring();
 				Map<Variant, List<Measurement>> results = measure("paced", variants, rounds, meter, paced);
+				chain.measured();
 				report("paced", results, streams(streams, pacedChunks), pacedChunks, true);
 				long pacedStreams = (long) (pacedWarmup + rounds) * streams;
 				if (has(variants, STEER_METRICS)) {
