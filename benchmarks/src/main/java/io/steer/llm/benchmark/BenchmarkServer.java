@@ -37,7 +37,10 @@ import reactor.netty.resources.LoopResources;
  * and {@code POST /paced/<chunks>/<intervalMs>/chat/completions} with the same stream,
  * each event written and flushed {@code intervalMs} after the previous one (the first at
  * once), the waits scheduled on the connection's own event loop, so that each event is a
- * network read of its own for the client. Connections are kept alive (HTTP/1.1 chunked).
+ * network read of its own for the client; and
+ * {@code POST /json/<products>/chat/completions} with the stream of
+ * {@link JsonAnswer#of(int)}, written as burst is. Connections are kept alive (HTTP/1.1
+ * chunked).
  * <p>
  * The kit's {@code LoopbackProviderServer} is not used: it paces with one
  * {@code Mono.delay} per event on {@code Schedulers.parallel()} and records every request
@@ -48,7 +51,7 @@ import reactor.netty.resources.LoopResources;
  */
 public final class BenchmarkServer {
 
-	private final Map<Integer, List<byte[]>> streams = new ConcurrentHashMap<>();
+	private final Map<String, List<byte[]>> streams = new ConcurrentHashMap<>();
 
 	private final Map<EventLoop, Scheduler> schedulers = new ConcurrentHashMap<>();
 
@@ -112,9 +115,12 @@ public final class BenchmarkServer {
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String[] path = request.path().replaceFirst("^/", "").split("/");
-		// burst/<chunks>/chat/completions or paced/<chunks>/<ms>/chat/completions
-		List<byte[]> events = this.streams.computeIfAbsent(Integer.parseInt(path[1]),
-				(chunks) -> SseFixture.syntheticOpenAiChat(chunks).events());
+		// burst/<chunks>/chat/completions, paced/<chunks>/<ms>/chat/completions or
+		// json/<products>/chat/completions
+		String kind = path[0].equals("json") ? "json" : "text";
+		int size = Integer.parseInt(path[1]);
+		List<byte[]> events = this.streams.computeIfAbsent(kind + "/" + size, (key) -> kind.equals("json")
+				? JsonAnswer.of(size).events() : SseFixture.syntheticOpenAiChat(size).events());
 		Duration interval = path[0].equals("paced") ? Duration.ofMillis(Long.parseLong(path[2])) : Duration.ZERO;
 		return request.receive().then(Mono.defer(() -> {
 			response.header("Content-Type", "text/event-stream");

@@ -26,7 +26,9 @@ import io.steer.llm.pipeline.OverflowPolicy;
  * metadata keys, and sums the deltas' text length, into {@link LongAdder}s: real work the
  * JIT cannot remove.
  * <p>
- * One per scenario, shared by its streams; {@link #check(long, long)} closes the delivery
+ * One per scenario, shared by its streams; {@link #measuring()} and {@link #measured()}
+ * mark the measured rounds, and {@link #check(long, long)} closes the delivery, reports
+ * the batches dropped in the warm-up, during the measured rounds and after them apart,
  * and fails the run when the handler saw nothing.
  */
 final class EventChain implements AutoCloseable {
@@ -51,6 +53,18 @@ final class EventChain implements AutoCloseable {
 	private final LongAdder tagged = new LongAdder();
 
 	private final LongAdder textLength = new LongAdder();
+
+	/**
+	 * The delivery's delivered and dropped batches when the measured rounds began and
+	 * when they ended ({@link #measuring()}, {@link #measured()}).
+	 */
+	private long deliveredBefore;
+
+	private long droppedBefore;
+
+	private long deliveredAfter;
+
+	private long droppedAfter;
 
 	private final EventDelivery delivery = EventDelivery.builder()
 		.name("bench-events")
@@ -126,6 +140,24 @@ final class EventChain implements AutoCloseable {
 	}
 
 	/**
+	 * Notes the delivery's counts as the measured rounds begin, so that what it drops
+	 * during them is told apart from what it dropped in the warm-up.
+	 */
+	void measuring() {
+		this.deliveredBefore = this.delivery.delivered();
+		this.droppedBefore = this.delivery.dropped();
+	}
+
+	/**
+	 * Notes the delivery's counts as the measured rounds end: what it drops later (the
+	 * batches still queued when {@link #check(long, long)} closes it) is counted apart.
+	 */
+	void measured() {
+		this.deliveredAfter = this.delivery.delivered();
+		this.droppedAfter = this.delivery.dropped();
+	}
+
+	/**
 	 * Closes the delivery, so that every batch queued is handled or counted as dropped,
 	 * prints what the handler saw, and checks it.
 	 * @param streams the streams the chain ran on, warm-up included
@@ -137,11 +169,12 @@ final class EventChain implements AutoCloseable {
 		this.delivery.close();
 		long seen = this.events.sum();
 		System.out.printf(Locale.ROOT,
-				"EVENTS steer-events handler: %d batches, %d events: %d deltas of %d streamed, %d terminal of %d streams, %d characters of text, %d with %s and %s; delivery: %d batches delivered, %d dropped, %d failed; filter held back %d events (%.2f per stream)%n",
+				"EVENTS steer-events handler: %d batches, %d events: %d deltas of %d streamed, %d terminal of %d streams, %d characters of text, %d with %s and %s; delivery: %d batches delivered (%d during the measured rounds), %d dropped (%d in the warm-up, %d during the measured rounds, %d after them), %d failed; filter held back %d events (%.2f per stream)%n",
 				this.batches.sum(), seen, this.deltas.sum(), streamedDeltas, this.terminals.sum(), streams,
 				this.textLength.sum(), this.tagged.sum(), USER_ID, TENANT, this.delivery.delivered(),
-				this.delivery.dropped(), this.delivery.failed(), this.filteredOut.sum(),
-				this.filteredOut.sum() / (double) streams);
+				this.deliveredAfter - this.deliveredBefore, this.delivery.dropped(), this.droppedBefore,
+				this.droppedAfter - this.droppedBefore, this.delivery.dropped() - this.droppedAfter,
+				this.delivery.failed(), this.filteredOut.sum(), this.filteredOut.sum() / (double) streams);
 		if (seen == 0) {
 			throw new IllegalStateException(
 					"steer-events: the batch handler saw no event, so its figures measured no event chain");
@@ -152,8 +185,9 @@ final class EventChain implements AutoCloseable {
 		}
 		if (this.deltas.sum() != streamedDeltas || this.terminals.sum() != streams) {
 			System.out.printf(Locale.ROOT,
-					"WARNING steer-events handler missed %d deltas and %d terminal events (%d batches dropped)%n",
-					streamedDeltas - this.deltas.sum(), streams - this.terminals.sum(), this.delivery.dropped());
+					"WARNING steer-events handler missed %d deltas and %d terminal events (%d batches dropped, %d of them during the measured rounds)%n",
+					streamedDeltas - this.deltas.sum(), streams - this.terminals.sum(), this.delivery.dropped(),
+					this.droppedAfter - this.droppedBefore);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.steer.llm.benchmark;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -40,6 +41,16 @@ import reactor.netty.resources.ConnectionProvider;
  * (100) content chunks, each event written {@code --interval-ms} (20) after the previous
  * one, so that each is a network read of its own; the streams start spread over one
  * interval. One round is one such batch.</li>
+ * <li>{@code json}: one stream at a time of one large JSON object ({@link JsonAnswer}:
+ * {@code --json-products} (200) products, about 34 KB, 6,500 deltas) in deltas of 3 to 8
+ * characters, the request asking for {@code response_format: json_object};
+ * {@code --json-warmup} (30) warm-up streams after the short ones,
+ * {@code --json-iterations} (15) streams per round. Its variants: {@code steer} (default
+ * options: the JSON stream handler off), {@code steer-json} (the same with
+ * {@code enable-json-stream-handler}, snapshots on; each delta's {@code jsonSnapshot()}
+ * counted, and a stream that had snapshots fails unless its last is complete and equal to
+ * the answer) and {@code webclient}; its {@code RESULT} line gives handler on / off, the
+ * CPU and bytes it adds per chunk and the snapshots per stream.</li>
  * </ul>
  * Variants: {@code steer} (default options), {@code steer-metrics} (the same client with
  * what Spring Boot gives an application with actuator and the Prometheus registry:
@@ -82,11 +93,14 @@ public final class StreamingBenchmark {
 	/** The variant with an event processor chain in its default options. */
 	private static final String STEER_EVENTS = "steer-events";
 
+	/** The {@code json} scenario's variant with the JSON stream handler on. */
+	private static final String STEER_JSON = "steer-json";
+
 	private StreamingBenchmark() {
 	}
 
 	public static void main(String[] args) throws Exception {
-		String scenarios = stringArgument(args, "scenario", "burst,paced");
+		String scenarios = stringArgument(args, "scenario", "burst,paced,json");
 		int chunks = intArgument(args, "chunks", 2000);
 		int warmup = intArgument(args, "warmup", 100);
 		int warmupStreams = intArgument(args, "warmup-streams", 3000);
@@ -101,6 +115,9 @@ public final class StreamingBenchmark {
 		String only = stringArgument(args, "variants", null);
 		int serverThreads = intArgument(args, "server-threads", 1);
 		String prompt = prompt(intArgument(args, "prompt-chars", 0));
+		int jsonProducts = intArgument(args, "json-products", 200);
+		int jsonWarmup = intArgument(args, "json-warmup", 30);
+		int jsonIterations = intArgument(args, "json-iterations", 15);
 
 		ClientMeter meter = new ClientMeter();
 		Map<String, IsolatedCore> compared = new LinkedHashMap<>();
@@ -134,19 +151,10 @@ public final class StreamingBenchmark {
 						"%n== burst: %d-chunk stream, one SSE event per flushed write, one stream at a time; %d warm-up streams of %d chunks and %d of %d chunks per variant, %d rounds of %d streams%n",
 						chunks, warmupStreams, warmupChunks, warmup, chunks, rounds, iterations);
 				Scenario burst = (variant) -> burst(variant, iterations, chunks);
-				long jitBefore = ClientMeter.jitMillis();
-				for (int i = 0; i < warmupStreams; i++) {
-					for (Variant variant : shortVariants) {
-						burst(variant, 1, warmupChunks);
-					}
-				}
-				for (int i = 0; i < warmup; i++) {
-					for (Variant variant : variants) {
-						burst(variant, 1, chunks);
-					}
-				}
-				System.out.printf(Locale.ROOT, "warm-up: JIT compiling %d ms%n", ClientMeter.jitMillis() - jitBefore);
+				warmUp(shortVariants, warmupStreams, warmupChunks, variants, warmup, chunks);
+				chain.measuring();
 				Map<Variant, List<Measurement>> results = measure("burst", variants, rounds, meter, burst);
+				chain.measured();
 				report("burst", results, streams(1, chunks), chunks, false);
 				long fullStreams = warmup + (long) rounds * iterations;
 				if (has(variants, STEER_METRICS)) {
@@ -170,7 +178,9 @@ public final class StreamingBenchmark {
 					}
 				}
 				long readsBefore = Baselines.nettyReads.get();
+				chain.measuring();
 				Map<Variant, List<Measurement>> results = measure("paced", variants, rounds, meter, paced);
+				chain.measured();
 				report("paced", results, streams(streams, pacedChunks), pacedChunks, true);
 				long pacedStreams = (long) (pacedWarmup + rounds) * streams;
 				if (has(variants, STEER_METRICS)) {
@@ -184,11 +194,90 @@ public final class StreamingBenchmark {
 									/ (double) (nettyRounds * streams * (pacedChunks + 4L)));
 				}
 			}
+			if (scenarios.contains("json")) {
+				json(base, pool, only, prompt, meter, jsonProducts, warmupStreams, jsonWarmup, rounds, jsonIterations);
+			}
 		}
 		finally {
 			pool.dispose();
 		}
 		System.exit(0);
+	}
+
+	/**
+	 * The {@code json} scenario: one stream at a time of {@link JsonAnswer#of(int)},
+	 * handler off ({@code steer}) and on ({@code steer-json}), and the {@code webclient}
+	 * baseline; warmed up as burst is, the short streams a one-product answer.
+	 */
+	private static void json(String base, ConnectionProvider pool, @Nullable String only, String prompt,
+			ClientMeter meter, int products, int warmupStreams, int warmup, int rounds, int iterations) {
+		JsonAnswer answer = JsonAnswer.of(products);
+		JsonAnswer small = JsonAnswer.of(1);
+		JsonAnswer.Tally off = answer.tally();
+		JsonAnswer.Tally on = answer.tally();
+		List<Variant> variants = jsonVariants(base + "/json/" + products, pool, only, prompt, off, on);
+		List<Variant> shortVariants = jsonVariants(base + "/json/1", pool, only, prompt, small.tally(), small.tally());
+		int chunks = answer.deltas().size();
+		int shortChunks = small.deltas().size();
+		int bytes = String.join("", answer.deltas()).getBytes(StandardCharsets.UTF_8).length;
+		System.out.printf(Locale.ROOT,
+				"%n== json: one %d-byte JSON object (%d products) in %d deltas of 3 to 8 characters, response_format json_object, one stream at a time; %d warm-up streams of %d chunks and %d of %d chunks per variant, %d rounds of %d streams%n",
+				bytes, products, chunks, warmupStreams, shortChunks, warmup, chunks, rounds, iterations);
+		warmUp(shortVariants, warmupStreams, shortChunks, variants, warmup, chunks);
+		off.mark();
+		on.mark();
+		Map<Variant, List<Measurement>> results = measure("json", variants, rounds, meter,
+				(variant) -> burst(variant, iterations, chunks));
+		report("json", results, streams(1, chunks), chunks, false);
+		checkJson(results, off, on);
+	}
+
+	private static List<Variant> jsonVariants(String baseUrl, ConnectionProvider pool, @Nullable String only,
+			String prompt, JsonAnswer.Tally off, JsonAnswer.Tally on) {
+		List<Variant> all = List.of(
+				Variant.of("steer", "steer streamEvents, JSON handler off", 0, pool,
+						(http) -> new SteerStreams(http, baseUrl, false, prompt, off)),
+				Variant.of(STEER_JSON, "steer, JSON handler on (snapshots)", 0, pool,
+						(http) -> new SteerStreams(http, baseUrl, true, prompt, on)),
+				Variant.of("webclient", "WebClient ServerSentEvent<String> + readTree", 3, pool,
+						(http) -> Baselines.webClient(http, baseUrl, prompt)));
+		if (only == null) {
+			return all;
+		}
+		List<String> keys = Arrays.asList(only.split(","));
+		return all.stream().filter((variant) -> keys.contains(variant.key)).toList();
+	}
+
+	/**
+	 * Prints the JSON handler's {@code RESULT} line, {@code steer-json} against
+	 * {@code steer}, with the snapshots each delivered per measured stream.
+	 * @param off what the handler-off subscriber saw
+	 * @param on what the handler-on subscriber saw
+	 * @throws IllegalStateException if the handler-off variant saw snapshots (the
+	 * comparison would not be of the handler off)
+	 */
+	private static void checkJson(Map<Variant, List<Measurement>> results, JsonAnswer.Tally off, JsonAnswer.Tally on) {
+		List<Measurement> json = rounds(results, STEER_JSON);
+		List<Measurement> steer = rounds(results, "steer");
+		if (json.isEmpty() || steer.isEmpty()) {
+			return;
+		}
+		if (off.snapshotsPerStream() > 0) {
+			throw new IllegalStateException("steer (JSON handler off) saw " + off.snapshotsPerStream()
+					+ " JSON snapshots per stream: the handler is not off");
+		}
+		Summary handler = Summary.of(json);
+		Summary plain = Summary.of(steer);
+		System.out.printf(Locale.ROOT,
+				"RESULT json handler on / off (steer-json / steer): %s; added CPU %.3f us per chunk (paired %.3f us); bytes %.0f vs %.0f B per chunk (%+.0f); snapshots per stream %.1f on (last one the complete answer in %d of %d streams), %.1f off (target CPU <= 1.30)%n",
+				cpuRatios(results, STEER_JSON), handler.medianCpu - plain.medianCpu,
+				paired(json, steer, (variant, baseline) -> variant - baseline), handler.medianBytes, plain.medianBytes,
+				handler.medianBytes - plain.medianBytes, on.snapshotsPerStream(), on.completeSinceMark(),
+				on.streamsSinceMark(), off.snapshotsPerStream());
+		if (on.snapshotsPerStream() == 0) {
+			System.out.printf(Locale.ROOT,
+					"NOTE json: steer-json saw no JSON snapshot, so this core has no JSON stream handler (or it never fired): on / off measured the same work%n");
+		}
 	}
 
 	/**
@@ -246,6 +335,28 @@ public final class StreamingBenchmark {
 		all.add(Variant.of("netty-no-keepalive", "Reactor Netty + Jackson tree, no keep-alive", 3, pool,
 				(http) -> Baselines.reactorNetty(http.keepAlive(false), baseUrl, prompt)));
 		return all.stream().filter((variant) -> keys.contains(variant.key)).toList();
+	}
+
+	/**
+	 * Warms up as burst does: {@code shortStreams} rounds of one short stream per variant
+	 * (what runs once per stream reaches the JIT's last tier in thousands of streams, not
+	 * in 30), then {@code streams} rounds of one full stream per variant; prints the time
+	 * the JIT spent compiling.
+	 */
+	private static void warmUp(List<Variant> shortVariants, int shortStreams, int shortChunks, List<Variant> variants,
+			int streams, int chunks) {
+		long jitBefore = ClientMeter.jitMillis();
+		for (int i = 0; i < shortStreams; i++) {
+			for (Variant variant : shortVariants) {
+				burst(variant, 1, shortChunks);
+			}
+		}
+		for (int i = 0; i < streams; i++) {
+			for (Variant variant : variants) {
+				burst(variant, 1, chunks);
+			}
+		}
+		System.out.printf(Locale.ROOT, "warm-up: JIT compiling %d ms%n", ClientMeter.jitMillis() - jitBefore);
 	}
 
 	/** Runs {@code iterations} streams one after the other. */
@@ -367,7 +478,8 @@ public final class StreamingBenchmark {
 		}
 		for (Map.Entry<Variant, Summary> entry : summaries.entrySet()) {
 			Variant variant = entry.getKey();
-			if (variant.key.equals("steer") || variant.key.equals(STEER_METRICS) || variant.key.equals(STEER_EVENTS)) {
+			if (variant.key.equals("steer") || variant.key.equals(STEER_METRICS) || variant.key.equals(STEER_EVENTS)
+					|| variant.key.equals(STEER_JSON)) {
 				continue;
 			}
 			Summary other = entry.getValue();
