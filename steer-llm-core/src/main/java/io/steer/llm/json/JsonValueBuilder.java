@@ -2,9 +2,11 @@ package io.steer.llm.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
@@ -177,7 +179,7 @@ final class JsonValueBuilder {
 			return 0;
 		}
 		Frame bottom = this.stack.get(0);
-		return bottom.list != null ? bottom.list.size() : 0;
+		return (bottom.map == null) ? bottom.size : 0;
 	}
 
 	private JsonNode copy(int index) {
@@ -190,20 +192,19 @@ final class JsonValueBuilder {
 			child = this.nodes.stringNode(this.partial.text());
 		}
 		if (frame.map != null) {
-			LinkedHashMap<String, JsonNode> map = new LinkedHashMap<>(mapCapacity(frame.map.size() + 1));
-			map.putAll(frame.map);
-			if (child != null && frame.key != null) {
-				map.put(frame.key, child);
+			String key = (child != null) ? frame.key : null;
+			if (key != null && frame.map.containsKey(key)) {
+				// a repeated key: the later value replaces the earlier in place, as
+				// readTree does
+				LinkedHashMap<String, JsonNode> map = new LinkedHashMap<>(mapCapacity(frame.map.size()));
+				map.putAll(frame.map);
+				map.put(key, child);
+				return new ObjectNode(this.nodes, map);
 			}
-			return new ObjectNode(this.nodes, map);
+			return new ObjectNode(this.nodes,
+					new SpineViews.ObjectView(frame.keys, frame.values, frame.size, key, (key != null) ? child : null));
 		}
-		List<JsonNode> list = frame.list;
-		ArrayList<JsonNode> copy = new ArrayList<>(list.size() + 1);
-		copy.addAll(list);
-		if (child != null) {
-			copy.add(child);
-		}
-		return new ArrayNode(this.nodes, copy);
+		return new ArrayNode(this.nodes, new SpineViews.ArrayView(frame.values, frame.size, child));
 	}
 
 	private static int mapCapacity(int size) {
@@ -225,7 +226,7 @@ final class JsonValueBuilder {
 				int index = this.stack.size() - 1;
 				Frame frame = this.stack.remove(index);
 				JsonNode node = (frame.map != null) ? new ObjectNode(this.nodes, frame.map)
-						: new ArrayNode(this.nodes, frame.list);
+						: new ArrayNode(this.nodes, frame.elements());
 				if (this.coveredDepth == index) {
 					this.coveredDepth = -1;
 				}
@@ -299,14 +300,7 @@ final class JsonValueBuilder {
 	}
 
 	private void attach(JsonNode node) {
-		Frame frame = top();
-		if (frame.map != null) {
-			frame.map.put(frame.key, node);
-			frame.key = null;
-		}
-		else {
-			frame.list.add(node);
-		}
+		top().attach(node);
 	}
 
 	private boolean expectsValue() {
@@ -325,7 +319,7 @@ final class JsonValueBuilder {
 		if (frame.map != null) {
 			return frame.path + "/" + escape(frame.key);
 		}
-		return frame.path + "/" + frame.list.size();
+		return frame.path + "/" + frame.size;
 	}
 
 	static String escape(@Nullable String key) {
@@ -338,21 +332,64 @@ final class JsonValueBuilder {
 		return key.replace("~", "~0").replace("/", "~1");
 	}
 
-	/** One open container of the spine. */
+	/**
+	 * One open container of the spine. Its members are kept in append-only arrays that
+	 * the snapshots' views share (a slot below {@code size} is never written again: a
+	 * repeated key copies the arrays first), and, for an object, in the map that the
+	 * closed {@link ObjectNode} adopts.
+	 */
 	private static final class Frame {
 
-		final @Nullable LinkedHashMap<String, JsonNode> map;
+		private static final String[] NO_KEYS = {};
 
-		final @Nullable ArrayList<JsonNode> list;
+		final @Nullable LinkedHashMap<String, JsonNode> map;
 
 		final String path;
 
 		@Nullable String key;
 
+		String[] keys = NO_KEYS;
+
+		JsonNode[] values = new JsonNode[4];
+
+		int size;
+
 		Frame(boolean object, String path) {
 			this.map = object ? new LinkedHashMap<>() : null;
-			this.list = object ? null : new ArrayList<>();
+			if (object) {
+				this.keys = new String[4];
+			}
 			this.path = path;
+		}
+
+		void attach(JsonNode node) {
+			LinkedHashMap<String, JsonNode> map = this.map;
+			if (map != null) {
+				String name = Objects.requireNonNull(this.key);
+				this.key = null;
+				if (map.put(name, node) != null) {
+					this.keys = this.keys.clone();
+					this.values = this.values.clone();
+					for (int i = 0; i < this.size; i++) {
+						if (this.keys[i].equals(name)) {
+							this.values[i] = node;
+						}
+					}
+					return;
+				}
+				if (this.size == this.keys.length) {
+					this.keys = Arrays.copyOf(this.keys, this.size * 2);
+				}
+				this.keys[this.size] = name;
+			}
+			if (this.size == this.values.length) {
+				this.values = Arrays.copyOf(this.values, this.size * 2);
+			}
+			this.values[this.size++] = node;
+		}
+
+		List<JsonNode> elements() {
+			return new ArrayList<>(Arrays.asList(this.values).subList(0, this.size));
 		}
 
 	}

@@ -250,6 +250,48 @@ class JsonStreamHandlerTests {
 			.isEqualTo(json("[1234, null, -1.5e3, 12345678901234567890]"));
 	}
 
+	@Test
+	void openSnapshotsReadLikeAnyObjectAndCannotBeChanged() {
+		StringBuilder text = new StringBuilder("{");
+		for (int i = 0; i < 20; i++) {
+			text.append("\"key").append(i).append("\": [").append(i).append("], ");
+		}
+		text.append("\"open\": [1, {\"s\": \"ab");
+		JsonStreamHandler handler = new JsonStreamHandler(MAPPER, JsonStreamHandler.Settings.ANSWER);
+		JsonNode value = handler.append(text.toString()).value();
+		assertThat(value.size()).isEqualTo(21);
+		assertThat(value.get("key15")).isEqualTo(json("[15]"));
+		assertThat(value.has("nokey")).isFalse();
+		assertThat(value.at("/open/1/s").asString()).isEqualTo("ab");
+		assertThat(MAPPER.writeValueAsString(value)).endsWith("\"key19\":[19],\"open\":[1,{\"s\":\"ab\"}]}");
+		assertThat(json(MAPPER.writeValueAsString(value))).isEqualTo(value);
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> ((tools.jackson.databind.node.ObjectNode) value).put("x", 1));
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> ((tools.jackson.databind.node.ArrayNode) value.get("open")).add(2));
+	}
+
+	@Test
+	void repeatedKeysEndAsReadTreeHasThem() {
+		String text = "{\"a\": \"x\", \"b\": 1, \"a\": {\"c\": [2]}, \"d\": 3}";
+		JsonStreamHandler handler = new JsonStreamHandler(MAPPER, JsonStreamHandler.Settings.ANSWER);
+		List<JsonSnapshot> snapshots = new ArrayList<>();
+		List<JsonNode> copies = new ArrayList<>();
+		for (int i = 0; i < text.length(); i++) {
+			JsonSnapshot snapshot = handler.append(text.substring(i, i + 1));
+			if (snapshot != null) {
+				snapshots.add(snapshot);
+				copies.add(snapshot.value().deepCopy());
+			}
+		}
+		for (int i = 0; i < snapshots.size(); i++) {
+			assertThat(snapshots.get(i).value()).isEqualTo(copies.get(i));
+		}
+		assertThat(handler.finish().value()).isEqualTo(MAPPER.readTree(text));
+		assertThat(MAPPER.writeValueAsString(handler.finish().value()))
+			.isEqualTo("{\"a\":{\"c\":[2]},\"b\":1,\"d\":3}");
+	}
+
 	private static JsonOutcome feed(String text, JsonDuplicatePolicy policy) {
 		JsonStreamHandler handler = handler(policy);
 		for (int i = 0; i < text.length(); i += 2) {
