@@ -11,13 +11,15 @@ public class JsonStreamException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
 
+	/** The 0-based char offset of the first bad character. */
 	private final long offset;
 
+	/** The short human text of what went wrong. */
 	private final String reason;
 
 	/**
 	 * Creates an exception.
-	 * @param reason short human text, such as {@code "unexpected character '}'"} or
+	 * @param reason short human text, such as {@code "unexpected character ']'"} or
 	 * {@code "a second JSON value"}; not {@code null}
 	 * @param offset 0-based char offset of the first bad character in the text fed to the
 	 * handler (all deltas concatenated); the length of the text when the text ended too
@@ -41,7 +43,7 @@ public class JsonStreamException extends RuntimeException {
 
 	/**
 	 * What went wrong.
-	 * @return short human text, such as {@code "unexpected character '}'"}, never
+	 * @return short human text, such as {@code "unexpected character ']'"}, never
 	 * {@code null}
 	 */
 	public String reason() {

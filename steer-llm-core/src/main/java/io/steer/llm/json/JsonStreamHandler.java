@@ -15,14 +15,14 @@ import tools.jackson.databind.ObjectMapper;
  * {@link JsonSnapshot} of the value so far whenever a delta changed it.
  * <p>
  * Only an object or an array is a value. With {@link Settings#lenientPrefix()}, whatever
- * precedes the first {@code {} or {@code [} is skipped: whitespace, a Markdown fence,
- * {@code <think>…</think>} and {@code <thinking>…</thinking>} blocks (braces inside them
- * included) and other prose; without it only whitespace may precede the value. After the
- * value, whitespace, a closing fence and prose are ignored; a further {@code {} or {@code
- * [} starts a second value, handled per {@link Settings#duplicatePolicy()}. Snapshots are
- * made of the first value only, so they grow monotonically: under {@link
- * JsonDuplicatePolicy#LAST} a later value that closes replaces the delivered value in
- * {@link #finish()}, without snapshots.
+ * precedes the first <code>&#123;</code> or {@code [} is skipped: whitespace, a Markdown
+ * fence, {@code <think>…</think>} and {@code <thinking>…</thinking>} blocks (braces
+ * inside them included) and other prose; without it only whitespace may precede the
+ * value. After the value, whitespace, a closing fence and prose are ignored; a further
+ * <code>&#123;</code> or {@code [} starts a second value, handled per
+ * {@link Settings#duplicatePolicy()}. Snapshots are made of the first value only, so they
+ * grow monotonically: under {@link JsonDuplicatePolicy#LAST} a later value that closes
+ * replaces the delivered value in {@link #finish()}, without snapshots.
  * <p>
  * Not thread-safe: one handler per text, fed by one thread at a time (as the listener
  * chain of one stream attempt is).
