@@ -94,7 +94,7 @@ public final class JsonStreamHandler {
 			return null;
 		}
 		JsonSnapshot snapshot = null;
-		int segment = -1;
+		int segment = (this.value != null) ? 0 : -1;
 		for (int i = 0; i < delta.length(); i++) {
 			char c = delta.charAt(i);
 			if (this.value == null) {
