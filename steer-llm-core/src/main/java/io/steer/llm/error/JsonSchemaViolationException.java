@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class JsonSchemaViolationException extends StreamParseException {
 
+	/** What breaks the schema, one message each. */
 	private final List<String> violations;
 
 	/**

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class StreamParseException extends SteerLLMException {
 
+	/** Char offset in a JSON answer's text where it broke, -1 when not about one. */
 	private final long offset;
 
 	/**

@@ -6,8 +6,10 @@ package io.steer.llm.json;
  */
 public class JsonStreamException extends RuntimeException {
 
+	/** Char offset of the first bad character. */
 	private final long offset;
 
+	/** What is wrong there. */
 	private final String reason;
 
 	/**

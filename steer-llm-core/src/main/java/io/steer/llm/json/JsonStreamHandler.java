@@ -374,8 +374,8 @@ public final class JsonStreamHandler {
 	 * @param validateIncrementally whether invalid JSON throws at the first bad token,
 	 * rather than being reported by {@link #finish()}
 	 * @param duplicatePolicy what to do with a second top-level value
-	 * @param lenientPrefix whether prose or a Markdown fence before the first {@code {}
-	 * or {@code [} (and after the value) is skipped
+	 * @param lenientPrefix whether prose or a Markdown fence before the first opening
+	 * brace or bracket (and after the value) is skipped
 	 */
 	public record Settings(boolean validateIncrementally, JsonDuplicatePolicy duplicatePolicy, boolean lenientPrefix) {
 
