@@ -219,6 +219,30 @@ public interface SteerLLMClient {
 	Flux<StreamEvent> streamEvents(ChatRequest request, StreamingOptions options, StreamCallbacks callbacks);
 
 	/**
+	 * Streams the elements of a JSON answer's top-level array, each converted to
+	 * {@code type} through the client's JSON mapper as soon as it is complete in the
+	 * stream (from the {@link io.steer.llm.json.JsonSnapshot#completedElements()} of the
+	 * answer's snapshots), before the rest of the array has arrived. The JSON stream
+	 * handler is turned on for this call; the request must ask for a JSON response format
+	 * ({@link ChatRequest#wantsJson()}). Only choice 0 is read; an answer whose value is
+	 * not an array gives no element.
+	 * <p>
+	 * The stream's failure (invalid JSON with {@code validateJsonIncrementally}, a
+	 * provider error, a timeout) is signalled as the flux's error, the typed
+	 * {@link io.steer.llm.error.SteerLLMException}, after the elements that completed
+	 * before it; an element that does not convert signals Jackson's exception and cancels
+	 * the stream. Cancelling closes the connection. Backpressure is honoured as for
+	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)}.
+	 * @param <T> the element type
+	 * @param request the request, asking for a JSON response format
+	 * @param options the streaming options; the JSON stream handler is turned on
+	 * @param type the class each element is converted to
+	 * @return the elements, in order
+	 * @throws IllegalArgumentException (signalled) when the request does not ask for JSON
+	 */
+	<T> Flux<T> streamElements(ChatRequest request, StreamingOptions options, Class<T> type);
+
+	/**
 	 * Checks, without sending anything, that a request can be sent: the checks
 	 * {@link #streamEvents(ChatRequest, StreamingOptions, StreamCallbacks)} makes before
 	 * it sends, for a caller that must answer before it starts streaming (a web layer

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
+import io.steer.llm.json.JsonStreamHandler;
 import io.steer.llm.model.Choice;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
@@ -36,6 +37,18 @@ final class ChoiceState {
 	final TreeMap<Integer, ServerToolState> serverToolCalls = new TreeMap<>();
 
 	final List<Citation> citations = new ArrayList<>(0);
+
+	/** Reads the text as JSON, when the JSON stream handler is on for the answer. */
+	@Nullable JsonStreamHandler json;
+
+	/** The text's JSON value once the text ended and the handler finished it. */
+	@Nullable JsonNode jsonValue;
+
+	/** Top-level values past the first in the text. */
+	int jsonDuplicates;
+
+	/** What breaks the request's JSON schema. */
+	List<String> schemaViolations = List.of();
 
 	ChoiceState(int index) {
 		this.index = index;
@@ -80,8 +93,9 @@ final class ChoiceState {
 	 * The choice as assembled so far.
 	 * @param failed whether the stream failed, so that a choice without a finish reason
 	 * gets {@link FinishReason#ERROR}
+	 * @param json the choice's JSON value, or {@code null}
 	 */
-	Choice toChoice(boolean failed) {
+	Choice toChoice(boolean failed, @Nullable JsonNode json) {
 		List<ToolCall> calls = new ArrayList<>(this.toolCalls.size());
 		for (ToolCallState call : this.toolCalls.values()) {
 			calls.add(
@@ -97,7 +111,7 @@ final class ChoiceState {
 			normalized = FinishReason.ERROR;
 		}
 		return new Choice(this.index, this.text.toString(), (this.refusal != null) ? this.refusal.toString() : null,
-				this.reasoning.toString(), this.finishReason, normalized, calls, serverCalls, this.citations);
+				this.reasoning.toString(), this.finishReason, normalized, calls, serverCalls, this.citations, json);
 	}
 
 	/** One tool call that the provider ran, as its fragments and result arrive. */
@@ -110,6 +124,9 @@ final class ChoiceState {
 		@Nullable String name;
 
 		final StringBuilder input = new StringBuilder();
+
+		/** Snapshots of the input, when the JSON stream handler is on. */
+		@Nullable JsonStreamHandler json;
 
 		@Nullable String resultType;
 
@@ -131,6 +148,9 @@ final class ChoiceState {
 		@Nullable String name;
 
 		final StringBuilder arguments = new StringBuilder();
+
+		/** Snapshots of the arguments, when the JSON stream handler is on. */
+		@Nullable JsonStreamHandler json;
 
 		ToolCallState(int index) {
 			this.index = index;

@@ -14,6 +14,7 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.event.ToolCallDelta;
+import io.steer.llm.json.JsonSnapshot;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.Usage;
 import org.jspecify.annotations.Nullable;
@@ -93,8 +94,23 @@ final class EventEmitter {
 	 * @param toolCall the tool call a tool call fragment belongs to, else {@code null}
 	 */
 	void delta(DeltaKind kind, String text, int choice, boolean json, @Nullable ToolCallDelta toolCall) {
+		delta(kind, text, choice, json, toolCall, null);
+	}
+
+	/**
+	 * Emits a delta with the next chunk index and the JSON snapshot it made.
+	 * @param kind the kind
+	 * @param text the fragment
+	 * @param choice the choice index
+	 * @param json whether the fragment is JSON text
+	 * @param toolCall the tool call a tool call fragment belongs to, else {@code null}
+	 * @param snapshot the JSON value so far when the fragment changed it, else
+	 * {@code null}
+	 */
+	void delta(DeltaKind kind, String text, int choice, boolean json, @Nullable ToolCallDelta toolCall,
+			@Nullable JsonSnapshot snapshot) {
 		this.out.add(new StreamDeltaEvent(this.context.streamId(), kind, text, this.chunkIndex++, choice, json,
-				toolCall, this.context.now()));
+				toolCall, snapshot, this.context.now(), Map.of()));
 	}
 
 	/**

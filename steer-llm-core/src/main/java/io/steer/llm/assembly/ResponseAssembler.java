@@ -7,12 +7,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.steer.llm.error.EventProcessorException;
+import io.steer.llm.error.JsonSchemaViolationException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.ToolCallDelta;
+import io.steer.llm.json.JsonOutcome;
+import io.steer.llm.json.JsonProcessor;
+import io.steer.llm.json.JsonResult;
+import io.steer.llm.json.JsonSnapshot;
+import io.steer.llm.json.JsonStreamException;
+import io.steer.llm.json.JsonStreamHandler;
 import io.steer.llm.model.Choice;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
+import io.steer.llm.model.ResponseFormat;
 import io.steer.llm.model.StreamingMetrics;
 import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.Usage;
@@ -34,6 +47,14 @@ import tools.jackson.databind.JsonNode;
  * timed, metered and emitted as it is assembled; the provider's usage is metered and
  * emitted.
  * <p>
+ * With the JSON stream handler on ({@code enableJsonStreamHandler}), each choice of a
+ * JSON answer gets a {@link JsonStreamHandler} fed each text delta once, and each tool
+ * call one for its arguments; the snapshots they make go on the deltas. Invalid JSON in
+ * an answer fails the stream with a {@link StreamParseException}: at the bad delta when
+ * validating incrementally (the delta is emitted, then the stream fails), else when the
+ * text ends ({@link #finishJson()}). The final value goes through the options'
+ * {@link JsonProcessor} and, for a JSON schema request, the schema.
+ * <p>
  * One per answer: a retry gets a new one, a continuation keeps it, so that the text runs
  * on. Not thread-safe: used under the lock of its stream.
  */
@@ -53,6 +74,20 @@ final class ResponseAssembler implements StreamDeltaListener {
 	private final UsageMeter usage;
 
 	private final boolean jsonAnswer;
+
+	/** Whether each choice's text goes through a JSON stream handler. */
+	private final boolean answerHandlers;
+
+	/** Whether each tool call's arguments go through a JSON stream handler. */
+	private final boolean toolHandlers;
+
+	private final JsonStreamHandler.Settings answerSettings;
+
+	/** The request's JSON schema, built once when the answer is finished. */
+	private @Nullable Schema schema;
+
+	/** Whether the handlers finished the choices' text. */
+	private boolean jsonFinished;
 
 	private final List<ChoiceState> choices = new ArrayList<>(1);
 
@@ -82,6 +117,10 @@ final class ResponseAssembler implements StreamDeltaListener {
 		this.emitter = emitter;
 		this.usage = usage;
 		this.jsonAnswer = context.request().wantsJson();
+		this.toolHandlers = context.options().enableJsonStreamHandler();
+		this.answerHandlers = this.toolHandlers && this.jsonAnswer;
+		this.answerSettings = new JsonStreamHandler.Settings(context.options().validateJsonIncrementally(),
+				context.options().jsonDuplicatePolicy(), true);
 	}
 
 	@Override
@@ -96,8 +135,27 @@ final class ResponseAssembler implements StreamDeltaListener {
 
 	@Override
 	public void text(int choice, String text) {
-		choice(choice).text.append(text);
-		delta(DeltaKind.TEXT, text, choice, this.jsonAnswer, null);
+		ChoiceState state = choice(choice);
+		state.text.append(text);
+		if (!this.answerHandlers) {
+			delta(DeltaKind.TEXT, text, choice, this.jsonAnswer, null, null);
+			return;
+		}
+		JsonStreamHandler handler = state.json;
+		if (handler == null) {
+			handler = new JsonStreamHandler(this.context.mapper(), this.answerSettings);
+			state.json = handler;
+		}
+		JsonSnapshot snapshot;
+		try {
+			snapshot = handler.append(text);
+		}
+		catch (JsonStreamException ex) {
+			// the bad delta is delivered, so that the deltas add up to the partial text
+			delta(DeltaKind.TEXT, text, choice, true, null, null);
+			throw invalidJson(choice, ex);
+		}
+		delta(DeltaKind.TEXT, text, choice, true, null, snapshot);
 	}
 
 	@Override
@@ -127,7 +185,14 @@ final class ResponseAssembler implements StreamDeltaListener {
 			call.name = name;
 		}
 		call.arguments.append(arguments);
-		delta(DeltaKind.TOOL_CALL, arguments, choice, true, new ToolCallDelta(index, id, name));
+		JsonSnapshot snapshot = null;
+		if (this.toolHandlers) {
+			if (call.json == null) {
+				call.json = new JsonStreamHandler(this.context.mapper(), JsonStreamHandler.Settings.TOOL_ARGUMENTS);
+			}
+			snapshot = argumentsSnapshot(call.json, arguments);
+		}
+		delta(DeltaKind.TOOL_CALL, arguments, choice, true, new ToolCallDelta(index, id, name), snapshot);
 	}
 
 	@Override
@@ -140,7 +205,14 @@ final class ResponseAssembler implements StreamDeltaListener {
 			call.name = name;
 		}
 		call.input.append(input);
-		delta(DeltaKind.TOOL_CALL, input, choice, true, new ToolCallDelta(call.index, id, name, true));
+		JsonSnapshot snapshot = null;
+		if (this.toolHandlers) {
+			if (call.json == null) {
+				call.json = new JsonStreamHandler(this.context.mapper(), JsonStreamHandler.Settings.TOOL_ARGUMENTS);
+			}
+			snapshot = argumentsSnapshot(call.json, input);
+		}
+		delta(DeltaKind.TOOL_CALL, input, choice, true, new ToolCallDelta(call.index, id, name, true), snapshot);
 	}
 
 	@Override
@@ -201,9 +273,122 @@ final class ResponseAssembler implements StreamDeltaListener {
 	}
 
 	private void delta(DeltaKind kind, String text, int choice, boolean json, @Nullable ToolCallDelta toolCall) {
+		delta(kind, text, choice, json, toolCall, null);
+	}
+
+	private void delta(DeltaKind kind, String text, int choice, boolean json, @Nullable ToolCallDelta toolCall,
+			@Nullable JsonSnapshot snapshot) {
 		this.timings.delta(text);
 		this.usage.delta(kind, choice, text, (toolCall != null) ? toolCall.name() : null);
-		this.emitter.delta(kind, text, choice, json, toolCall);
+		this.emitter.delta(kind, text, choice, json, toolCall, snapshot);
+	}
+
+	/** A snapshot of a tool call's arguments: never fails the stream. */
+	private static @Nullable JsonSnapshot argumentsSnapshot(JsonStreamHandler handler, String arguments) {
+		try {
+			return handler.append(arguments);
+		}
+		catch (JsonStreamException ex) {
+			// the arguments are delivered as text whatever they are
+			return null;
+		}
+	}
+
+	private StreamParseException invalidJson(int choice, JsonStreamException ex) {
+		return new StreamParseException(this.context.provider(),
+				"the JSON answer" + ((this.choices.size() > 1) ? " of choice " + choice : "")
+						+ " is not valid JSON at char offset " + ex.offset() + ": " + ex.reason(),
+				null, ex.offset());
+	}
+
+	/**
+	 * The answer's text ended (the provider's end marker, or the end of the body): with
+	 * the JSON stream handler on, each choice's value is finished, processed by the
+	 * options' {@link JsonProcessor} and checked against the request's JSON schema. Done
+	 * once; nothing to do with the handler off.
+	 * @throws StreamParseException when a choice's text is not valid JSON (invalid,
+	 * truncated or without a value) or, with {@code failOnSchemaViolation}, a
+	 * {@link JsonSchemaViolationException}
+	 * @throws EventProcessorException when the options' {@link JsonProcessor} throws or
+	 * returns {@code null}
+	 */
+	void finishJson() {
+		if (!this.answerHandlers || this.jsonFinished) {
+			return;
+		}
+		this.jsonFinished = true;
+		for (ChoiceState state : this.choices) {
+			JsonStreamHandler handler = state.json;
+			if (handler == null) {
+				// a choice without text (a refusal, tool calls only)
+				continue;
+			}
+			JsonOutcome outcome = handler.finish();
+			JsonStreamException error = outcome.error();
+			if (error != null || outcome.value() == null) {
+				throw invalidJson(state.index,
+						(error != null) ? error : new JsonStreamException(handler.length(), "no JSON value"));
+			}
+			state.jsonDuplicates = outcome.duplicates();
+			state.jsonValue = process(outcome.value());
+			state.schemaViolations = violations(state.jsonValue);
+			if (!state.schemaViolations.isEmpty() && this.context.options().failOnSchemaViolation()) {
+				throw new JsonSchemaViolationException(this.context.provider(), state.schemaViolations);
+			}
+		}
+	}
+
+	private JsonNode process(JsonNode value) {
+		JsonProcessor processor = this.context.options().jsonProcessor();
+		if (processor == null) {
+			return value;
+		}
+		JsonNode processed;
+		try {
+			processed = processor.apply(value);
+		}
+		catch (RuntimeException ex) {
+			throw new EventProcessorException(this.context.provider(), this.context.streamId(), ex);
+		}
+		if (processed == null) {
+			throw new EventProcessorException(this.context.provider(), this.context.streamId(),
+					new NullPointerException("the JsonProcessor returned null"));
+		}
+		return processed;
+	}
+
+	/** What breaks the request's JSON schema, empty without one. */
+	private List<String> violations(JsonNode value) {
+		ResponseFormat format = this.context.request().responseFormat();
+		if (format == null || format.type() != ResponseFormat.Type.JSON_SCHEMA || format.schema() == null) {
+			return List.of();
+		}
+		Schema schema = this.schema;
+		if (schema == null) {
+			try {
+				JsonNode node = this.context.mapper().valueToTree(format.schema());
+				schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(node);
+			}
+			catch (RuntimeException ex) {
+				// the provider accepted the schema; a validator that cannot read it
+				// reports nothing rather than failing the answer
+				if (logger.isDebugEnabled()) {
+					logger.debug("Stream " + this.context.streamId() + ": the response_format schema could not be"
+							+ " read for validation (" + ex.getClass().getName() + ")");
+				}
+				return List.of();
+			}
+			this.schema = schema;
+		}
+		List<Error> errors = schema.validate(value);
+		if (errors.isEmpty()) {
+			return List.of();
+		}
+		List<String> messages = new ArrayList<>(errors.size());
+		for (Error error : errors) {
+			messages.add(error.toString());
+		}
+		return messages;
 	}
 
 	private ChoiceState choice(int index) {
@@ -290,7 +475,7 @@ final class ResponseAssembler implements StreamDeltaListener {
 		List<Choice> assembled = new ArrayList<>(this.choices.size());
 		if (withContent) {
 			for (ChoiceState state : this.choices) {
-				assembled.add(state.toChoice(failed));
+				assembled.add(state.toChoice(failed, json(state)));
 			}
 		}
 		Choice first = assembled.isEmpty()
@@ -303,21 +488,51 @@ final class ResponseAssembler implements StreamDeltaListener {
 				first.reasoning(), (withContent) ? first.finishReason() : null,
 				(withContent || failed) ? first.normalizedFinishReason() : null, first.toolCalls(),
 				first.serverToolCalls(), first.citations(), assembled, usage, estimated, cost(model, usage, estimated),
-				parseJson(first.text()), metrics, metadata(reading));
+				first.json(), metrics, metadata(reading), jsonResult(first));
+	}
+
+	/** A choice's JSON value: the handler's, else the final text parsed. */
+	private @Nullable JsonNode json(ChoiceState state) {
+		if (this.answerHandlers) {
+			return state.jsonValue;
+		}
+		return parseJson(state.text.toString());
+	}
+
+	private @Nullable JsonResult jsonResult(Choice first) {
+		JsonNode value = first.json();
+		if (value == null) {
+			return null;
+		}
+		ChoiceState state = this.choices.get(0);
+		return new JsonResult(value, state.jsonDuplicates, state.schemaViolations, this.context.mapper());
 	}
 
 	/**
 	 * The provider's metadata, with the stream's own counts where there are any:
 	 * {@code sequence_number}, {@code reconnects}, {@code sse.ignored_lines},
 	 * {@code sse.invalid_utf8}, {@code stream.unrecognized},
-	 * {@code stream.events_after_end}.
+	 * {@code stream.events_after_end}, and, for a JSON answer, {@code json.duplicates}
+	 * (all choices) and {@code json.schema_violations} (choice 0).
 	 */
 	private Map<String, Object> metadata(Reading reading) {
+		int duplicates = 0;
+		for (ChoiceState state : this.choices) {
+			duplicates += state.jsonDuplicates;
+		}
+		List<String> violations = this.choices.isEmpty() ? List.of() : this.choices.get(0).schemaViolations;
 		if (this.sequenceNumber < 0 && reading.reconnects() == 0 && reading.ignoredLines() == 0
-				&& reading.invalidUtf8() == 0 && this.unrecognized.isEmpty() && reading.eventsAfterEnd() == 0) {
+				&& reading.invalidUtf8() == 0 && this.unrecognized.isEmpty() && reading.eventsAfterEnd() == 0
+				&& duplicates == 0 && violations.isEmpty()) {
 			return this.metadata;
 		}
 		Map<String, Object> meta = new LinkedHashMap<>(this.metadata);
+		if (duplicates > 0) {
+			meta.put("json.duplicates", duplicates);
+		}
+		if (!violations.isEmpty()) {
+			meta.put("json.schema_violations", violations);
+		}
 		if (this.sequenceNumber >= 0) {
 			meta.put("sequence_number", this.sequenceNumber);
 		}

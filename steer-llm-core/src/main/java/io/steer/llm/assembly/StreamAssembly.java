@@ -262,6 +262,19 @@ public final class StreamAssembly {
 		parser().onEndOfBody();
 	}
 
+	/**
+	 * The answer's text ended (the end marker was read, or the body ended): with the JSON
+	 * stream handler on, each choice's JSON value is finished, before the stream
+	 * {@linkplain #complete() completes}.
+	 * @throws io.steer.llm.error.StreamParseException when a JSON answer is not valid
+	 * JSON or breaks its schema with {@code failOnSchemaViolation}
+	 * @throws io.steer.llm.error.EventProcessorException when the options'
+	 * {@code JsonProcessor} fails
+	 */
+	public void endOfAnswer() {
+		this.response.finishJson();
+	}
+
 	private StreamParser parser() {
 		StreamParser parser = this.parser;
 		if (parser == null) {

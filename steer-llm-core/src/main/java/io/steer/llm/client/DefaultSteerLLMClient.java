@@ -21,6 +21,7 @@ import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
+import io.steer.llm.json.JsonSnapshot;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.model.StreamingResponse;
@@ -50,6 +51,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -245,6 +247,68 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		Flux<StreamEvent> events = beforeProcessor(request, options, callbacks);
 		EventProcessor processor = options.eventProcessor();
 		return (processor != null) ? new ProcessorStage(processor, CLOCK).events(events) : events;
+	}
+
+	@Override
+	public <T> Flux<T> streamElements(ChatRequest request, StreamingOptions options, Class<T> type) {
+		Objects.requireNonNull(type, "type must not be null");
+		if (!request.wantsJson()) {
+			return Flux.error(new IllegalArgumentException(
+					"streamElements needs a request that asks for a JSON response format (responseFormat)"));
+		}
+		StreamingOptions json = options.enableJsonStreamHandler() ? options
+				: options.toBuilder().enableJsonStreamHandler(true).build();
+		return Flux.defer(() -> {
+			JsonElements<T> elements = new JsonElements<>(this.mapper, type);
+			return result(request, json, StreamCallbacks.NONE).concatMapIterable(elements::of);
+		});
+	}
+
+	/**
+	 * The elements of the top-level array of choice 0 that each event completes; one per
+	 * subscription.
+	 */
+	private static final class JsonElements<T> {
+
+		private final ObjectMapper mapper;
+
+		private final Class<T> type;
+
+		private int emitted;
+
+		JsonElements(ObjectMapper mapper, Class<T> type) {
+			this.mapper = mapper;
+			this.type = type;
+		}
+
+		List<T> of(StreamEvent event) {
+			if (event instanceof StreamDeltaEvent delta && delta.kind() == DeltaKind.TEXT && delta.choiceIndex() == 0
+					&& delta.jsonSnapshot() != null) {
+				JsonSnapshot snapshot = delta.jsonSnapshot();
+				return take(snapshot.value(), snapshot.completedElements());
+			}
+			if (event instanceof StreamCompleteEvent complete) {
+				JsonNode value = complete.response().json();
+				return (value != null) ? take(value, value.size()) : List.of();
+			}
+			if (event instanceof StreamErrorEvent error) {
+				throw error.error();
+			}
+			return List.of();
+		}
+
+		private List<T> take(JsonNode value, int completed) {
+			if (!value.isArray() || completed <= this.emitted) {
+				return List.of();
+			}
+			List<T> elements = new ArrayList<>(completed - this.emitted);
+			for (int i = this.emitted; i < completed && i < value.size(); i++) {
+				elements.add(this.mapper.treeToValue(value.get(i), this.type));
+			}
+			this.emitted += elements.size();
+			return elements;
+		}
+
 	}
 
 	/**

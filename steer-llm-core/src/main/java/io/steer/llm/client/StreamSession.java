@@ -88,6 +88,8 @@ final class StreamSession {
 			if (!this.assembly.read(buffer)) {
 				return AttemptResult.of(this.assembly.drain());
 			}
+			// a JSON answer that is not valid fails here, as the attempt's failure
+			this.assembly.endOfAnswer();
 		}
 		catch (RuntimeException ex) {
 			return failed(ex);
@@ -105,6 +107,7 @@ final class StreamSession {
 		}
 		try {
 			this.assembly.endOfBody();
+			this.assembly.endOfAnswer();
 		}
 		catch (RuntimeException ex) {
 			return failed(ex);

@@ -15,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  * stream failed as well, its own exception is {@linkplain #getSuppressed() suppressed}
  * here. Never retryable: the same processor is likely to fail the same way. The message
  * names the stream and the failure's class, never its message, which the processor wrote.
+ * <p>
+ * Also the failure of a {@link io.steer.llm.json.JsonProcessor} (the options'
+ * {@code jsonProcessor}) that threw or returned {@code null} on an answer's JSON value:
+ * that one ends the stream, with the partial response, at the end of the answer.
  */
 public class EventProcessorException extends SteerLLMException {
 

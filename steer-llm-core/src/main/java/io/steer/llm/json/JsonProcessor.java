@@ -11,9 +11,12 @@ import tools.jackson.databind.JsonNode;
  * (the original SDK's {@code json_processor}).
  * <p>
  * Set with {@code StreamingOptions.Builder#jsonProcessor}; in Spring Boot,
- * {@code steer.streaming.json-processor} names a bean of this type. Not acted on yet: the
- * JSON stream handler (issue 12) calls it. A processor must not return {@code null}; an
- * exception it throws fails the stream.
+ * {@code steer.streaming.json-processor} names a bean of this type. Applied, with the
+ * JSON stream handler on, to each choice's final value once the answer's text ended; the
+ * result is the one in {@code StreamingResponse#json()}, {@code Choice#json()} and
+ * {@code JsonResult}. A processor must not return {@code null}; an exception it throws
+ * (or a {@code null}) fails the stream with an
+ * {@link io.steer.llm.error.EventProcessorException}.
  */
 @FunctionalInterface
 public interface JsonProcessor extends UnaryOperator<JsonNode> {

@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
+import io.steer.llm.json.JsonResult;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -38,17 +40,21 @@ import tools.jackson.databind.JsonNode;
  * @param costUsd cost of the response in USD at the bundled or configured prices,
  * {@code null} when the usage or the model's price is unknown; an estimate when
  * {@code usageEstimated}
- * @param json the text parsed as JSON when a JSON response format was asked for and the
- * text parsed, else {@code null}
+ * @param json the JSON value of choice 0 when a JSON response format was asked for and
+ * the text held one (after the options' {@code JsonProcessor}), else {@code null}
  * @param metrics timing figures
  * @param metadata provider-specific extras (e.g. {@code system_fingerprint},
- * {@code service_tier}, Anthropic signatures)
+ * {@code service_tier}, Anthropic signatures); with a JSON answer also
+ * {@code json.duplicates} (when above 0) and {@code json.schema_violations} (when any)
+ * @param jsonResult the JSON value of choice 0 with its duplicates, schema violations and
+ * typed views, {@code null} when there is no JSON value
  */
 public record StreamingResponse(@Nullable String id, String provider, String model, String text,
 		@Nullable String refusal, String reasoning, @Nullable String finishReason,
 		@Nullable FinishReason normalizedFinishReason, List<ToolCall> toolCalls, List<ServerToolCall> serverToolCalls,
 		List<Citation> citations, List<Choice> choices, @Nullable Usage usage, boolean usageEstimated,
-		@Nullable BigDecimal costUsd, @Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata) {
+		@Nullable BigDecimal costUsd, @Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata,
+		@Nullable JsonResult jsonResult) {
 
 	/**
 	 * Creates a response, copying the lists and the metadata.
@@ -73,6 +79,8 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 	 * @param json the text parsed as JSON, or {@code null}
 	 * @param metrics timing figures
 	 * @param metadata provider-specific extras
+	 * @param jsonResult the JSON value of choice 0 with what was found about it, or
+	 * {@code null}
 	 * @throws NullPointerException if a list or the metadata is {@code null}, or holds a
 	 * {@code null} element, key or value
 	 */
@@ -82,6 +90,67 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 		citations = List.copyOf(citations);
 		choices = List.copyOf(choices);
 		metadata = Map.copyOf(metadata);
+	}
+
+	/**
+	 * Creates a response without a {@link JsonResult}.
+	 * @param id provider response id, or {@code null} when none arrived
+	 * @param provider provider name
+	 * @param model model that answered, as the provider named it
+	 * @param text concatenated text deltas of choice 0
+	 * @param refusal concatenated refusal deltas of choice 0, or {@code null} when the
+	 * model did not refuse
+	 * @param reasoning concatenated reasoning deltas of choice 0, empty when none
+	 * @param finishReason the provider's finish reason of choice 0, or {@code null}
+	 * @param normalizedFinishReason the finish reason of choice 0 mapped across
+	 * providers, or {@code null}
+	 * @param toolCalls tool calls of choice 0 that the caller must run, by index
+	 * @param serverToolCalls tools the provider ran itself for choice 0, by index
+	 * @param citations sources choice 0 cited, in arrival order
+	 * @param choices every choice, by index
+	 * @param usage token usage, or {@code null} when there is none
+	 * @param usageEstimated whether {@code usage} is an estimate
+	 * @param costUsd cost in USD, or {@code null} when the usage or the model's price is
+	 * unknown
+	 * @param json the text parsed as JSON, or {@code null}
+	 * @param metrics timing figures
+	 * @param metadata provider-specific extras
+	 * @throws NullPointerException if a list or the metadata is {@code null}, or holds a
+	 * {@code null} element, key or value
+	 */
+	public StreamingResponse(@Nullable String id, String provider, String model, String text, @Nullable String refusal,
+			String reasoning, @Nullable String finishReason, @Nullable FinishReason normalizedFinishReason,
+			List<ToolCall> toolCalls, List<ServerToolCall> serverToolCalls, List<Citation> citations,
+			List<Choice> choices, @Nullable Usage usage, boolean usageEstimated, @Nullable BigDecimal costUsd,
+			@Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata) {
+		this(id, provider, model, text, refusal, reasoning, finishReason, normalizedFinishReason, toolCalls,
+				serverToolCalls, citations, choices, usage, usageEstimated, costUsd, json, metrics, metadata, null);
+	}
+
+	/**
+	 * The JSON value of choice 0 converted to a type through the client's mapper.
+	 * @param <T> the type
+	 * @param type the class to convert to, e.g. a record with the answer's fields
+	 * @return the converted value, or {@code null} when there is no JSON value
+	 * ({@link #jsonResult()} is {@code null})
+	 * @throws tools.jackson.core.JacksonException (Jackson's exception) when the value
+	 * does not convert
+	 */
+	public <T> @Nullable T json(Class<T> type) {
+		return (this.jsonResult != null) ? this.jsonResult.as(type) : null;
+	}
+
+	/**
+	 * The JSON value of choice 0 converted to a generic type through the client's mapper.
+	 * @param <T> the type
+	 * @param type the type to convert to, e.g. {@code new TypeReference<List<Product>>()
+	 * {}}
+	 * @return the converted value, or {@code null} when there is no JSON value
+	 * @throws tools.jackson.core.JacksonException (Jackson's exception) when the value
+	 * does not convert
+	 */
+	public <T> @Nullable T json(TypeReference<T> type) {
+		return (this.jsonResult != null) ? this.jsonResult.as(type) : null;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.steer.llm.options;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.steer.llm.json.JsonDuplicatePolicy;
 import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.pipeline.EventProcessor;
 import org.jspecify.annotations.Nullable;
@@ -248,6 +249,24 @@ public final class StreamingOptions {
 	 */
 	public @Nullable JsonProcessor jsonProcessor() {
 		return this.json.jsonProcessor();
+	}
+
+	/**
+	 * What the JSON handler does with a second top-level value; see
+	 * {@link JsonOptions#jsonDuplicatePolicy()}.
+	 * @return the policy
+	 */
+	public JsonDuplicatePolicy jsonDuplicatePolicy() {
+		return this.json.jsonDuplicatePolicy();
+	}
+
+	/**
+	 * Whether a schema violation fails the stream; see
+	 * {@link JsonOptions#failOnSchemaViolation()}.
+	 * @return whether a schema violation fails the stream
+	 */
+	public boolean failOnSchemaViolation() {
+		return this.json.failOnSchemaViolation();
 	}
 
 	/**
@@ -554,8 +573,9 @@ public final class StreamingOptions {
 	}
 
 	/**
-	 * How JSON answers are handled as they stream. Not acted on yet: read by the JSON
-	 * stream handler (issue 12).
+	 * How JSON answers are handled as they stream: read by the assembly of each stream,
+	 * which gives each choice of a JSON answer (and each tool call's arguments) a JSON
+	 * stream handler.
 	 */
 	public sealed interface JsonOptions permits Json {
 
@@ -579,6 +599,21 @@ public final class StreamingOptions {
 		 * @return the processor, or {@code null} for none
 		 */
 		@Nullable JsonProcessor jsonProcessor();
+
+		/**
+		 * What the JSON handler does when an answer holds more than one top-level JSON
+		 * value (default {@link JsonDuplicatePolicy#FIRST}).
+		 * @return the policy
+		 */
+		JsonDuplicatePolicy jsonDuplicatePolicy();
+
+		/**
+		 * Whether a JSON answer that breaks the JSON schema of its
+		 * {@code response_format} fails the stream, rather than only being reported on
+		 * the response (default {@code false}).
+		 * @return whether a schema violation fails the stream
+		 */
+		boolean failOnSchemaViolation();
 
 	}
 
@@ -678,7 +713,8 @@ public final class StreamingOptions {
 	}
 
 	private record Json(boolean enableJsonStreamHandler, boolean validateJsonIncrementally,
-			@Nullable JsonProcessor jsonProcessor) implements JsonOptions {
+			@Nullable JsonProcessor jsonProcessor, JsonDuplicatePolicy jsonDuplicatePolicy,
+			boolean failOnSchemaViolation) implements JsonOptions {
 
 	}
 
@@ -713,6 +749,10 @@ public final class StreamingOptions {
 		private boolean validateJsonIncrementally = false;
 
 		private @Nullable JsonProcessor jsonProcessor;
+
+		private JsonDuplicatePolicy jsonDuplicatePolicy = JsonDuplicatePolicy.FIRST;
+
+		private boolean failOnSchemaViolation = false;
 
 		private @Nullable EventProcessor eventProcessor;
 
@@ -764,6 +804,8 @@ public final class StreamingOptions {
 			this.enableJsonStreamHandler = options.enableJsonStreamHandler();
 			this.validateJsonIncrementally = options.validateJsonIncrementally();
 			this.jsonProcessor = options.jsonProcessor();
+			this.jsonDuplicatePolicy = options.jsonDuplicatePolicy();
+			this.failOnSchemaViolation = options.failOnSchemaViolation();
 			this.eventProcessor = options.eventProcessor();
 			this.callbacks = options.callbacks();
 			this.connectionTimeout = options.connectionTimeout();
@@ -831,7 +873,10 @@ public final class StreamingOptions {
 
 		/**
 		 * Sets whether JSON answers are parsed incrementally as they stream (default
-		 * {@code false}). Not acted on yet: read by the JSON stream handler (issue 12).
+		 * {@code false}): each choice of an answer that asks for a JSON response format
+		 * gets live snapshots ({@code StreamDeltaEvent#jsonSnapshot()}) and a parsed
+		 * result ({@code StreamingResponse#jsonResult()}), and each tool call's arguments
+		 * get snapshots.
 		 * @param enableJsonStreamHandler whether to enable the JSON stream handler
 		 * @return this builder
 		 */
@@ -842,8 +887,9 @@ public final class StreamingOptions {
 
 		/**
 		 * Sets whether the JSON handler rejects invalid JSON as soon as it streams
-		 * (default {@code false}). Not acted on yet: read by the JSON stream handler
-		 * (issue 12).
+		 * (default {@code false}): the stream fails with a {@code StreamParseException}
+		 * at the first bad token, instead of once the text ended. Read only when the JSON
+		 * stream handler is on.
 		 * @param validateJsonIncrementally whether to validate incrementally
 		 * @return this builder
 		 */
@@ -854,12 +900,40 @@ public final class StreamingOptions {
 
 		/**
 		 * Sets the function applied to each JSON value the JSON handler completes
-		 * (default none). Not acted on yet: read by the JSON stream handler (issue 12).
+		 * (default none): applied to each choice's final value before it is delivered; an
+		 * exception it throws fails the stream. Read only when the JSON stream handler is
+		 * on.
 		 * @param jsonProcessor the processor, or {@code null} for none
 		 * @return this builder
 		 */
 		public Builder jsonProcessor(@Nullable JsonProcessor jsonProcessor) {
 			this.jsonProcessor = jsonProcessor;
+			return this;
+		}
+
+		/**
+		 * Sets what the JSON handler does when an answer holds more than one top-level
+		 * JSON value (default {@link JsonDuplicatePolicy#FIRST}).
+		 * @param jsonDuplicatePolicy the policy, not {@code null}
+		 * @return this builder
+		 */
+		public Builder jsonDuplicatePolicy(JsonDuplicatePolicy jsonDuplicatePolicy) {
+			this.jsonDuplicatePolicy = Objects.requireNonNull(jsonDuplicatePolicy,
+					"jsonDuplicatePolicy must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets whether a JSON answer that breaks the JSON schema of its
+		 * {@code response_format} fails the stream with a
+		 * {@code JsonSchemaViolationException} (default {@code false}: the violations are
+		 * only reported, in {@code JsonResult#schemaViolations()} and the metadata
+		 * {@code json.schema_violations}).
+		 * @param failOnSchemaViolation whether a schema violation fails the stream
+		 * @return this builder
+		 */
+		public Builder failOnSchemaViolation(boolean failOnSchemaViolation) {
+			this.failOnSchemaViolation = failOnSchemaViolation;
 			return this;
 		}
 
@@ -1118,7 +1192,8 @@ public final class StreamingOptions {
 					this.retryOnConnectionError, this.maxReconnectAttempts, this.reconnectDelay, this.maxRetryDelay,
 					this.preservePartialResponse, this.bufferSize, this.maxEventSize, this.enableCompression),
 					new Usage(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken),
-					new Json(this.enableJsonStreamHandler, this.validateJsonIncrementally, this.jsonProcessor),
+					new Json(this.enableJsonStreamHandler, this.validateJsonIncrementally, this.jsonProcessor,
+							this.jsonDuplicatePolicy, this.failOnSchemaViolation),
 					new Events(this.eventProcessor, this.callbacks), new Shaping(this.bufferType, this.chunkSize,
 							this.bufferTimeout, this.progressInterval, this.rateLimit),
 					new Metrics(this.trackMetrics, this.logStreamingMetrics));

@@ -246,6 +246,8 @@ public class SteerEndpoint {
 		map.put("prefer-tiktoken", options.preferTiktoken());
 		map.put("enable-json-stream-handler", options.enableJsonStreamHandler());
 		map.put("validate-json-incrementally", options.validateJsonIncrementally());
+		map.put("json-duplicate-policy", lowerCase(options.jsonDuplicatePolicy()));
+		map.put("fail-on-schema-violation", options.failOnSchemaViolation());
 		if (options.jsonProcessor() != null) {
 			map.put("json-processor", options.jsonProcessor().getClass().getName());
 		}

@@ -98,6 +98,8 @@ final class StreamingOptionsFactory {
 		map.from(properties::getPreferTiktoken).to(builder::preferTiktoken);
 		map.from(properties::getEnableJsonStreamHandler).to(builder::enableJsonStreamHandler);
 		map.from(properties::getValidateJsonIncrementally).to(builder::validateJsonIncrementally);
+		map.from(properties::getJsonDuplicatePolicy).to(builder::jsonDuplicatePolicy);
+		map.from(properties::getFailOnSchemaViolation).to(builder::failOnSchemaViolation);
 		map.from(properties::getConnectionTimeout).to(builder::connectionTimeout);
 		map.from(properties::getReadTimeout).to(builder::readTimeout);
 		map.from(properties::getTotalTimeout).to(builder::totalTimeout);

@@ -4,6 +4,7 @@ import java.beans.PropertyDescriptor;
 import java.time.Duration;
 import java.util.List;
 
+import io.steer.llm.json.JsonDuplicatePolicy;
 import io.steer.llm.options.AggregatorType;
 import io.steer.llm.options.BufferType;
 import io.steer.llm.options.StreamingOptions;
@@ -44,23 +45,36 @@ public class StreamingOptionsProperties {
 	private @Nullable Boolean preferTiktoken;
 
 	/**
-	 * Whether JSON answers are parsed incrementally as they stream. Not acted on yet:
-	 * stored for the JSON stream handler.
+	 * Whether JSON answers are parsed incrementally as they stream: each choice of a
+	 * request with a JSON response format gets live snapshots on its deltas and a parsed
+	 * result, and each tool call's arguments get snapshots.
 	 */
 	private @Nullable Boolean enableJsonStreamHandler;
 
 	/**
-	 * Whether the JSON stream handler rejects invalid JSON as soon as it streams rather
-	 * than at the end. Not acted on yet: stored for the JSON stream handler.
+	 * Whether the JSON stream handler fails the stream at the first invalid token of a
+	 * JSON answer rather than once its text ended.
 	 */
 	private @Nullable Boolean validateJsonIncrementally;
 
 	/**
-	 * Name of a JsonProcessor bean applied to each JSON value the JSON stream handler
-	 * completes. Empty for none, overriding an inherited one. Not acted on yet: stored
-	 * for the JSON stream handler.
+	 * Name of a JsonProcessor bean applied to each choice's final JSON value before it is
+	 * delivered, with the JSON stream handler on. Empty for none, overriding an inherited
+	 * one.
 	 */
 	private @Nullable String jsonProcessor;
+
+	/**
+	 * What the JSON stream handler does when an answer holds more than one top-level JSON
+	 * value: keep the first, keep the last, or fail the stream.
+	 */
+	private @Nullable JsonDuplicatePolicy jsonDuplicatePolicy;
+
+	/**
+	 * Whether a JSON answer that breaks the JSON schema of its response format fails the
+	 * stream, rather than only being reported on the response.
+	 */
+	private @Nullable Boolean failOnSchemaViolation;
 
 	/**
 	 * Names of the EventProcessor beans applied to the events of every stream, composed
@@ -276,6 +290,41 @@ public class StreamingOptionsProperties {
 	 */
 	public void setJsonProcessor(@Nullable String jsonProcessor) {
 		this.jsonProcessor = jsonProcessor;
+	}
+
+	/**
+	 * Returns {@code json-duplicate-policy}.
+	 * @return what the JSON stream handler does with a second top-level value;
+	 * {@code null} when unset
+	 */
+	public @Nullable JsonDuplicatePolicy getJsonDuplicatePolicy() {
+		return this.jsonDuplicatePolicy;
+	}
+
+	/**
+	 * Sets {@code json-duplicate-policy}.
+	 * @param jsonDuplicatePolicy what the JSON stream handler does with a second
+	 * top-level value; {@code null} to leave it unset
+	 */
+	public void setJsonDuplicatePolicy(@Nullable JsonDuplicatePolicy jsonDuplicatePolicy) {
+		this.jsonDuplicatePolicy = jsonDuplicatePolicy;
+	}
+
+	/**
+	 * Returns {@code fail-on-schema-violation}.
+	 * @return whether a schema violation fails the stream; {@code null} when unset
+	 */
+	public @Nullable Boolean getFailOnSchemaViolation() {
+		return this.failOnSchemaViolation;
+	}
+
+	/**
+	 * Sets {@code fail-on-schema-violation}.
+	 * @param failOnSchemaViolation whether a schema violation fails the stream;
+	 * {@code null} to leave it unset
+	 */
+	public void setFailOnSchemaViolation(@Nullable Boolean failOnSchemaViolation) {
+		this.failOnSchemaViolation = failOnSchemaViolation;
 	}
 
 	/**

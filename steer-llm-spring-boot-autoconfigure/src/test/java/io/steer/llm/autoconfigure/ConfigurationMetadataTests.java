@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.steer.llm.autoconfigure.SteerPricingProperties.Price;
+import io.steer.llm.json.JsonDuplicatePolicy;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.observation.DefaultStreamObservationConvention;
 import io.steer.llm.options.AggregatorType;
@@ -64,8 +65,7 @@ class ConfigurationMetadataTests {
 	 * already act"). When one starts to act, drop the "Not acted on yet" sentence from
 	 * its field comment and its name from here.
 	 */
-	private static final List<String> NOT_ACTING_YET = List.of("enable-json-stream-handler",
-			"validate-json-incrementally", "json-processor", "chunk-size", "buffer-type", "buffer-timeout",
+	private static final List<String> NOT_ACTING_YET = List.of("chunk-size", "buffer-type", "buffer-timeout",
 			"progress-interval", "rate-limit");
 
 	private static final String NOT_ACTED_ON_YET = "Not acted on yet";
@@ -294,6 +294,7 @@ class ConfigurationMetadataTests {
 		enums.put("steer.providers.openai.api", ProviderApi.class);
 		enums.put("steer.providers.xai.api", ProviderApi.class);
 		enums.put("steer.streaming.events.overflow-policy", OverflowPolicy.class);
+		enums.put("steer.streaming.json-duplicate-policy", JsonDuplicatePolicy.class);
 		Map<String, JsonNode> properties = properties();
 		Map<String, JsonNode> hints = hints();
 		ConversionService conversion = ApplicationConversionService.getSharedInstance();
