@@ -327,7 +327,7 @@ final class ResponseAssembler implements StreamDeltaListener {
 			JsonStreamException error = outcome.error();
 			if (error != null || outcome.value() == null) {
 				throw invalidJson(state.index,
-						(error != null) ? error : new JsonStreamException(handler.length(), "no JSON value"));
+						(error != null) ? error : new JsonStreamException("no JSON value", handler.length()));
 			}
 			state.jsonDuplicates = outcome.duplicates();
 			state.jsonValue = process(outcome.value());

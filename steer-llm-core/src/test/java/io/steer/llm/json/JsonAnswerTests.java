@@ -195,8 +195,10 @@ class JsonAnswerTests {
 		StreamErrorEvent error = lastError(
 				client().streamEvents(jsonRequest(), StreamingOptions.JSON_MODE).collectList().block());
 		assertThat(error.error()).isInstanceOf(StreamParseException.class);
-		assertThat(error.error().getMessage()).contains("truncated");
-		assertThat(error.partialResponse().text()).isEqualTo("{\"name\": \"Steer Mug\", \"price\": 1");
+		assertThat(error.error().getMessage()).contains("unexpected end of the JSON text");
+		String partial = "{\"name\": \"Steer Mug\", \"price\": 1";
+		assertThat(error.partialResponse().text()).isEqualTo(partial);
+		assertThat(((StreamParseException) error.error()).offset()).isEqualTo(partial.length());
 	}
 
 	@Test
