@@ -210,7 +210,7 @@ public final class ServerSentEvents implements Function<Flux<StreamEvent>, Flux<
 			else if (event instanceof StreamErrorEvent error) {
 				out.add(sse(ERROR, ServerSentEvents.this.payloads.error(error)));
 			}
-			if (first && this.pending != null) {
+			if (first && this.pending != null && !event.isTerminal()) {
 				out.add(sse(PROGRESS, ServerSentEvents.this.payloads.json(this.pending.value())));
 				this.pending = null;
 			}
