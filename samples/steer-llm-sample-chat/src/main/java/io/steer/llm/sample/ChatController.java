@@ -3,21 +3,13 @@ package io.steer.llm.sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.InvalidRequestException;
-import io.steer.llm.event.StreamCompleteEvent;
-import io.steer.llm.event.StreamDeltaEvent;
-import io.steer.llm.event.StreamErrorEvent;
-import io.steer.llm.event.StreamEvent;
-import io.steer.llm.event.StreamStartEvent;
-import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.model.ChatRequest;
-import io.steer.llm.model.FinishReason;
 import io.steer.llm.model.Message;
 import io.steer.llm.model.ProviderApi;
-import io.steer.llm.model.Usage;
+import io.steer.llm.web.ServerSentEvents;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
@@ -49,6 +41,8 @@ class ChatController {
 
 	private final ReplayMetadata replayMetadata;
 
+	private final ServerSentEvents sse = ServerSentEvents.builder().build();
+
 	ChatController(SteerLLMClient client, ReplayMetadata replayMetadata) {
 		this.client = client;
 		this.replayMetadata = replayMetadata;
@@ -56,12 +50,14 @@ class ChatController {
 
 	/**
 	 * One SSE event per stream event, named {@code start}, {@code delta}, {@code usage},
-	 * {@code complete} or {@code error}. Without a {@code prompt}, a default one is sent;
-	 * an empty one is refused. {@code api=responses} asks OpenAI or xAI for the Responses
-	 * API instead of Chat Completions.
+	 * {@code complete} or {@code error}, then {@code done}, written by
+	 * {@link ServerSentEvents} (which documents the JSON of each). Without a
+	 * {@code prompt}, a default one is sent; an empty one is refused.
+	 * {@code api=responses} asks OpenAI or xAI for the Responses API instead of Chat
+	 * Completions.
 	 */
 	@GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<Object>> chat(@RequestParam(required = false) @Nullable String prompt,
+	Flux<ServerSentEvent<String>> chat(@RequestParam(required = false) @Nullable String prompt,
 			@RequestParam(required = false) @Nullable String model,
 			@RequestParam(required = false) @Nullable String api) {
 		return stream(ChatRequest.builder().messages(List.of(prompt(prompt))).model(model).api(api(api)).build());
@@ -74,7 +70,7 @@ class ChatController {
 	 */
 	@PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-	Flux<ServerSentEvent<Object>> chat(@RequestBody ChatBody body) {
+	Flux<ServerSentEvent<String>> chat(@RequestBody ChatBody body) {
 		return stream(ChatRequest.builder().messages(messages(body)).model(body.model()).api(api(body.api())).build());
 	}
 
@@ -87,10 +83,10 @@ class ChatController {
 		return this.client.stream(request);
 	}
 
-	private Flux<ServerSentEvent<Object>> stream(ChatRequest request) {
+	private Flux<ServerSentEvent<String>> stream(ChatRequest request) {
 		this.client.validate(request);
-		return this.client.streamEvents(request)
-			.map((event) -> toServerSentEvent(this.replayMetadata.annotate(event, request)));
+		return this.sse
+			.apply(this.client.streamEvents(request).map((event) -> this.replayMetadata.annotate(event, request)));
 	}
 
 	/**
@@ -153,34 +149,6 @@ class ChatController {
 		};
 	}
 
-	static ServerSentEvent<Object> toServerSentEvent(StreamEvent event) {
-		if (event instanceof StreamDeltaEvent delta) {
-			return sse("delta",
-					new Delta(delta.kind().name().toLowerCase(Locale.ROOT), delta.delta(), delta.chunkIndex()));
-		}
-		if (event instanceof StreamStartEvent start) {
-			return sse("start",
-					new Start(start.provider(), start.model(), start.requestId(), start.streamId(), start.metadata()));
-		}
-		if (event instanceof StreamUsageEvent usage) {
-			return sse("usage", new UsageView(usage.usage(), usage.isEstimated(), usage.confidence()));
-		}
-		if (event instanceof StreamCompleteEvent complete) {
-			FinishReason normalized = complete.response().normalizedFinishReason();
-			return sse("complete",
-					new Complete(complete.response().model(), complete.totalChunks(), complete.durationMs(),
-							complete.response().metrics().timeToFirstTokenMs(), complete.response().finishReason(),
-							(normalized != null) ? normalized.value() : null, complete.response().text().length()));
-		}
-		StreamErrorEvent error = (StreamErrorEvent) event;
-		return sse("error", new Error(error.errorType().name(), error.error().getMessage(), error.isRetryable(),
-				error.partialText()));
-	}
-
-	private static ServerSentEvent<Object> sse(String name, Object data) {
-		return ServerSentEvent.builder(data).event(name).build();
-	}
-
 	/**
 	 * The body of {@code POST /chat}.
 	 *
@@ -202,43 +170,6 @@ class ChatController {
 	 * @param content the text, not empty
 	 */
 	record MessageBody(@Nullable String role, @Nullable String content) {
-	}
-
-	record Start(String provider, String model, @Nullable String requestId, String streamId,
-			Map<String, Object> metadata) {
-	}
-
-	record Delta(String kind, String text, int index) {
-	}
-
-	record UsageView(int promptTokens, int completionTokens, int totalTokens, boolean estimated, double confidence) {
-
-		UsageView(Usage usage, boolean estimated, double confidence) {
-			this(usage.promptTokens(), usage.completionTokens(), usage.totalTokens(), estimated, confidence);
-		}
-
-	}
-
-	/**
-	 * The {@code complete} event.
-	 *
-	 * @param model the model that answered, as the provider named it
-	 * @param chunks number of deltas
-	 * @param durationMs duration of the stream, in milliseconds
-	 * @param timeToFirstTokenMs time to the first delta, in milliseconds, {@code null}
-	 * when none came
-	 * @param finishReason the provider's finish reason ({@code stop}, {@code end_turn},
-	 * {@code completed}, …), {@code null} when none was sent
-	 * @param normalizedFinishReason the same for every provider ({@code stop},
-	 * {@code length}, {@code tool_call}, {@code content_filter}, …), {@code null} when
-	 * none was sent
-	 * @param textLength length of the answer text, in characters
-	 */
-	record Complete(String model, int chunks, double durationMs, @Nullable Double timeToFirstTokenMs,
-			@Nullable String finishReason, @Nullable String normalizedFinishReason, int textLength) {
-	}
-
-	record Error(String type, String message, boolean retryable, String partialText) {
 	}
 
 }

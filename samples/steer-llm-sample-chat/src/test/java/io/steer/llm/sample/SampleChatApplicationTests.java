@@ -57,7 +57,7 @@ class SampleChatApplicationTests {
 		List<ServerSentEvent<String>> events = events("?prompt=Invent%20a%20holiday&model=gpt-4o-mini");
 		assertThat(events).extracting(ServerSentEvent::event)
 			.startsWith("start", "delta")
-			.endsWith("usage", "complete");
+			.endsWith("usage", "complete", "done");
 		StringBuilder text = new StringBuilder();
 		for (ServerSentEvent<String> event : events) {
 			if ("delta".equals(event.event())) {
@@ -69,7 +69,7 @@ class SampleChatApplicationTests {
 		assertThat(text.toString()).isEqualTo(expectedText("openai", "chat-text-usage-details-gpt-4.1-nano"));
 		JsonNode start = MAPPER.readTree(events.get(0).data());
 		assertThat(start.get("provider").asString()).isEqualTo("openai");
-		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
+		JsonNode complete = complete(events);
 		assertThat(complete.get("finishReason").asString()).isEqualTo("stop");
 		assertThat(complete.get("model").asString()).isEqualTo("gpt-4.1-nano-2025-04-14");
 	}
@@ -96,14 +96,14 @@ class SampleChatApplicationTests {
 			.isEqualTo(MAPPER.readTree(SseFixture.load("anthropic", "thinking-signature").expectedJson().orElseThrow())
 				.get("thinking")
 				.asString());
-		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
+		assertThat(events).extracting(ServerSentEvent::event).endsWith("complete", "done");
 	}
 
 	@Test
 	void chatWithTheResponsesApiShouldStreamTheRecordedResponsesStream() {
 		List<ServerSentEvent<String>> events = events("?prompt=hi&model=gpt-5.2&api=responses");
 		assertThat(deltaText(events, "text")).isEqualTo(expectedText("openai", "responses-text"));
-		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
+		assertThat(events).extracting(ServerSentEvent::event).endsWith("complete", "done");
 	}
 
 	@ParameterizedTest
@@ -112,8 +112,8 @@ class SampleChatApplicationTests {
 	void completeEventShouldCarryTheProvidersAndTheNormalizedFinishReason(String query, String finishReason,
 			String normalized) {
 		List<ServerSentEvent<String>> events = events("?prompt=hi&" + query);
-		assertThat(events).last().extracting(ServerSentEvent::event).isEqualTo("complete");
-		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
+		assertThat(events).extracting(ServerSentEvent::event).endsWith("complete", "done");
+		JsonNode complete = complete(events);
 		assertThat(complete.get("finishReason").asString()).isEqualTo(finishReason);
 		assertThat(complete.get("normalizedFinishReason").asString()).isEqualTo(normalized);
 	}
@@ -122,7 +122,7 @@ class SampleChatApplicationTests {
 	void chatFromTheReplayProviderShouldSayWhichRecordingAnswersWhateverThePrompt() {
 		List<ServerSentEvent<String>> events = events("?prompt=Invent%20a%20holiday&model=gpt-4o-mini");
 		JsonNode start = MAPPER.readTree(events.get(0).data());
-		JsonNode complete = MAPPER.readTree(events.get(events.size() - 1).data());
+		JsonNode complete = complete(events);
 		assertThat(start.get("model").asString()).isEqualTo("gpt-4o-mini");
 		JsonNode metadata = start.get("metadata");
 		assertThat(metadata.get("replay.recording").asString())
@@ -145,9 +145,15 @@ class SampleChatApplicationTests {
 		JsonNode metadata = MAPPER.readTree(events.get(0).data()).get("metadata");
 		assertThat(metadata.get("replay.recording").asString()).isEqualTo(recording);
 		assertThat(metadata.get("replay.recorded_model").asString()).isEqualTo(recordedModel)
-			.isEqualTo(MAPPER.readTree(events.get(events.size() - 1).data()).get("model").asString());
+			.isEqualTo(complete(events).get("model").asString());
 		String[] parts = recording.split("/");
 		assertThat(deltaText(events, "text")).isEqualTo(expectedText(parts[0], parts[1]));
+	}
+
+	/** The {@code complete} event's JSON, the event before the final {@code done}. */
+	private static JsonNode complete(List<ServerSentEvent<String>> events) {
+		assertThat(events).extracting(ServerSentEvent::event).endsWith("complete", "done");
+		return MAPPER.readTree(events.get(events.size() - 2).data());
 	}
 
 	private static String deltaText(List<ServerSentEvent<String>> events, String kind) {
