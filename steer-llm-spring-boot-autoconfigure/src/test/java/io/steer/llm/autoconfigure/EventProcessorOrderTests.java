@@ -9,12 +9,8 @@ import io.steer.llm.model.ChatRequest;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.pipeline.EventProcessors;
-import io.steer.llm.test.LoopbackProviderServer;
-import io.steer.llm.test.MockResponse;
-import io.steer.llm.test.SseFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
@@ -44,22 +40,11 @@ class EventProcessorOrderTests {
 		.withConfiguration(AutoConfigurations.of(SteerLLMAutoConfiguration.class))
 		.withUserConfiguration(TrailConfiguration.class);
 
-	private LoopbackProviderServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = LoopbackProviderServer.start();
-		this.server.setDefaultResponse(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
+	@RegisterExtension
+	static final OpenAiLoopback loopback = new OpenAiLoopback();
 
 	private ApplicationContextRunner runner() {
-		return this.contextRunner.withPropertyValues("steer.providers.openai.base-url=" + this.server.baseUrl(),
-				"steer.providers.openai.api-key=sk-proj-orderTestKey0123456789abcdefABCDEF");
+		return loopback.provider(this.contextRunner, "sk-proj-orderTestKey0123456789abcdefABCDEF");
 	}
 
 	private static List<String> trails(AssertableApplicationContext context, StreamingOptions options) {

@@ -22,12 +22,8 @@ import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.pipeline.EventProcessors;
 import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.pipeline.OverflowPolicy;
-import io.steer.llm.test.LoopbackProviderServer;
-import io.steer.llm.test.MockResponse;
-import io.steer.llm.test.SseFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -50,22 +46,11 @@ class SteerEventProcessorAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SteerLLMAutoConfiguration.class));
 
-	private LoopbackProviderServer server;
-
-	@BeforeEach
-	void startServer() {
-		this.server = LoopbackProviderServer.start();
-		this.server.setDefaultResponse(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
-	}
+	@RegisterExtension
+	static final OpenAiLoopback loopback = new OpenAiLoopback();
 
 	private ApplicationContextRunner runner() {
-		return this.contextRunner.withPropertyValues("steer.providers.openai.base-url=" + this.server.baseUrl(),
-				"steer.providers.openai.api-key=sk-proj-eventsTestKey0123456789abcdefABCDEF");
+		return loopback.provider(this.contextRunner, "sk-proj-eventsTestKey0123456789abcdefABCDEF");
 	}
 
 	private static List<StreamEvent> stream(AssertableApplicationContext context) {

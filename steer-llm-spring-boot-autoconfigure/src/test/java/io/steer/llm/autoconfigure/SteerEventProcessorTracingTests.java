@@ -15,13 +15,10 @@ import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.pipeline.EventProcessors;
-import io.steer.llm.test.LoopbackProviderServer;
-import io.steer.llm.test.MockResponse;
-import io.steer.llm.test.SseFixture;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -47,24 +44,17 @@ class SteerEventProcessorTracingTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SteerLLMAutoConfiguration.class));
 
-	private LoopbackProviderServer server;
+	@RegisterExtension
+	static final OpenAiLoopback loopback = new OpenAiLoopback();
 
 	@BeforeEach
 	void start() {
 		this.registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(this.tracer));
-		this.server = LoopbackProviderServer.start();
-		this.server.setDefaultResponse(MockResponse.replay(SseFixture.load("openai", "chat-text-usage")));
-	}
-
-	@AfterEach
-	void stopServer() {
-		this.server.close();
 	}
 
 	private ApplicationContextRunner runner() {
-		return this.contextRunner.withPropertyValues("steer.providers.openai.base-url=" + this.server.baseUrl(),
-				"steer.providers.openai.api-key=sk-proj-tracingTestKey0123456789abcdefABCDE",
-				"steer.streaming.events.correlation=true");
+		return loopback.provider(this.contextRunner, "sk-proj-tracingTestKey0123456789abcdefABCDE")
+			.withPropertyValues("steer.streaming.events.correlation=true");
 	}
 
 	private ApplicationContextRunner withTracer() {
