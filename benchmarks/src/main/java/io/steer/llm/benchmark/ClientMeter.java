@@ -249,6 +249,11 @@ final class ClientMeter {
 				jitMillis() - start.jitMillis, connections, cpuByGroup, threadGroups);
 	}
 
+	/** CPU time of the calling thread so far (ns). */
+	static long currentThreadCpuNanos() {
+		return THREADS.getCurrentThreadCpuTime();
+	}
+
 	/**
 	 * The time the JIT compilers spent compiling so far (ms, summed over the compiler
 	 * threads, -1 when the JVM does not tell): most of the {@code vm} CPU while code is

@@ -1,6 +1,7 @@
 package io.steer.llm.benchmark;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -51,6 +52,12 @@ import reactor.netty.resources.ConnectionProvider;
  * counted, and a stream that had snapshots fails unless its last is complete and equal to
  * the answer) and {@code webclient}; its {@code RESULT} line gives handler on / off, the
  * CPU and bytes it adds per chunk and the snapshots per stream.</li>
+ * <li>{@code shaping} (only when named, and without the provider JVM):
+ * {@code TextShaping.text} of every buffer type over the longest recording's text deltas,
+ * at full speed and paced one every {@code --shaping-interval-ms} (15), maximum hold
+ * {@code --max-hold-ms} (100), CPU over {@code --shaping-runs} (2,000) runs after
+ * {@code --shaping-warmup} (2,000); one {@code SHAPING} markdown table row per type, see
+ * {@link ShapingBenchmark}.</li>
  * </ul>
  * Variants: {@code steer} (default options), {@code steer-metrics} (the same client with
  * what Spring Boot gives an application with actuator and the Prometheus registry:
@@ -119,6 +126,14 @@ public final class StreamingBenchmark {
 		int jsonWarmup = intArgument(args, "json-warmup", 30);
 		int jsonIterations = intArgument(args, "json-iterations", 15);
 
+		if (scenarios.contains("shaping")) {
+			ShapingBenchmark.run(intArgument(args, "shaping-warmup", 2000), intArgument(args, "shaping-runs", 2000),
+					Duration.ofMillis(intArgument(args, "shaping-interval-ms", 15)),
+					Duration.ofMillis(intArgument(args, "max-hold-ms", 100)));
+			if (scenarios.replace("shaping", "").replace(",", "").isBlank()) {
+				System.exit(0);
+			}
+		}
 		ClientMeter meter = new ClientMeter();
 		Map<String, IsolatedCore> compared = new LinkedHashMap<>();
 		if (compareCores != null) {
