@@ -44,8 +44,9 @@ import tools.jackson.databind.JsonNode;
  * the text held one (after the options' {@code JsonProcessor}), else {@code null}
  * @param metrics timing figures
  * @param metadata provider-specific extras (e.g. {@code system_fingerprint},
- * {@code service_tier}, Anthropic signatures); with a JSON answer also
- * {@code json.duplicates} (when above 0) and {@code json.schema_violations} (when any)
+ * {@code service_tier}, Anthropic signatures, the {@value #REASONING_ITEMS} of
+ * {@link #reasoningItems()}); with a JSON answer also {@code json.duplicates} (when above
+ * 0) and {@code json.schema_violations} (when any)
  * @param jsonResult the JSON value of choice 0 with its duplicates, schema violations and
  * typed views, {@code null} when there is no JSON value
  */
@@ -55,6 +56,12 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 		List<Citation> citations, List<Choice> choices, @Nullable Usage usage, boolean usageEstimated,
 		@Nullable BigDecimal costUsd, @Nullable JsonNode json, StreamingMetrics metrics, Map<String, Object> metadata,
 		@Nullable JsonResult jsonResult) {
+
+	/**
+	 * Metadata key of the reasoning items to send back ({@code List<ReasoningItem>}), see
+	 * {@link #reasoningItems()}.
+	 */
+	public static final String REASONING_ITEMS = "reasoning_items";
 
 	/**
 	 * Creates a response, copying the lists and the metadata.
@@ -151,6 +158,22 @@ public record StreamingResponse(@Nullable String id, String provider, String mod
 	 */
 	public <T> @Nullable T json(TypeReference<T> type) {
 		return (this.jsonResult != null) ? this.jsonResult.as(type) : null;
+	}
+
+	/**
+	 * The reasoning of choice 0 that the provider wants back when the conversation goes
+	 * on, in the order it arrived (metadata {@value #REASONING_ITEMS}): the Anthropic
+	 * {@code thinking} and {@code redacted_thinking} blocks that were complete (a
+	 * thinking block with its signature), or the Responses API {@code reasoning} output
+	 * items (OpenAI, xAI). Chat Completions responses have none.
+	 * {@link Message#assistant(StreamingResponse)} carries them into the next request.
+	 * @return the items, empty when there are none
+	 */
+	public List<ReasoningItem> reasoningItems() {
+		if (!(this.metadata.get(REASONING_ITEMS) instanceof List<?> items)) {
+			return List.of();
+		}
+		return items.stream().filter(ReasoningItem.class::isInstance).map(ReasoningItem.class::cast).toList();
 	}
 
 	/**

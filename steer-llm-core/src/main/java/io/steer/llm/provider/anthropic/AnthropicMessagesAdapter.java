@@ -12,7 +12,9 @@ import io.steer.llm.error.ProviderHttpException;
 import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Message;
+import io.steer.llm.model.ReasoningItem;
 import io.steer.llm.model.Role;
+import io.steer.llm.model.ThinkingBlock;
 import io.steer.llm.model.ToolCall;
 import io.steer.llm.model.ToolDefinition;
 import io.steer.llm.options.StreamingOptions;
@@ -43,11 +45,17 @@ import org.springframework.http.HttpMethod;
  * <ul>
  * <li>system messages, wherever they are in the conversation, as the top-level
  * {@code system} array of text blocks;</li>
- * <li>user and assistant messages as {@code messages} with content blocks; an assistant's
- * tool calls as {@code tool_use} blocks whose {@code input} is the parsed arguments (an
- * empty object for blank arguments);</li>
- * <li>tool messages as a user message of {@code tool_result} blocks, consecutive tool
- * results sharing one user message;</li>
+ * <li>user and assistant messages as {@code messages} with content blocks: first an
+ * assistant's {@link ThinkingBlock}s ({@link Message#reasoning()}) unchanged and in
+ * order, as {@code {"type": "thinking", "thinking", "signature"}} or {@code {"type":
+ * "redacted_thinking", "data"}} (Anthropic requires them back, before the
+ * {@code tool_use} blocks, in a turn that made tool calls; other reasoning items are not
+ * sent), then the text block (left out when it is empty and there are tool calls), then
+ * the tool calls as {@code tool_use} blocks {@code {"type", "id", "name", "input"}} whose
+ * {@code input} is the parsed arguments (an empty object for blank arguments);</li>
+ * <li>tool messages as a user message of {@code tool_result} blocks {@code {"type",
+ * "tool_use_id", "content"}}, consecutive tool results sharing one user message, which
+ * follows the assistant turn of the {@code tool_use} blocks;</li>
  * <li>for a message marked as a {@linkplain Message#cacheBreakpoint() cache breakpoint},
  * {@code cache_control: {"type": "ephemeral"}} on its last block;</li>
  * <li>{@code temperature}, {@code stop_sequences} and {@code tools}
@@ -81,6 +89,12 @@ import org.springframework.http.HttpMethod;
  * with a prefill (see {@link #continuation}).
  *
  * @see <a href="https://docs.anthropic.com/en/api/messages">Anthropic, Messages</a>
+ * @see <a href=
+ * "https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use">Anthropic,
+ * How to implement tool use (tool results)</a>
+ * @see <a href=
+ * "https://platform.claude.com/docs/en/build-with-claude/extended-thinking#extended-thinking-with-tool-use">Anthropic,
+ * Extended thinking with tool use</a>
  * @see <a href=
  * "https://docs.anthropic.com/en/docs/build-with-claude/streaming">Anthropic, Streaming
  * Messages</a>
@@ -244,6 +258,11 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 
 	private Map<String, Object> message(Message message) {
 		List<Map<String, Object>> content = new ArrayList<>();
+		for (ReasoningItem item : message.reasoning()) {
+			if (item instanceof ThinkingBlock thinking) {
+				content.add(thinkingBlock(thinking));
+			}
+		}
 		String text = message.content();
 		if (text != null && (!text.isEmpty() || message.toolCalls().isEmpty())) {
 			content.add(textBlock(text));
@@ -289,6 +308,20 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		Map<String, Object> block = new LinkedHashMap<>();
 		block.put("type", "text");
 		block.put("text", (text != null) ? text : "");
+		return block;
+	}
+
+	private static Map<String, Object> thinkingBlock(ThinkingBlock thinking) {
+		Map<String, Object> block = new LinkedHashMap<>();
+		if (thinking.isRedacted()) {
+			block.put("type", "redacted_thinking");
+			block.put("data", thinking.data());
+		}
+		else {
+			block.put("type", "thinking");
+			block.put("thinking", thinking.thinking());
+			block.put("signature", thinking.signature());
+		}
 		return block;
 	}
 
@@ -360,7 +393,7 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		Message last = messages.get(messages.size() - 1);
 		if (last.role() == Role.ASSISTANT && last.toolCalls().isEmpty() && last.content() != null) {
 			messages.set(messages.size() - 1, new Message(Role.ASSISTANT, last.content() + text.substring(0, end),
-					last.name(), null, List.of(), last.cacheBreakpoint()));
+					last.name(), null, List.of(), last.cacheBreakpoint(), last.reasoning()));
 		}
 		else {
 			messages.add(Message.assistant(text.substring(0, end)));

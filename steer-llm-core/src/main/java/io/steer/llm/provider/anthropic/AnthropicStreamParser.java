@@ -11,6 +11,9 @@ import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
+import io.steer.llm.model.ReasoningItem;
+import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.model.ThinkingBlock;
 import io.steer.llm.model.Usage;
 import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
@@ -30,7 +33,11 @@ import tools.jackson.databind.ObjectMapper;
  * {@code signature_delta} signatures are kept, in order, as the metadata
  * {@code thinking_signatures} ({@code List<String>}), and the opaque {@code data} of
  * {@code redacted_thinking} blocks, in order, as the metadata {@code redacted_thinking}
- * ({@code List<String>}), so that a caller can send thinking back to Anthropic.</li>
+ * ({@code List<String>}), so that a caller can send thinking back to Anthropic. The
+ * blocks themselves are kept, in block order, as the metadata
+ * {@value StreamingResponse#REASONING_ITEMS} ({@code List<ReasoningItem>} of
+ * {@link ThinkingBlock}): a {@code thinking} block (its {@code thinking_delta}s joined)
+ * once its signature arrived, a {@code redacted_thinking} block when it starts.</li>
  * <li>A {@code tool_use} block becomes a tool call, for the caller to run, whose index is
  * the block's {@code index}; it is reported at {@code content_block_start}, so that a
  * call without input exists too, and its {@code input_json_delta} fragments follow.</li>
@@ -113,6 +120,12 @@ final class AnthropicStreamParser implements StreamParser {
 	private @Nullable List<String> signatures;
 
 	private @Nullable List<String> redactedThinking;
+
+	/** Thinking blocks being streamed, by content block index. */
+	private final Map<Integer, Thinking> thinking = new HashMap<>(2);
+
+	/** Thinking blocks to send back, in block order. */
+	private @Nullable List<ReasoningItem> reasoningItems;
 
 	private @Nullable Map<String, Object> usage;
 
@@ -235,6 +248,9 @@ final class AnthropicStreamParser implements StreamParser {
 			case "text" -> blockCitations(block.citations());
 			case "thinking" -> {
 				// thinking_delta and signature_delta follow
+				if (event.index() != null) {
+					this.thinking.put(event.index(), new Thinking());
+				}
 			}
 			case "redacted_thinking" -> onRedactedThinking(block);
 			case "tool_use" -> onToolBlock(event, block, false);
@@ -283,6 +299,39 @@ final class AnthropicStreamParser implements StreamParser {
 		}
 		this.redactedThinking.add(data);
 		this.listener.metadata("redacted_thinking", List.copyOf(this.redactedThinking));
+		publish(-1, ThinkingBlock.redacted(data));
+	}
+
+	/**
+	 * Adds a block to the reasoning items, or replaces it at its position, and reports
+	 * the items.
+	 * @return the block's position
+	 */
+	private int publish(int position, ReasoningItem item) {
+		if (this.reasoningItems == null) {
+			this.reasoningItems = new ArrayList<>(2);
+		}
+		if (position < 0) {
+			position = this.reasoningItems.size();
+			this.reasoningItems.add(item);
+		}
+		else {
+			this.reasoningItems.set(position, item);
+		}
+		this.listener.metadata(StreamingResponse.REASONING_ITEMS, List.copyOf(this.reasoningItems));
+		return position;
+	}
+
+	/** A thinking block once it is signed: its block replaces the earlier one. */
+	private void publish(Thinking block) {
+		if (block.signature.length() > 0) {
+			block.position = publish(block.position,
+					ThinkingBlock.thinking(block.text.toString(), block.signature.toString()));
+		}
+	}
+
+	private @Nullable Thinking thinking(AnthropicEvent event) {
+		return (event.index() != null) ? this.thinking.get(event.index()) : null;
 	}
 
 	private void blockCitations(@Nullable JsonNode citations) {
@@ -331,6 +380,11 @@ final class AnthropicStreamParser implements StreamParser {
 			case "thinking_delta" -> {
 				if (delta.thinking() != null && !delta.thinking().isEmpty()) {
 					this.listener.reasoning(0, delta.thinking());
+					Thinking block = thinking(event);
+					if (block != null) {
+						block.text.append(delta.thinking());
+						publish(block);
+					}
 				}
 			}
 			case "signature_delta" -> {
@@ -340,6 +394,11 @@ final class AnthropicStreamParser implements StreamParser {
 					}
 					this.signatures.add(delta.signature());
 					this.listener.metadata("thinking_signatures", List.copyOf(this.signatures));
+					Thinking block = thinking(event);
+					if (block != null) {
+						block.signature.append(delta.signature());
+						publish(block);
+					}
 				}
 			}
 			case "input_json_delta" -> onInputJsonDelta(event, delta);
@@ -502,6 +561,18 @@ final class AnthropicStreamParser implements StreamParser {
 			throw new StreamInterruptedException(this.provider, this.provider + " stream ended before message_stop",
 					null);
 		}
+	}
+
+	/** A thinking block as it streams. */
+	private static final class Thinking {
+
+		private final StringBuilder text = new StringBuilder();
+
+		private final StringBuilder signature = new StringBuilder();
+
+		/** Position among the reasoning items, -1 until signed. */
+		private int position = -1;
+
 	}
 
 }

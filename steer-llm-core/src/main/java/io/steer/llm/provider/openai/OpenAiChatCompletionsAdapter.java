@@ -33,6 +33,12 @@ import org.springframework.http.HttpMethod;
  * <p>
  * Sends {@code POST {base-url}/chat/completions} with {@code stream: true} and
  * {@code stream_options.include_usage: true}, authenticated with a bearer key.
+ * <p>
+ * Each message becomes {@code {"role", "content", "name"?}}; an assistant's tool calls go
+ * in its {@code tool_calls} ({@code {"id", "type": "function", "function": {"name",
+ * "arguments"}}}, {@code content} {@code null} when the model wrote no text), and a tool
+ * result is a {@code {"role": "tool", "content", "tool_call_id"}} message. Chat
+ * Completions takes no reasoning back, so {@link Message#reasoning()} is not sent.
  *
  * @see <a href="https://platform.openai.com/docs/api-reference/chat/create">OpenAI,
  * Create chat completion</a>
@@ -40,6 +46,8 @@ import org.springframework.http.HttpMethod;
  * The chat completion chunk object</a>
  * @see <a href="https://docs.x.ai/docs/api-reference#chat-completions">xAI, Chat
  * completions</a>
+ * @see <a href="https://platform.openai.com/docs/guides/function-calling">OpenAI,
+ * Function calling</a>
  */
 public final class OpenAiChatCompletionsAdapter implements ProviderAdapter {
 

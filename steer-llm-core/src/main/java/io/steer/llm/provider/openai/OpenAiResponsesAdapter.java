@@ -12,6 +12,8 @@ import io.steer.llm.error.SteerLLMException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Message;
 import io.steer.llm.model.ProviderApi;
+import io.steer.llm.model.ReasoningItem;
+import io.steer.llm.model.ResponsesReasoningItem;
 import io.steer.llm.model.ResponseFormat;
 import io.steer.llm.model.Role;
 import io.steer.llm.model.ToolCall;
@@ -39,6 +41,13 @@ import org.springframework.http.HttpMethod;
  * <li>the leading system messages become {@code instructions} (joined by a blank line);
  * later system messages stay in {@code input} as {@code {"role": "system", "content":
  * …}};</li>
+ * <li>an assistant message's {@link ResponsesReasoningItem}s
+ * ({@link Message#reasoning()}) come first, in order, as {@code reasoning} items
+ * {@code {"type": "reasoning", "id", "summary": [{"type": "summary_text", "text"}…],
+ * "encrypted_content"?}} (reasoning models want them back before the function calls they
+ * led to); with the provider option {@code store: false} an item without encrypted
+ * content is left out, as the API could not find it by its id; other reasoning items are
+ * not sent;</li>
  * <li>user and assistant messages become {@code input} messages {@code {"role",
  * "content"}} (a participant {@code name} is not supported by the API and is left
  * out);</li>
@@ -83,6 +92,14 @@ import org.springframework.http.HttpMethod;
  * streaming events</a>
  * @see <a href="https://docs.x.ai/docs/api-reference#create-new-response">xAI, Create new
  * response</a>
+ * @see <a href= "https://platform.openai.com/docs/guides/function-calling">OpenAI,
+ * Function calling ({@code function_call_output})</a>
+ * @see <a href=
+ * "https://platform.openai.com/docs/guides/reasoning#keeping-reasoning-items-in-context">OpenAI,
+ * Keeping reasoning items in context</a>
+ * @see <a href=
+ * "https://docs.x.ai/developers/advanced-api-usage/troubleshooting-reasoning">xAI,
+ * Troubleshooting reasoning (passing reasoning items back)</a>
  */
 public final class OpenAiResponsesAdapter implements ProviderAdapter {
 
@@ -159,8 +176,10 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 			body.put("instructions", instructions.toString());
 		}
 		List<Map<String, Object>> input = new ArrayList<>(messages.size() - first);
+		boolean stored = !Boolean.FALSE.equals(request.providerOptions().get("store"))
+				&& !"false".equals(request.providerOptions().get("store"));
 		for (Message message : messages.subList(first, messages.size())) {
-			addInput(input, message);
+			addInput(input, message, stored);
 		}
 		body.put("input", input);
 		body.put("stream", true);
@@ -186,7 +205,7 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 				this.mapper.writeValueAsBytes(body));
 	}
 
-	private static void addInput(List<Map<String, Object>> input, Message message) {
+	private static void addInput(List<Map<String, Object>> input, Message message, boolean stored) {
 		if (message.role() == Role.TOOL) {
 			Map<String, Object> output = new LinkedHashMap<>();
 			output.put("type", "function_call_output");
@@ -194,6 +213,11 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 			output.put("output", (message.content() != null) ? message.content() : "");
 			input.add(output);
 			return;
+		}
+		for (ReasoningItem item : message.reasoning()) {
+			if (item instanceof ResponsesReasoningItem reasoning && (stored || reasoning.encryptedContent() != null)) {
+				input.add(reasoningItem(reasoning));
+			}
 		}
 		if (message.content() != null && !(message.content().isEmpty() && !message.toolCalls().isEmpty())) {
 			Map<String, Object> map = new LinkedHashMap<>();
@@ -209,6 +233,16 @@ public final class OpenAiResponsesAdapter implements ProviderAdapter {
 			item.put("arguments", call.arguments());
 			input.add(item);
 		}
+	}
+
+	private static Map<String, Object> reasoningItem(ResponsesReasoningItem reasoning) {
+		Map<String, Object> item = new LinkedHashMap<>();
+		item.put("type", "reasoning");
+		item.put("id", reasoning.id());
+		item.put("summary",
+				reasoning.summary().stream().map((text) -> Map.of("type", "summary_text", "text", text)).toList());
+		OpenAiChatCompletionsAdapter.putIfNotNull(item, "encrypted_content", reasoning.encryptedContent());
+		return item;
 	}
 
 	private static Map<String, Object> textFormat(ResponseFormat format) {

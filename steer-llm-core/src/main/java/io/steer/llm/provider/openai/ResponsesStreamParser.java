@@ -1,5 +1,6 @@
 package io.steer.llm.provider.openai;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +12,9 @@ import io.steer.llm.error.StreamInterruptedException;
 import io.steer.llm.error.StreamParseException;
 import io.steer.llm.model.Citation;
 import io.steer.llm.model.FinishReason;
+import io.steer.llm.model.ReasoningItem;
+import io.steer.llm.model.ResponsesReasoningItem;
+import io.steer.llm.model.StreamingResponse;
 import io.steer.llm.model.Usage;
 import io.steer.llm.provider.Secrets;
 import io.steer.llm.provider.StreamDeltaListener;
@@ -78,6 +82,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code response.output_text.done}, {@code response.content_part.done} and the
  * {@code message} item of {@code response.output_item.done}, each annotation once
  * (identified by item, content index and annotation index);</li>
+ * <li>a finished {@code reasoning} item ({@code response.output_item.done}) is kept to
+ * send back: its {@code id}, the {@code text} of its {@code summary} parts and its
+ * {@code encrypted_content} (when sent, i.e. when the request asked for
+ * {@code include: ["reasoning.encrypted_content"]}), as a {@link ResponsesReasoningItem}
+ * in the metadata {@value StreamingResponse#REASONING_ITEMS}
+ * ({@code List<ReasoningItem>}, in output order);</li>
  * <li>{@code *.done} events and the output of {@code response.completed} repeat what the
  * deltas carried and are not reported again. The one exception: a call whose id, name or
  * input came in no earlier event gets them from the {@code *.done} event or
@@ -213,6 +223,9 @@ final class ResponsesStreamParser implements StreamParser {
 	private int toolCount;
 
 	private @Nullable String responseId;
+
+	/** Finished reasoning items, in order. */
+	private @Nullable List<ReasoningItem> reasoningItems;
 
 	private boolean done;
 
@@ -520,6 +533,10 @@ final class ResponsesStreamParser implements StreamParser {
 				this.listener.serverToolResult(0, call.index, call.id, status(item, itemType), item);
 			}
 			case CONTENT -> {
+				if ("reasoning".equals(itemType)) {
+					onReasoningDone(type, item, itemId);
+					return;
+				}
 				JsonNode content = item.get("content");
 				if ("message".equals(itemType) && content != null && content.isArray()) {
 					for (int i = 0; i < content.size(); i++) {
@@ -531,6 +548,33 @@ final class ResponsesStreamParser implements StreamParser {
 			}
 			case UNKNOWN -> unknownItem(itemId, outputIndex, itemType);
 		}
+	}
+
+	/**
+	 * Keeps a finished {@code reasoning} item (id, summary texts, encrypted content) to
+	 * send back, reported as the metadata {@value StreamingResponse#REASONING_ITEMS}.
+	 */
+	private void onReasoningDone(String type, JsonNode item, @Nullable String itemId) {
+		if (itemId == null) {
+			report("field:" + type + ".item.id");
+			return;
+		}
+		List<String> summary = new ArrayList<>(1);
+		JsonNode parts = item.get("summary");
+		if (parts != null && parts.isArray()) {
+			for (JsonNode part : parts) {
+				String text = (part != null && part.isObject()) ? LenientJson.text(part.get("text")) : null;
+				if (text != null) {
+					summary.add(text);
+				}
+			}
+		}
+		String encrypted = nonEmpty(LenientJson.text(item.get("encrypted_content")));
+		if (this.reasoningItems == null) {
+			this.reasoningItems = new ArrayList<>(1);
+		}
+		this.reasoningItems.add(new ResponsesReasoningItem(itemId, summary, encrypted));
+		this.listener.metadata(StreamingResponse.REASONING_ITEMS, List.copyOf(this.reasoningItems));
 	}
 
 	private void report(String what) {
