@@ -48,7 +48,9 @@ import org.springframework.http.codec.ServerSentEvent;
  * {@link Builder#progress(boolean) progress(true)}, the stream's own
  * {@link io.steer.llm.shaping.Progress}:
  * {@code {"tokensReceived", "estimatedTotalTokens", "elapsed", "percentage",
- * "estimatedTimeLeft", "complete"}} (as the mapper writes the record);</li>
+ * "estimatedTimeLeft", "complete"}} as the mapper writes the record (tokens; percentage
+ * from 0 to 100; with the default mapper the durations are ISO-8601 strings such as
+ * {@code "PT0.3S"} and unknown values {@code null});</li>
  * <li>{@code complete}: {@code {"text", "finishReason", "normalizedFinishReason",
  * "model", "usage", "costUsd", "durationMs", "ttftMs", "chunks"}} — {@code text} the
  * whole answer text, {@code finishReason} the provider's ({@code stop}, {@code end_turn},
