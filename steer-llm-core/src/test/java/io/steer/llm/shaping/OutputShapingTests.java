@@ -179,6 +179,21 @@ class OutputShapingTests {
 	}
 
 	@Test
+	void rateLimitShouldDeliverThePiecesBeforeAnErrorThenTheError() {
+		StreamingOptions options = StreamingOptions.builder().rateLimit(1).build();
+		StepVerifier
+			.withVirtualTime(() -> Flux.just("abcd", "efgh", "ijkl")
+				.concatWith(Flux.error(new IllegalStateException("broken stream")))
+				.transform(text(options)))
+			.expectNext("abcd")
+			.thenAwait(Duration.ofSeconds(1))
+			.expectNext("efgh")
+			.thenAwait(Duration.ofSeconds(1))
+			.expectNext("ijkl")
+			.verifyErrorMessage("broken stream");
+	}
+
+	@Test
 	void rateLimitShouldBeOneLimiterPerSubscription() {
 		StreamingOptions options = StreamingOptions.builder().rateLimit(2).build();
 		Function<Flux<String>, Flux<String>> op = OutputShaping.text(options, null);
