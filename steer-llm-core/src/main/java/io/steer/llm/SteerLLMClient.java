@@ -80,6 +80,14 @@ public interface SteerLLMClient {
 	 * {@link InvalidRequestException} for a request that cannot be sent. Backpressure is
 	 * honoured: the connection is read only as fast as deltas are requested, at most
 	 * {@code buffer-size} events ahead.
+	 * <p>
+	 * The options' output shaping applies to this text, and only when set
+	 * ({@link io.steer.llm.shaping.OutputShaping}): a text buffer ({@code buffer-type}
+	 * other than {@code none}, held at most {@code buffer-timeout}), then the pacer
+	 * ({@code max-added-latency} positive), then a rate limit ({@code rate-limit}
+	 * positive, one limiter per stream); the text is unchanged, only its chunks and their
+	 * timing differ. With the defaults, nothing is added. {@link #streamEvents} is never
+	 * shaped by the options.
 	 * @param prompt the user prompt
 	 * @param model the model, or {@code null} for the default model
 	 * @return the text chunks
@@ -211,6 +219,14 @@ public interface SteerLLMClient {
 	 * usage so far in the stream's {@link io.steer.llm.retry.RetryState}. Backpressure is
 	 * honoured: at most {@code buffer-size} events are read ahead of the subscriber, then
 	 * the connection's reads pause, so a slow subscriber does not make memory grow.
+	 * <p>
+	 * The events are raw: the options' output shaping ({@code buffer-type},
+	 * {@code max-added-latency}, {@code rate-limit}) is not applied to them, so that the
+	 * deltas are the provider's own. Shaping them is explicit:
+	 * {@code events.transform(OutputShaping.events(options, model))}, the single
+	 * operators of {@code io.steer.llm.shaping}, or
+	 * {@code io.steer.llm.web.ServerSentEvents} given the options. The {@code onProgress}
+	 * callback is the one shaping option read here.
 	 * @param request the request
 	 * @param options the streaming options
 	 * @param callbacks callbacks for this call, run after those of the options

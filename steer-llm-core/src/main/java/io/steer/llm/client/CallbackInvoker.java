@@ -1,5 +1,8 @@
 package io.steer.llm.client;
 
+import java.time.Duration;
+import java.util.function.Consumer;
+
 import io.steer.llm.event.StreamCompleteEvent;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
@@ -7,7 +10,10 @@ import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
 import io.steer.llm.options.StreamCallback;
+import io.steer.llm.model.ChatRequest;
 import io.steer.llm.options.StreamCallbacks;
+import io.steer.llm.shaping.Progress;
+import io.steer.llm.shaping.ProgressTracker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +21,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Runs {@link StreamCallbacks} as events pass. A failing callback is logged and skipped.
+ * Runs {@link StreamCallbacks} as events pass, and reports progress to their
+ * {@code onProgress} functions. A failing callback is logged and skipped.
  */
 final class CallbackInvoker {
 
@@ -35,6 +42,38 @@ final class CallbackInvoker {
 			});
 		}
 		return events.concatMap((event) -> invoke(first, event).then(invoke(second, event)).thenReturn(event), 0);
+	}
+
+	/**
+	 * Reports the progress of the events to the {@code onProgress} functions of both
+	 * callbacks, throttled at {@code interval}, with a tracker per subscription whose
+	 * total is the request's {@code max_tokens}; the events unchanged when neither has
+	 * one.
+	 */
+	static Flux<StreamEvent> progress(Flux<StreamEvent> events, StreamCallbacks first, StreamCallbacks second,
+			Duration interval, ChatRequest request) {
+		Consumer<? super Progress> a = first.onProgress();
+		Consumer<? super Progress> b = second.onProgress();
+		if (a == null && b == null) {
+			return events;
+		}
+		Consumer<Progress> report = (progress) -> {
+			runProgress(a, progress);
+			runProgress(b, progress);
+		};
+		return ProgressTracker.track(events, interval, report, () -> ProgressTracker.forRequest(request));
+	}
+
+	private static void runProgress(@Nullable Consumer<? super Progress> consumer, Progress progress) {
+		if (consumer == null) {
+			return;
+		}
+		try {
+			consumer.accept(progress);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Stream progress callback failed; the stream goes on", ex);
+		}
 	}
 
 	private static void invokePlain(StreamCallbacks callbacks, StreamEvent event) {

@@ -43,6 +43,7 @@ import io.steer.llm.provider.ProviderSettings;
 import io.steer.llm.provider.anthropic.AnthropicMessagesAdapter;
 import io.steer.llm.provider.openai.OpenAiCompatibleAdapter;
 import io.steer.llm.retry.StreamingRetryManager;
+import io.steer.llm.shaping.OutputShaping;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -164,7 +165,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	 */
 	@Override
 	public Flux<String> stream(ChatRequest request, StreamingOptions options) {
-		return result(request, options, StreamCallbacks.NONE).handle((event, sink) -> {
+		Flux<String> text = result(request, options, StreamCallbacks.NONE).handle((event, sink) -> {
 			if (event instanceof StreamDeltaEvent delta) {
 				if (delta.kind() == DeltaKind.TEXT && delta.choiceIndex() == 0) {
 					sink.next(delta.delta());
@@ -174,6 +175,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 				sink.error(error.error());
 			}
 		});
+		return OutputShaping.shapes(options) ? text.transform(OutputShaping.text(options, request.model())) : text;
 	}
 
 	/**
@@ -342,7 +344,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			}
 			return observationTap(route, first, request, options);
 		});
-		return CallbackInvoker.apply(assembled, options.callbacks(), callbacks);
+		Flux<StreamEvent> called = CallbackInvoker.apply(assembled, options.callbacks(), callbacks);
+		return CallbackInvoker.progress(called, options.callbacks(), callbacks, options.progressInterval(), request);
 	}
 
 	/**

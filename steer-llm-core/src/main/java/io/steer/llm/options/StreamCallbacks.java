@@ -1,5 +1,6 @@
 package io.steer.llm.options;
 
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -8,13 +9,16 @@ import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
+import io.steer.llm.shaping.Progress;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 
 /**
  * Functions called as a stream's events pass: {@code onStart}, {@code onDelta},
- * {@code onUsage}, {@code onComplete} and {@code onError}. Each may be plain or
- * asynchronous.
+ * {@code onUsage}, {@code onComplete} and {@code onError}, each plain or asynchronous;
+ * and {@code onProgress}, plain only, called with the stream's {@link Progress} at most
+ * once per {@link StreamingOptions#progressInterval() progress interval} (always the
+ * latest snapshot) and with a final snapshot when the stream ends.
  * <p>
  * A callback that throws, or whose publisher fails, is logged at WARN and otherwise
  * ignored: the stream and its other callbacks carry on. Callbacks given in
@@ -25,13 +29,30 @@ import org.reactivestreams.Publisher;
  * @param onUsage called with each usage event, or {@code null}
  * @param onComplete called with the complete event, or {@code null}
  * @param onError called with the error event, or {@code null}
+ * @param onProgress called with the stream's progress, throttled, or {@code null}
  */
 public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart,
 		@Nullable StreamCallback<StreamDeltaEvent> onDelta, @Nullable StreamCallback<StreamUsageEvent> onUsage,
-		@Nullable StreamCallback<StreamCompleteEvent> onComplete, @Nullable StreamCallback<StreamErrorEvent> onError) {
+		@Nullable StreamCallback<StreamCompleteEvent> onComplete, @Nullable StreamCallback<StreamErrorEvent> onError,
+		@Nullable Consumer<? super Progress> onProgress) {
 
 	/** No callbacks. */
-	public static final StreamCallbacks NONE = new StreamCallbacks(null, null, null, null, null);
+	public static final StreamCallbacks NONE = new StreamCallbacks(null, null, null, null, null, null);
+
+	/**
+	 * Callbacks without {@code onProgress}, the five event callbacks of the original SDK.
+	 * @param onStart called with the start event, or {@code null}
+	 * @param onDelta called with each delta event, or {@code null}
+	 * @param onUsage called with each usage event, or {@code null}
+	 * @param onComplete called with the complete event, or {@code null}
+	 * @param onError called with the error event, or {@code null}
+	 */
+	public StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart,
+			@Nullable StreamCallback<StreamDeltaEvent> onDelta, @Nullable StreamCallback<StreamUsageEvent> onUsage,
+			@Nullable StreamCallback<StreamCompleteEvent> onComplete,
+			@Nullable StreamCallback<StreamErrorEvent> onError) {
+		this(onStart, onDelta, onUsage, onComplete, onError, null);
+	}
 
 	/**
 	 * Starts a set of callbacks with none set.
@@ -47,7 +68,7 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 	 */
 	public boolean isEmpty() {
 		return this.onStart == null && this.onDelta == null && this.onUsage == null && this.onComplete == null
-				&& this.onError == null;
+				&& this.onError == null && this.onProgress == null;
 	}
 
 	/**
@@ -74,6 +95,8 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		private @Nullable StreamCallback<StreamCompleteEvent> onComplete;
 
 		private @Nullable StreamCallback<StreamErrorEvent> onError;
+
+		private @Nullable Consumer<? super Progress> onProgress;
 
 		private Builder() {
 		}
@@ -199,11 +222,33 @@ public record StreamCallbacks(@Nullable StreamCallback<StreamStartEvent> onStart
 		}
 
 		/**
+		 * Sets the function called with the stream's progress; replaces any
+		 * {@code onProgress} callback set before. It is called at most once per
+		 * {@link StreamingOptions#progressInterval() progress interval} (at once for the
+		 * first event, then with the latest snapshot when the interval has passed; on
+		 * every event when the interval is zero), and at once with a final snapshot
+		 * ({@link Progress#complete()}) when the stream ends; a cancelled stream gets no
+		 * final snapshot. Calls never overlap: one is made on the thread that delivers an
+		 * event, or, for a snapshot that waited for the interval, on the scheduler
+		 * ({@code Schedulers.parallel()}, virtual under
+		 * {@code StepVerifier.withVirtualTime}). The total is the request's
+		 * {@code max_tokens}, unknown without one. There is no asynchronous form: the
+		 * stream never waits for a progress report.
+		 * @param callback the function
+		 * @return this builder
+		 */
+		public Builder onProgress(Consumer<? super Progress> callback) {
+			this.onProgress = Objects.requireNonNull(callback, "callback must not be null");
+			return this;
+		}
+
+		/**
 		 * Builds the callbacks.
 		 * @return the callbacks set so far; unset ones are {@code null}
 		 */
 		public StreamCallbacks build() {
-			return new StreamCallbacks(this.onStart, this.onDelta, this.onUsage, this.onComplete, this.onError);
+			return new StreamCallbacks(this.onStart, this.onDelta, this.onUsage, this.onComplete, this.onError,
+					this.onProgress);
 		}
 
 	}

@@ -31,8 +31,9 @@ public final class StreamingOptions {
 	 * Defaults: usage aggregation on ({@code auto}, tiktoken preferred), JSON handler
 	 * off, 5 s connect, 30 s read, 5 min total, 3 reconnects from 500 ms waiting at most
 	 * 60 s, partial responses kept, no compression asked for, 256 buffered events, events
-	 * up to 1 MiB, word buffering held at most 100 ms, 100 ms progress, no rate limit,
-	 * metrics tracked and not logged.
+	 * up to 1 MiB, no output shaping (text as received: no buffer, no pacing, no rate
+	 * limit; a buffer, when one is set, holds text at most 100 ms; progress, where it is
+	 * asked for, every 100 ms), metrics tracked and not logged.
 	 */
 	public static final StreamingOptions DEFAULTS = new Builder().build();
 
@@ -63,7 +64,9 @@ public final class StreamingOptions {
 
 	/**
 	 * Many concurrent or long streams: no usage estimation or JSON handling, larger
-	 * buffers, text released in 50-character chunks, progress every second.
+	 * buffers, progress every second, and a chunk size of 50 (50-character pieces when
+	 * pacing is turned on with {@link Builder#maxAddedLatency(Duration)}, groups of 50
+	 * tokens with {@link BufferType#TOKEN}); text is not buffered.
 	 */
 	public static final StreamingOptions HIGH_THROUGHPUT = builder().enableUsageAggregation(false)
 		.enableJsonStreamHandler(false)
@@ -388,9 +391,9 @@ public final class StreamingOptions {
 	}
 
 	/**
-	 * Characters per chunk released by output buffers; see
-	 * {@link ShapingOptions#chunkSize()}.
-	 * @return the chunk size in characters, 0 for text as received
+	 * Size of the pieces released by the pacer (characters) or by a token buffer
+	 * (tokens); see {@link ShapingOptions#chunkSize()}.
+	 * @return the chunk size, 0 for the default
 	 */
 	public int chunkSize() {
 		return this.shaping.chunkSize();
@@ -419,6 +422,14 @@ public final class StreamingOptions {
 	 */
 	public double rateLimit() {
 		return this.shaping.rateLimit();
+	}
+
+	/**
+	 * Longest the pacer makes text wait; see {@link ShapingOptions#maxAddedLatency()}.
+	 * @return the bound, {@link Duration#ZERO} for no pacing
+	 */
+	public Duration maxAddedLatency() {
+		return this.shaping.maxAddedLatency();
 	}
 
 	/**
@@ -640,41 +651,77 @@ public final class StreamingOptions {
 	}
 
 	/**
-	 * How text is grouped, paced and reported for people. Not acted on yet: read by
-	 * output shaping (issue 13).
+	 * How text is grouped, paced, limited and reported for people. Read by
+	 * {@link io.steer.llm.shaping.OutputShaping}, which the client applies to the text of
+	 * {@code SteerLLMClient#stream} and {@code io.steer.llm.web.ServerSentEvents} to the
+	 * events it writes (when given these options), and by the client for the
+	 * {@link StreamCallbacks#onProgress() onProgress} callback. The events of
+	 * {@code streamEvents} are never shaped by these options: shaping them is explicit
+	 * ({@code OutputShaping.events(options, model)}, {@code TextShaping.events(…)}, …).
+	 * <p>
+	 * The defaults shape nothing, so that a stream that asked for no shaping gets none
+	 * and pays nothing: no buffer ({@link BufferType#NONE}), no pacing
+	 * ({@link #maxAddedLatency()} zero), no rate limit ({@link #rateLimit()} zero);
+	 * {@link #bufferTimeout()}, {@link #chunkSize()} and {@link #progressInterval()} only
+	 * matter once a buffer, pacing or progress is asked for.
 	 */
 	public sealed interface ShapingOptions permits Shaping {
 
 		/**
-		 * How output buffers group text (default {@link BufferType#WORD}).
+		 * How text is grouped before it is released (default {@link BufferType#NONE}:
+		 * text as received). {@code NONE} is the default, rather than the seed's
+		 * {@code word}, because acting on {@code word} by default would change the chunks
+		 * of every {@code stream()} (and hold each word's end until white space came).
 		 * @return the buffer type
 		 */
 		BufferType bufferType();
 
 		/**
-		 * Characters per chunk released by output buffers (default 0: text as received).
-		 * @return the chunk size in characters, not negative
+		 * Size of a released piece (default 0: the default of each user): for
+		 * {@link BufferType#TOKEN}, the N tokens of a group (0 for
+		 * {@value io.steer.llm.shaping.TextBuffer.Settings#DEFAULT_CHUNK_SIZE}); for the
+		 * pacer ({@link #maxAddedLatency()} positive), the characters (code points) it
+		 * releases per tick at its steady pace (0 for a word per tick). Other buffer
+		 * types release whole units and do not read it.
+		 * @return the chunk size, tokens or characters, not negative
 		 */
 		int chunkSize();
 
 		/**
-		 * Longest an output buffer holds text before it must flush what it has, even
-		 * mid-word (default 100 ms).
+		 * Longest a buffer holds text before it must release what it has, even mid-word
+		 * (default 100 ms; {@link Duration#ZERO} for no limit). Read only when
+		 * {@link #bufferType()} is not {@link BufferType#NONE}.
 		 * @return the timeout, not negative
 		 */
 		Duration bufferTimeout();
 
 		/**
-		 * Shortest time between two progress reports (default 100 ms).
+		 * Shortest time between two progress reports: the {@code onProgress} callback and
+		 * the {@code progress} events of the SSE writer (default 100 ms;
+		 * {@link Duration#ZERO} reports on every event). Read only where progress is
+		 * asked for.
 		 * @return the interval, not negative
 		 */
 		Duration progressInterval();
 
 		/**
-		 * Most tokens per second released to the subscriber (default 0: unlimited).
+		 * Most tokens per second released (default 0: unlimited), counted with
+		 * {@link io.steer.llm.shaping.RateLimiter#estimateTokens(String)}; each stream
+		 * gets its own limiter. A cap shared by several streams (per tenant) is one
+		 * {@link io.steer.llm.shaping.RateLimiter} instance applied by the caller.
 		 * @return tokens per second, finite and not negative
 		 */
 		double rateLimit();
+
+		/**
+		 * Longest the pacer makes text wait (default {@link Duration#ZERO}: no pacing).
+		 * When positive, text is released smoothly by an
+		 * {@link io.steer.llm.shaping.AdaptivePacer} that never adds more than this
+		 * latency (ticks every 20 ms, or every {@code maxAddedLatency} when that is
+		 * shorter).
+		 * @return the bound, not negative
+		 */
+		Duration maxAddedLatency();
 
 	}
 
@@ -723,7 +770,7 @@ public final class StreamingOptions {
 	}
 
 	private record Shaping(BufferType bufferType, int chunkSize, Duration bufferTimeout, Duration progressInterval,
-			double rateLimit) implements ShapingOptions {
+			double rateLimit, Duration maxAddedLatency) implements ShapingOptions {
 
 	}
 
@@ -780,7 +827,7 @@ public final class StreamingOptions {
 
 		private boolean enableCompression = false;
 
-		private BufferType bufferType = BufferType.WORD;
+		private BufferType bufferType = BufferType.NONE;
 
 		private int chunkSize = 0;
 
@@ -789,6 +836,8 @@ public final class StreamingOptions {
 		private Duration progressInterval = Duration.ofMillis(100);
 
 		private double rateLimit = 0;
+
+		private Duration maxAddedLatency = Duration.ZERO;
 
 		private boolean trackMetrics = true;
 
@@ -824,6 +873,7 @@ public final class StreamingOptions {
 			this.bufferTimeout = options.bufferTimeout();
 			this.progressInterval = options.progressInterval();
 			this.rateLimit = options.rateLimit();
+			this.maxAddedLatency = options.maxAddedLatency();
 			this.trackMetrics = options.trackMetrics();
 			this.logStreamingMetrics = options.logStreamingMetrics();
 		}
@@ -1078,8 +1128,10 @@ public final class StreamingOptions {
 		}
 
 		/**
-		 * Sets how output buffers group text (default {@link BufferType#WORD}). Not acted
-		 * on yet: read by output shaping (issue 13).
+		 * Sets how text is grouped before it is released (default
+		 * {@link BufferType#NONE}: text as received); see
+		 * {@link ShapingOptions#bufferType()}. Read by {@code stream()} and by the SSE
+		 * writer given these options.
 		 * @param bufferType the buffer type, not {@code null}
 		 * @return this builder
 		 */
@@ -1089,9 +1141,10 @@ public final class StreamingOptions {
 		}
 
 		/**
-		 * Sets the characters per chunk released by output buffers (default 0: text as
-		 * received). Not acted on yet: read by output shaping (issue 13).
-		 * @param chunkSize the chunk size in characters, not negative
+		 * Sets the size of a released piece (default 0): the N tokens of a
+		 * {@link BufferType#TOKEN} group (0 for 5), or the characters the pacer releases
+		 * per tick (0 for a word); see {@link ShapingOptions#chunkSize()}.
+		 * @param chunkSize the chunk size, tokens or characters, not negative
 		 * @return this builder
 		 */
 		public Builder chunkSize(int chunkSize) {
@@ -1100,8 +1153,9 @@ public final class StreamingOptions {
 		}
 
 		/**
-		 * Sets the longest an output buffer holds text before it must flush what it has
-		 * (default 100 ms). Not acted on yet: read by output shaping (issue 13).
+		 * Sets the longest a buffer holds text before it must release what it has
+		 * (default 100 ms, {@link Duration#ZERO} for no limit). Read only when a buffer
+		 * type other than {@link BufferType#NONE} is set.
 		 * @param bufferTimeout the timeout, not negative
 		 * @return this builder
 		 */
@@ -1111,8 +1165,10 @@ public final class StreamingOptions {
 		}
 
 		/**
-		 * Sets the shortest time between two progress reports (default 100 ms). Not acted
-		 * on yet: read by output shaping (issue 13).
+		 * Sets the shortest time between two progress reports (default 100 ms,
+		 * {@link Duration#ZERO} for a report on every event). Read by the
+		 * {@code onProgress} callback and by the SSE writer's progress events, where
+		 * progress is asked for.
 		 * @param progressInterval the interval, not negative
 		 * @return this builder
 		 */
@@ -1122,13 +1178,26 @@ public final class StreamingOptions {
 		}
 
 		/**
-		 * Sets the most tokens per second released to the subscriber (default 0:
-		 * unlimited). Not acted on yet: read by output shaping (issue 13).
+		 * Sets the most tokens per second released (default 0: unlimited), one limiter
+		 * per stream; see {@link ShapingOptions#rateLimit()}. Read by {@code stream()}
+		 * and by the SSE writer given these options.
 		 * @param rateLimit tokens per second, finite, 0 for unlimited
 		 * @return this builder
 		 */
 		public Builder rateLimit(double rateLimit) {
 			this.rateLimit = rateLimit;
+			return this;
+		}
+
+		/**
+		 * Sets the longest the pacer makes text wait (default {@link Duration#ZERO}: no
+		 * pacing); see {@link ShapingOptions#maxAddedLatency()}. Read by {@code stream()}
+		 * and by the SSE writer given these options.
+		 * @param maxAddedLatency the bound, not negative
+		 * @return this builder
+		 */
+		public Builder maxAddedLatency(Duration maxAddedLatency) {
+			this.maxAddedLatency = maxAddedLatency;
 			return this;
 		}
 
@@ -1171,6 +1240,7 @@ public final class StreamingOptions {
 			requireNotNegative("maxRetryDelay", this.maxRetryDelay);
 			requireNotNegative("progressInterval", this.progressInterval);
 			requireNotNegative("bufferTimeout", this.bufferTimeout);
+			requireNotNegative("maxAddedLatency", this.maxAddedLatency);
 			if (this.maxReconnectAttempts < 0) {
 				throw new InvalidStreamingOptionException("maxReconnectAttempts", this.maxReconnectAttempts,
 						"must not be negative");
@@ -1194,8 +1264,9 @@ public final class StreamingOptions {
 					new Usage(this.enableUsageAggregation, this.aggregatorType, this.preferTiktoken),
 					new Json(this.enableJsonStreamHandler, this.validateJsonIncrementally, this.jsonProcessor,
 							this.jsonDuplicatePolicy, this.failOnSchemaViolation),
-					new Events(this.eventProcessor, this.callbacks), new Shaping(this.bufferType, this.chunkSize,
-							this.bufferTimeout, this.progressInterval, this.rateLimit),
+					new Events(this.eventProcessor, this.callbacks),
+					new Shaping(this.bufferType, this.chunkSize, this.bufferTimeout, this.progressInterval,
+							this.rateLimit, this.maxAddedLatency),
 					new Metrics(this.trackMetrics, this.logStreamingMetrics));
 		}
 

@@ -261,8 +261,10 @@ public final class RateLimiter {
 	 * @return the operator
 	 */
 	public Function<Flux<String>, Flux<String>> limitText() {
-		return (source) -> source.concatMap((piece) -> acquire(this.tokenCounter.applyAsInt(piece)).thenReturn(piece),
-				1);
+		// delay the source's error until the pieces before it are granted, as
+		// documented: concatMap would drop them
+		return (source) -> source
+			.concatMapDelayError((piece) -> acquire(this.tokenCounter.applyAsInt(piece)).thenReturn(piece), true, 1);
 	}
 
 	/**
@@ -274,7 +276,7 @@ public final class RateLimiter {
 	 * @return the operator
 	 */
 	public Function<Flux<StreamEvent>, Flux<StreamEvent>> limitEvents() {
-		return (source) -> source.concatMap((event) -> acquire(cost(event)).thenReturn(event), 1);
+		return (source) -> source.concatMapDelayError((event) -> acquire(cost(event)).thenReturn(event), true, 1);
 	}
 
 	private long cost(StreamEvent event) {

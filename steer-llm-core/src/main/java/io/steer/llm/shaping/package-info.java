@@ -10,6 +10,9 @@
  * {@link io.steer.llm.shaping.AdaptivePacer} smooths the release of text within a bound
  * on the latency it adds, and {@link io.steer.llm.shaping.ProgressTracker} reports
  * progress through a {@link io.steer.llm.shaping.ThrottledCallback}.
+ * {@link io.steer.llm.shaping.OutputShaping} composes the buffer, the pacer and the rate
+ * limit a {@code StreamingOptions} asks for: the client applies it to {@code stream()}'s
+ * text and the SSE writer to its events; with the defaults it is the identity.
  */
 @NullMarked
 package io.steer.llm.shaping;

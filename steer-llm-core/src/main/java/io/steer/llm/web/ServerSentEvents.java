@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamCompleteEvent;
@@ -13,6 +14,9 @@ import io.steer.llm.event.StreamErrorEvent;
 import io.steer.llm.event.StreamEvent;
 import io.steer.llm.event.StreamStartEvent;
 import io.steer.llm.event.StreamUsageEvent;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.shaping.OutputShaping;
+import io.steer.llm.shaping.ProgressTracker;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,7 +44,13 @@ import org.springframework.http.codec.ServerSentEvent;
  * "estimated", "confidence"}} (tokens; confidence from 0 to 1), unless
  * {@link Builder#includeUsage(boolean) includeUsage(false)};</li>
  * <li>{@code progress}: each value of the {@link Builder#progress(Flux) progress} flux as
- * the mapper writes it (for example a progress tracker's snapshot);</li>
+ * the mapper writes it (for example a progress tracker's snapshot), or, with
+ * {@link Builder#progress(boolean) progress(true)}, the stream's own
+ * {@link io.steer.llm.shaping.Progress}:
+ * {@code {"tokensReceived", "estimatedTotalTokens", "elapsed", "percentage",
+ * "estimatedTimeLeft", "complete"}} as the mapper writes the record (tokens; percentage
+ * from 0 to 100; with the default mapper the durations are ISO-8601 strings such as
+ * {@code "PT0.3S"} and unknown values {@code null});</li>
  * <li>{@code complete}: {@code {"text", "finishReason", "normalizedFinishReason",
  * "model", "usage", "costUsd", "durationMs", "ttftMs", "chunks"}} — {@code text} the
  * whole answer text, {@code finishReason} the provider's ({@code stop}, {@code end_turn},
@@ -69,6 +79,15 @@ import org.springframework.http.codec.ServerSentEvent;
  * Cancelling the returned flux (the browser went away) cancels the events and the
  * progress flux. Backpressure is passed through to the events; the progress flux is
  * merged and should be throttled by its producer.
+ * <p>
+ * Given {@link Builder#options(StreamingOptions) options}, the events are shaped as those
+ * options ask before they are written ({@link OutputShaping#events}: a text buffer, then
+ * the pacer, then a rate limit per stream, each only when set; text and reasoning deltas
+ * are re-chunked and renumbered, every other event passes in order), and
+ * {@link Builder#progress(boolean) progress(true)} reports progress at the options'
+ * {@link StreamingOptions#progressInterval() progress interval}, tracked on the shaped
+ * events (what the browser got) from the same subscription: the events are subscribed to
+ * once, so the provider sees one request.
  * <p>
  * An instance holds no per-stream state and can be applied to any number of streams; one
  * with a {@link Builder#progress(Flux) progress} flux is meant for the one stream that
@@ -107,16 +126,32 @@ public final class ServerSentEvents implements Function<Flux<StreamEvent>, Flux<
 
 	private final @Nullable Flux<?> progress;
 
+	private final Function<Flux<StreamEvent>, Flux<StreamEvent>> shaping;
+
+	private final boolean shapes;
+
+	private final boolean trackProgress;
+
+	private final Duration progressInterval;
+
+	private final Supplier<ProgressTracker> trackers;
+
 	private ServerSentEvents(Builder builder) {
 		this.payloads = new SsePayloads(builder.mapper);
 		this.retry = builder.retry;
 		this.includeUsage = builder.includeUsage;
 		this.progress = builder.progress;
+		StreamingOptions options = builder.options;
+		this.shapes = options != null && OutputShaping.shapes(options);
+		this.shaping = (options != null) ? OutputShaping.events(options, builder.model) : Function.identity();
+		this.trackProgress = builder.trackProgress;
+		this.progressInterval = ((options != null) ? options : StreamingOptions.DEFAULTS).progressInterval();
+		this.trackers = builder.trackers;
 	}
 
 	/**
 	 * A builder with the defaults: a default {@link JsonMapper}, no retry, usage events
-	 * included, no progress.
+	 * included, no progress, no shaping.
 	 * @return a new builder
 	 */
 	public static Builder builder() {
@@ -136,9 +171,10 @@ public final class ServerSentEvents implements Function<Flux<StreamEvent>, Flux<
 	@Override
 	public Flux<ServerSentEvent<String>> apply(Flux<StreamEvent> events) {
 		Objects.requireNonNull(events, "events must not be null");
+		Flux<StreamEvent> shaped = this.shapes ? events.transform(this.shaping) : events;
 		return Flux.defer(() -> {
 			Writer writer = new Writer();
-			return withProgress(events).concatMapIterable(writer::next)
+			return withProgress(shaped).concatMapIterable(writer::next)
 				.onErrorResume((failure) -> Flux.fromIterable(writer.failed(failure)))
 				.concatWith(Flux.defer(() -> Flux.fromIterable(writer.end())));
 		});
@@ -146,6 +182,12 @@ public final class ServerSentEvents implements Function<Flux<StreamEvent>, Flux<
 
 	private Flux<Object> withProgress(Flux<StreamEvent> events) {
 		Flux<?> progress = this.progress;
+		if (progress == null && this.trackProgress) {
+			// the tracker subscribes first, so that it sees the terminal event (and
+			// reports its final snapshot) before the writer writes complete and done
+			return events.publish((shared) -> Flux.merge(
+					ProgressTracker.progress(shared, this.progressInterval, this.trackers).map(Progress::new), shared));
+		}
 		if (progress == null) {
 			return events.cast(Object.class);
 		}
@@ -265,7 +307,73 @@ public final class ServerSentEvents implements Function<Flux<StreamEvent>, Flux<
 
 		private @Nullable Flux<?> progress;
 
+		private @Nullable StreamingOptions options;
+
+		private @Nullable String model;
+
+		private boolean trackProgress;
+
+		private Supplier<ProgressTracker> trackers = () -> ProgressTracker.create(null);
+
 		private Builder() {
+		}
+
+		/**
+		 * Sets the options whose output shaping applies to the events before they are
+		 * written ({@code buffer-type}, {@code buffer-timeout}, {@code chunk-size},
+		 * {@code max-added-latency}, {@code rate-limit}; see {@link OutputShaping}) and
+		 * whose {@code progress-interval} throttles the progress events of
+		 * {@link #progress(boolean) progress(true)}. In Spring, pass the client's
+		 * {@code defaultOptions()} (bound from {@code steer.streaming.*}) or a copy of
+		 * them.
+		 * @param options the options, {@code null} for none (the default: events written
+		 * as they arrive, progress every 100 ms)
+		 * @return this builder
+		 */
+		public Builder options(@Nullable StreamingOptions options) {
+			this.options = options;
+			return this;
+		}
+
+		/**
+		 * Sets the model whose jtokkit encoding a {@code token} buffer counts with.
+		 * @param model the model name, {@code null} for {@code cl100k_base} (the default)
+		 * @return this builder
+		 */
+		public Builder model(@Nullable String model) {
+			this.model = model;
+			return this;
+		}
+
+		/**
+		 * Sets whether to write the stream's own progress as {@code progress} events:
+		 * tracked on the (shaped) events of the same subscription, at most one per
+		 * {@link StreamingOptions#progressInterval() progress interval} of the
+		 * {@link #options(StreamingOptions) options} (100 ms without options, every event
+		 * at zero), the first at once and a final one ({@code "complete": true}) just
+		 * before {@code complete} or {@code error}. A {@link #progress(Flux) progress
+		 * flux}, when set, is written instead.
+		 * @param progress whether to write progress events; {@code false} by default
+		 * @return this builder
+		 */
+		public Builder progress(boolean progress) {
+			this.trackProgress = progress;
+			return this;
+		}
+
+		/**
+		 * Sets where the trackers of {@link #progress(boolean) progress(true)} come from,
+		 * one per stream, for an estimated total: for example
+		 * {@code () -> ProgressTracker.forRequest(request)} (the request's
+		 * {@code max_tokens}). Implies {@code progress(true)}.
+		 * @param trackers a fresh tracker per subscription; by default one of unknown
+		 * total on {@code Schedulers.parallel()}
+		 * @return this builder
+		 */
+		public Builder progressTrackers(Supplier<ProgressTracker> trackers) {
+			this.trackers = Objects.requireNonNull(trackers, "trackers must not be null");
+			this.trackProgress = true;
+			return this;
 		}
 
 		/**

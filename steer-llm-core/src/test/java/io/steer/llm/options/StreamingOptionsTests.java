@@ -28,7 +28,7 @@ class StreamingOptionsTests {
 		assertThat(o.retryOnConnectionError()).isTrue();
 		assertThat(o.maxReconnectAttempts()).isEqualTo(3);
 		assertThat(o.preservePartialResponse()).isTrue();
-		assertThat(o.bufferType()).isEqualTo(BufferType.WORD);
+		assertThat(o.bufferType()).isEqualTo(BufferType.NONE);
 		assertThat(o.progressInterval()).isEqualTo(Duration.ofMillis(100));
 		assertThat(o.rateLimit()).isZero();
 		assertThat(o.callbacks().isEmpty()).isTrue();

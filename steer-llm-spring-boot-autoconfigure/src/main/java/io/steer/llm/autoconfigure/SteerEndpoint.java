@@ -61,7 +61,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  *   "presets": {
  *     "steerStreamingOptions": { "enable-usage-aggregation": true, "aggregator-type": "auto",
  *       "connection-timeout": "5s", "read-timeout": "30s", "total-timeout": "5m",
- *       "reconnect-delay": "500ms", "buffer-type": "word", "rate-limit": 0.0, ... },
+ *       "reconnect-delay": "500ms", "buffer-type": "none", "rate-limit": 0.0, ... },
  *     "debugOptions": { ... },
  *     "jsonModeOptions": { ... }
  *   },
@@ -270,6 +270,7 @@ public class SteerEndpoint {
 		map.put("buffer-timeout", duration(options.bufferTimeout()));
 		map.put("progress-interval", duration(options.progressInterval()));
 		map.put("rate-limit", options.rateLimit());
+		map.put("max-added-latency", duration(options.maxAddedLatency()));
 		map.put("track-metrics", options.trackMetrics());
 		map.put("log-streaming-metrics", options.logStreamingMetrics());
 		return map;

@@ -116,6 +116,7 @@ final class StreamingOptionsFactory {
 		map.from(properties::getBufferTimeout).to(builder::bufferTimeout);
 		map.from(properties::getProgressInterval).to(builder::progressInterval);
 		map.from(properties::getRateLimit).to(builder::rateLimit);
+		map.from(properties::getMaxAddedLatency).to(builder::maxAddedLatency);
 		map.from(properties::getTrackMetrics).to(builder::trackMetrics);
 		map.from(properties::getLogStreamingMetrics).to(builder::logStreamingMetrics);
 		List<EventProcessor> named = named(origin.propertyName("eventProcessor"), properties.getEventProcessor());

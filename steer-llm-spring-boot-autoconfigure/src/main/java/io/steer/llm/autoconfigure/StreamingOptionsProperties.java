@@ -143,34 +143,42 @@ public class StreamingOptionsProperties {
 	private @Nullable Boolean enableCompression;
 
 	/**
-	 * How output buffers group text before they release it. Not acted on yet: stored for
-	 * output shaping.
+	 * How text is grouped before it is released, by stream() and by an SSE writer given
+	 * these options. 'none' releases text as received; the default, so that a stream that
+	 * asked for no shaping gets none.
 	 */
 	private @Nullable BufferType bufferType;
 
 	/**
-	 * Characters per chunk released by output buffers. 0 to release text as received. Not
-	 * acted on yet: stored for output shaping.
+	 * Size of a released piece: the N tokens of a 'token' buffer (0 for 5), or the
+	 * characters the pacer releases per tick (0 for a word). Other buffer types release
+	 * whole units.
 	 */
 	private @Nullable Integer chunkSize;
 
 	/**
-	 * Longest an output buffer holds text before it must flush what it has. Not acted on
-	 * yet: stored for output shaping.
+	 * Longest a buffer holds text before it must release what it has, even mid-word. 0
+	 * for no limit. Read only when a buffer type other than 'none' is set.
 	 */
 	private @Nullable Duration bufferTimeout;
 
 	/**
-	 * Shortest time between two progress reports. Not acted on yet: stored for output
-	 * shaping.
+	 * Shortest time between two progress reports: the onProgress callback and the
+	 * progress events of an SSE writer asked for progress. 0 reports on every event.
 	 */
 	private @Nullable Duration progressInterval;
 
 	/**
-	 * Most tokens per second released to the subscriber. 0 for unlimited. Not acted on
-	 * yet: stored for output shaping.
+	 * Most tokens per second released by stream() and by an SSE writer given these
+	 * options, one limiter per stream. 0 for unlimited.
 	 */
 	private @Nullable Double rateLimit;
+
+	/**
+	 * Longest the pacer makes text wait while it releases it smoothly, by stream() and by
+	 * an SSE writer given these options. 0 for no pacing.
+	 */
+	private @Nullable Duration maxAddedLatency;
 
 	/**
 	 * Whether a stream is observed (steer.observations.*): its observation, its
@@ -560,8 +568,8 @@ public class StreamingOptionsProperties {
 
 	/**
 	 * Returns {@code chunk-size}.
-	 * @return characters per chunk released by output buffers, 0 to release text as
-	 * received; {@code null} when unset
+	 * @return tokens of a token group or characters per pacer tick, 0 for the default;
+	 * {@code null} when unset
 	 */
 	public @Nullable Integer getChunkSize() {
 		return this.chunkSize;
@@ -569,8 +577,8 @@ public class StreamingOptionsProperties {
 
 	/**
 	 * Sets {@code chunk-size}.
-	 * @param chunkSize characters per chunk released by output buffers, 0 to release text
-	 * as received; {@code null} to leave it unset
+	 * @param chunkSize tokens of a token group or characters per pacer tick, 0 for the
+	 * default; {@code null} to leave it unset
 	 */
 	public void setChunkSize(@Nullable Integer chunkSize) {
 		this.chunkSize = chunkSize;
@@ -627,6 +635,23 @@ public class StreamingOptionsProperties {
 	 */
 	public void setRateLimit(@Nullable Double rateLimit) {
 		this.rateLimit = rateLimit;
+	}
+
+	/**
+	 * Returns {@code max-added-latency}.
+	 * @return longest the pacer makes text wait, 0 for no pacing; {@code null} when unset
+	 */
+	public @Nullable Duration getMaxAddedLatency() {
+		return this.maxAddedLatency;
+	}
+
+	/**
+	 * Sets {@code max-added-latency}.
+	 * @param maxAddedLatency longest the pacer makes text wait, 0 for no pacing;
+	 * {@code null} to leave it unset
+	 */
+	public void setMaxAddedLatency(@Nullable Duration maxAddedLatency) {
+		this.maxAddedLatency = maxAddedLatency;
 	}
 
 	/**

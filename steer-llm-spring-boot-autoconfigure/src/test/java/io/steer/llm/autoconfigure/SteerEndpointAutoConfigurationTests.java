@@ -133,7 +133,7 @@ class SteerEndpointAutoConfigurationTests {
 					.containsEntry("reconnect-delay", "500ms")
 					.containsEntry("max-reconnect-attempts", 3)
 					.containsEntry("aggregator-type", "auto")
-					.containsEntry("buffer-type", "word")
+					.containsEntry("buffer-type", "none")
 					.doesNotContainKeys("event-processor", "json-processor", "callbacks");
 				assertThat(presets.get("reliableOptions")).containsEntry("read-timeout", "45s")
 					.containsEntry("max-reconnect-attempts", 7)

@@ -5,7 +5,9 @@ import java.time.Duration;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.model.StreamingResponse;
+import io.steer.llm.options.BufferType;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.shaping.OutputShaping;
 import io.steer.llm.test.LoopbackProviderServer;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
@@ -96,6 +98,52 @@ class SteerLLMAutoConfigurationStreamingOptionsTests {
 				assertThat(preset.getEnableCompression()).isNull();
 				assertThat(preset.getReadTimeout()).isNull();
 			});
+	}
+
+	@Test
+	void runWhenNoPropertiesShouldShapeNothing() {
+		this.contextRunner.run((context) -> {
+			StreamingOptions options = context.getBean(StreamingOptions.class);
+			assertThat(options.bufferType()).isEqualTo(BufferType.NONE);
+			assertThat(options.maxAddedLatency()).isZero();
+			assertThat(options.rateLimit()).isZero();
+			assertThat(OutputShaping.shapes(options)).isFalse();
+			assertThat(context.getBean(SteerStreamingProperties.class).getMaxAddedLatency()).isNull();
+		});
+	}
+
+	@Test
+	void runWhenShapingKeysSetShouldBindThemAndPresetsShouldOverrideOrInheritThem() {
+		this.contextRunner
+			.withPropertyValues("steer.streaming.buffer-type=sentence", "steer.streaming.max-added-latency=400ms",
+					"steer.streaming.rate-limit=20", "steer.streaming.progress-interval=250ms",
+					"steer.streaming.presets.ui.max-added-latency=150ms", "steer.streaming.presets.ui.buffer-type=none")
+			.run((context) -> {
+				StreamingOptions defaults = context.getBean(StreamingOptions.class);
+				assertThat(defaults).isEqualTo(StreamingOptions.builder()
+					.bufferType(BufferType.SENTENCE)
+					.maxAddedLatency(Duration.ofMillis(400))
+					.rateLimit(20)
+					.progressInterval(Duration.ofMillis(250))
+					.build());
+				assertThat(context.getBean(SteerLLMClient.class).defaultOptions()).isEqualTo(defaults);
+				StreamingOptions ui = context.getBean("uiOptions", StreamingOptions.class);
+				assertThat(ui).isEqualTo(defaults.toBuilder()
+					.maxAddedLatency(Duration.ofMillis(150))
+					.bufferType(BufferType.NONE)
+					.build());
+				assertThat(ui.rateLimit()).isEqualTo(20);
+				assertThat(OutputShaping.shapes(ui)).isTrue();
+			});
+	}
+
+	@Test
+	void runWhenMaxAddedLatencyIsNegativeShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("steer.streaming.max-added-latency=-5ms").run((context) -> {
+			InvalidConfigurationPropertyValueException ex = invalidProperty(context);
+			assertThat(ex.getName()).isEqualTo("steer.streaming.max-added-latency");
+			assertThat(ex).hasMessageContaining("Must not be negative.");
+		});
 	}
 
 	@Test

@@ -1,14 +1,19 @@
 package io.steer.llm.sample;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.error.InvalidRequestException;
 import io.steer.llm.model.ChatRequest;
 import io.steer.llm.model.Message;
 import io.steer.llm.model.ProviderApi;
+import io.steer.llm.options.BufferType;
+import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.shaping.ProgressTracker;
 import io.steer.llm.web.ServerSentEvents;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -26,6 +31,12 @@ import org.springframework.web.bind.annotation.RestController;
  * JSON body, for prompts too long for a URL and for conversations), bare text on
  * {@code /chat/text}.
  * <p>
+ * The events can be shaped for a person reading them: {@code buffer} (a buffer type:
+ * {@code word}, {@code sentence}, …) re-chunks the text, {@code rate} (tokens per second)
+ * paces it, and {@code progress=true} adds {@code progress} events, on top of the
+ * client's default options ({@code steer.streaming.*}), for example
+ * {@code curl -N "localhost:8080/chat?prompt=Hi&buffer=sentence&rate=20&progress=true"}.
+ * <p>
  * A request is checked before its stream starts, so that a bad one (an empty prompt, an
  * unknown role, model or API) is answered with 400 and a problem body (see
  * {@link ChatExceptionHandler}) rather than with an {@code error} event in a 200 stream.
@@ -41,7 +52,9 @@ class ChatController {
 
 	private final ReplayMetadata replayMetadata;
 
-	private final ServerSentEvents sse = ServerSentEvents.builder().build();
+	private static final String BUFFER_TYPES = Arrays.stream(BufferType.values())
+		.map((type) -> type.name().toLowerCase(Locale.ROOT))
+		.collect(Collectors.joining(", "));
 
 	ChatController(SteerLLMClient client, ReplayMetadata replayMetadata) {
 		this.client = client;
@@ -54,24 +67,33 @@ class ChatController {
 	 * {@link ServerSentEvents} (which documents the JSON of each). Without a
 	 * {@code prompt}, a default one is sent; an empty one is refused.
 	 * {@code api=responses} asks OpenAI or xAI for the Responses API instead of Chat
-	 * Completions.
+	 * Completions. {@code buffer}, {@code rate} and {@code progress} shape the events
+	 * (see the class comment); a bad value is refused with 400 naming the parameter.
 	 */
 	@GetMapping(path = "/chat", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> chat(@RequestParam(required = false) @Nullable String prompt,
 			@RequestParam(required = false) @Nullable String model,
-			@RequestParam(required = false) @Nullable String api) {
-		return stream(ChatRequest.builder().messages(List.of(prompt(prompt))).model(model).api(api(api)).build());
+			@RequestParam(required = false) @Nullable String api,
+			@RequestParam(required = false) @Nullable String buffer,
+			@RequestParam(required = false) @Nullable String rate,
+			@RequestParam(required = false) @Nullable String progress) {
+		Shaping shaping = new Shaping(buffer(buffer), rate(rate), progress(progress));
+		return stream(ChatRequest.builder().messages(List.of(prompt(prompt))).model(model).api(api(api)).build(),
+				shaping);
 	}
 
 	/**
-	 * The events of {@link #chat(String, String, String)} for a JSON body: a
-	 * {@code prompt} or the {@code messages} of a conversation, and optionally a
-	 * {@code model} and an {@code api}.
+	 * The events of {@link #chat(String, String, String, String, String, String)} for a
+	 * JSON body: a {@code prompt} or the {@code messages} of a conversation, and
+	 * optionally a {@code model}, an {@code api}, a {@code buffer}, a {@code rate} and
+	 * {@code progress}.
 	 */
 	@PostMapping(path = "/chat", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<String>> chat(@RequestBody ChatBody body) {
-		return stream(ChatRequest.builder().messages(messages(body)).model(body.model()).api(api(body.api())).build());
+		Shaping shaping = new Shaping(buffer(body.buffer()), rate(body.rate()), Boolean.TRUE.equals(body.progress()));
+		return stream(ChatRequest.builder().messages(messages(body)).model(body.model()).api(api(body.api())).build(),
+				shaping);
 	}
 
 	/** The answer text alone, streamed as it arrives. */
@@ -83,10 +105,63 @@ class ChatController {
 		return this.client.stream(request);
 	}
 
-	private Flux<ServerSentEvent<String>> stream(ChatRequest request) {
+	private Flux<ServerSentEvent<String>> stream(ChatRequest request, Shaping shaping) {
 		this.client.validate(request);
-		return this.sse
+		return shaping.writer(this.client.defaultOptions(), request)
 			.apply(this.client.streamEvents(request).map((event) -> this.replayMetadata.annotate(event, request)));
+	}
+
+	private static @Nullable BufferType buffer(@Nullable String buffer) {
+		if (buffer == null) {
+			return null;
+		}
+		try {
+			return BufferType.valueOf(buffer.strip().toUpperCase(Locale.ROOT));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidRequestException("buffer", null,
+					"Unknown buffer '" + buffer + "'; accepted: " + BUFFER_TYPES);
+		}
+	}
+
+	private static @Nullable Double rate(@Nullable String rate) {
+		if (rate == null) {
+			return null;
+		}
+		double value;
+		try {
+			value = Double.parseDouble(rate.strip());
+		}
+		catch (NumberFormatException ex) {
+			throw badRate(rate);
+		}
+		if (!(value > 0 && Double.isFinite(value))) {
+			throw badRate(rate);
+		}
+		return value;
+	}
+
+	private static @Nullable Double rate(@Nullable Double rate) {
+		if (rate != null && !(rate > 0 && Double.isFinite(rate))) {
+			throw badRate(rate);
+		}
+		return rate;
+	}
+
+	private static InvalidRequestException badRate(Object rate) {
+		return new InvalidRequestException("rate", null,
+				"The rate '" + rate + "' is not a number of tokens per second greater than 0, e.g. rate=20");
+	}
+
+	private static boolean progress(@Nullable String progress) {
+		if (progress == null || progress.equalsIgnoreCase("false")) {
+			return false;
+		}
+		if (progress.isEmpty() || progress.equalsIgnoreCase("true")) {
+			return true;
+		}
+		throw new InvalidRequestException("progress", null,
+				"Unknown progress '" + progress + "'; accepted: true, false");
 	}
 
 	/**
@@ -158,9 +233,42 @@ class ChatController {
 	 * model
 	 * @param api {@code chat-completions} or {@code responses}, {@code null} for the
 	 * provider's configured API
+	 * @param buffer a buffer type ({@code word}, {@code sentence}, …), {@code null} for
+	 * the configured {@code steer.streaming.buffer-type}
+	 * @param rate tokens per second, greater than 0, {@code null} for the configured
+	 * {@code steer.streaming.rate-limit}
+	 * @param progress whether to add {@code progress} events, {@code null} for no
 	 */
 	record ChatBody(@Nullable String prompt, @Nullable List<@Nullable MessageBody> messages, @Nullable String model,
-			@Nullable String api) {
+			@Nullable String api, @Nullable String buffer, @Nullable Double rate, @Nullable Boolean progress) {
+	}
+
+	/**
+	 * How one request asked its events to be shaped, over the client's default options.
+	 *
+	 * @param buffer the buffer type, {@code null} for the default options' one
+	 * @param rate tokens per second, {@code null} for the default options' rate limit
+	 * @param progress whether to write progress events
+	 */
+	record Shaping(@Nullable BufferType buffer, @Nullable Double rate, boolean progress) {
+
+		ServerSentEvents writer(StreamingOptions defaults, ChatRequest request) {
+			StreamingOptions.Builder options = defaults.toBuilder();
+			if (this.buffer != null) {
+				options.bufferType(this.buffer);
+			}
+			if (this.rate != null) {
+				options.rateLimit(this.rate);
+			}
+			ServerSentEvents.Builder writer = ServerSentEvents.builder()
+				.options(options.build())
+				.model(request.model());
+			if (this.progress) {
+				writer.progressTrackers(() -> ProgressTracker.forRequest(request));
+			}
+			return writer.build();
+		}
+
 	}
 
 	/**

@@ -65,6 +65,28 @@ class SampleChatBadRequestTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = {
+			"/chat?buffer=words | buffer | Unknown buffer 'words'; accepted: none, character, word, sentence, line, "
+					+ "paragraph, token",
+			"/chat?rate=0 | rate | The rate '0' is not a number of tokens per second greater than 0",
+			"/chat?rate=-3 | rate | The rate '-3' is not a number",
+			"/chat?rate=fast | rate | The rate 'fast' is not a number of tokens per second",
+			"/chat?rate=NaN | rate | The rate 'NaN' is not a number",
+			"/chat?progress=maybe | progress | Unknown " + "progress 'maybe'; accepted: true, false" })
+	void getWithBadShapingShouldAnswer400NamingTheParameter(String uri, String field, String detail) {
+		getWithBadInputShouldAnswer400WithAProblem(uri, field, detail);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|',
+			value = {
+					"{\"prompt\": \"hi\", \"buffer\": \"clause\"} | buffer | Unknown buffer 'clause'; accepted: none,",
+					"{\"prompt\": \"hi\", \"rate\": 0} | rate | The rate '0.0' is not a number of tokens per second" })
+	void postWithBadShapingShouldAnswer400NamingTheField(String json, String field, String detail) {
+		assertProblem(post(json), field, detail);
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
 			"{\"prompt\": \"hi\", \"model\": \"llama-3\"} | model | No provider for model 'llama-3'",
 			"{\"prompt\": \"hi\", \"api\": \"foo\"} | api | Unknown API 'foo'; accepted: chat-completions, responses",
 			"{\"prompt\": \"\"} | prompt | The prompt is empty",

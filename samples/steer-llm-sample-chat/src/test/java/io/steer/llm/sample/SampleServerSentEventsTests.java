@@ -83,9 +83,17 @@ class SampleServerSentEventsTests {
 	}
 
 	private Reply chat(String model) {
+		return chat(model, "");
+	}
+
+	private Reply chat(String model, String shaping) {
 		return WebClient.create("http://127.0.0.1:" + this.port)
 			.get()
-			.uri((uri) -> uri.path("/chat").queryParam("prompt", "hi").queryParam("model", model).build())
+			.uri((uri) -> uri.path("/chat")
+				.queryParam("prompt", "hi")
+				.queryParam("model", model)
+				.query(shaping)
+				.build())
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.exchangeToMono(
 					(response) -> response.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
@@ -158,6 +166,67 @@ class SampleServerSentEventsTests {
 		assertThat(error.get("message").asString()).contains("Rate limit reached for sk-******");
 		assertThat(events).allSatisfy((event) -> assertThat(event.data()).doesNotContain(API_KEY, ECHOED_KEY));
 		assertThat(events.get(5).data()).isEqualTo("{}");
+	}
+
+	@Test
+	void paragraphBufferRateAndProgressShouldShapeTheEventsOfOneProviderRequest() {
+		int requests = openAi.requestCount();
+		Reply reply = chat("gpt-4o-mini", "buffer=paragraph&rate=100000&progress=true");
+		assertThat(reply.status()).isEqualTo(200);
+		assertThat(openAi.requestCount()).isEqualTo(requests + 1);
+		List<ServerSentEvent<String>> events = reply.events();
+		assertThat(events).extracting(ServerSentEvent::event)
+			.startsWith("start", "progress")
+			.endsWith("progress", "complete", "done")
+			.containsOnly("start", "progress", "delta", "usage", "complete", "done");
+		String text = fixtureText();
+		List<String> deltas = deltas(events);
+		assertThat(String.join("", deltas)).isEqualTo(text);
+		// a paragraph ends with its blank line; the last one at the end of the text
+		assertThat(deltas).hasSize(text.split("\n\n").length);
+		assertThat(deltas.subList(0, deltas.size() - 1)).allSatisfy((delta) -> assertThat(delta).endsWith("\n\n"));
+		List<JsonNode> progress = events.stream()
+			.filter((event) -> "progress".equals(event.event()))
+			.map((event) -> MAPPER.readTree(event.data()))
+			.toList();
+		JsonNode last = progress.get(progress.size() - 1);
+		assertThat(last.get("complete").asBoolean()).isTrue();
+		assertThat(last.get("percentage").asDouble()).isEqualTo(100.0);
+		assertThat(last.get("tokensReceived").asLong()).isEqualTo(300);
+		assertThat(progress.subList(0, progress.size() - 1))
+			.allSatisfy((snapshot) -> assertThat(snapshot.get("complete").asBoolean()).isFalse());
+	}
+
+	@Test
+	void sentenceBufferShouldReleaseFewerLongerDeltasWithTheSameText() {
+		List<String> raw = deltas(chat("gpt-4o-mini").events());
+		List<String> sentences = deltas(chat("gpt-4o-mini", "buffer=SENTENCE").events());
+		assertThat(String.join("", sentences)).isEqualTo(fixtureText());
+		assertThat(sentences.size()).isLessThan(raw.size() / 4);
+		assertThat(sentences).contains(
+				" It emphasizes celebrating cultural differences while promoting empathy and " + "collaboration.");
+	}
+
+	@Test
+	void aSentenceBufferShouldReleaseWhatItHoldsBeforeAnErrorEvent() {
+		Reply reply = chat(ERROR_MODEL, "buffer=sentence");
+		assertThat(reply.events()).extracting(ServerSentEvent::event)
+			.containsExactly("start", "delta", "usage", "error", "done");
+		assertThat(deltas(reply.events())).containsExactly("Hello");
+	}
+
+	private static String fixtureText() {
+		return MAPPER
+			.readTree(SseFixture.load("openai", "chat-text-usage-details-gpt-4.1-nano").expectedJson().orElseThrow())
+			.get("text")
+			.asString();
+	}
+
+	private static List<String> deltas(List<ServerSentEvent<String>> events) {
+		return events.stream()
+			.filter((event) -> "delta".equals(event.event()))
+			.map((event) -> MAPPER.readTree(event.data()).get("text").asString())
+			.toList();
 	}
 
 	record Reply(int status, List<ServerSentEvent<String>> events) {
