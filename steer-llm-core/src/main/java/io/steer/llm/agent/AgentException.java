@@ -11,11 +11,14 @@ import org.jspecify.annotations.Nullable;
  */
 public class AgentException extends RuntimeException {
 
+	/** The kind of failure. */
 	private final AgentErrorType errorType;
 
-	private final List<StreamingResponse> steps;
+	/** The responses of the completed steps, in order. */
+	private final transient List<StreamingResponse> steps;
 
-	private final @Nullable StreamingResponse partialResponse;
+	/** What the failed step's stream produced, or {@code null}. */
+	private final transient @Nullable StreamingResponse partialResponse;
 
 	/**
 	 * Creates the exception.
