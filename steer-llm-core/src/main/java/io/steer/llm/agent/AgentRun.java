@@ -199,12 +199,16 @@ final class AgentRun {
 			}));
 	}
 
-	// A2: Message.assistant(response)
+	/**
+	 * The assistant turn of a step: its text, the calls as run (ids as the results carry
+	 * them), and the thinking blocks or reasoning items the provider needs back.
+	 */
 	private Message assistantTurn(StreamingResponse response, List<PendingCall> calls) {
 		List<ToolCall> toolCalls = calls.stream()
 			.map((call) -> new ToolCall(call.call.index(), call.id, call.call.name(), call.call.arguments()))
 			.toList();
-		return Message.assistant(response.text().isEmpty() ? null : response.text(), toolCalls);
+		return Message.assistant(response.text().isEmpty() ? null : response.text(), toolCalls,
+				response.reasoningItems());
 	}
 
 	private Flux<AgentEvent> handle(int step, PendingCall call, AtomicReferenceArray<String> results) {
