@@ -5,9 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import io.steer.llm.options.BufferType;
@@ -492,7 +490,7 @@ public final class TextBuffer {
 		 * @return the encoding
 		 */
 		public Encoding encoding() {
-			return (this.encoding != null) ? this.encoding : Registry.INSTANCE.getEncoding(this.encodingType);
+			return (this.encoding != null) ? this.encoding : TiktokenUsageAggregator.encoding(this.encodingType);
 		}
 
 		/**
@@ -502,13 +500,6 @@ public final class TextBuffer {
 		public Set<String> abbreviations() {
 			return this.abbreviations;
 		}
-
-	}
-
-	/** The encodings, loaded on first use. */
-	private static final class Registry {
-
-		static final EncodingRegistry INSTANCE = Encodings.newLazyEncodingRegistry();
 
 	}
 

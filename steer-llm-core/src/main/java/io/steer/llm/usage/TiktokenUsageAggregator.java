@@ -124,6 +124,16 @@ public final class TiktokenUsageAggregator extends AbstractUsageAggregator {
 	}
 
 	/**
+	 * An encoding from the one registry this library keeps (loaded on first use), for
+	 * every part of it that counts tokens.
+	 * @param type the encoding type
+	 * @return the encoding, thread-safe
+	 */
+	public static Encoding encoding(EncodingType type) {
+		return REGISTRY.getEncoding(type);
+	}
+
+	/**
 	 * The encoding used for a model.
 	 * @param model the model name
 	 * @return the encoding type
