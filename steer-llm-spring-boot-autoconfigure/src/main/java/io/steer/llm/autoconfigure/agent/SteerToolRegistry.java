@@ -34,8 +34,7 @@ import org.springframework.util.ClassUtils;
  */
 public final class SteerToolRegistry implements SmartInitializingSingleton {
 
-	private static final boolean SCHEMA_GENERATOR_PRESENT = ClassUtils.isPresent(
-			"com.github.victools.jsonschema.generator.SchemaGenerator", SteerToolRegistry.class.getClassLoader());
+	private static final String SCHEMA_GENERATOR = "com.github.victools.jsonschema.generator.SchemaGenerator";
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
@@ -112,7 +111,7 @@ public final class SteerToolRegistry implements SmartInitializingSingleton {
 			if (methods.isEmpty()) {
 				continue;
 			}
-			if (!SCHEMA_GENERATOR_PRESENT) {
+			if (!ClassUtils.isPresent(SCHEMA_GENERATOR, this.beanFactory.getBeanClassLoader())) {
 				throw new IllegalStateException("Bean '" + beanName
 						+ "' has @SteerTool methods: their input schemas need com.github.victools:jsonschema-generator"
 						+ " on the class path");

@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -127,6 +128,28 @@ class SteerAgentAutoConfigurationTests {
 				.hasMessageContaining("bean 'duplicateFactorial'")
 				.hasMessageContaining("method factorial of bean");
 		});
+	}
+
+	@Test
+	void runWhenSchemaGeneratorIsMissingShouldStillProvideRunnerAndToolCallbackBeans() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("com.github.victools"))
+			.withUserConfiguration(ClockTool.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(AgentRunner.class);
+				assertThat(context.getBean(SteerToolRegistry.class).names()).containsExactly("current_time");
+			});
+	}
+
+	@Test
+	void runWhenSchemaGeneratorIsMissingAndSteerToolMethodShouldFailSayingSo() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("com.github.victools"))
+			.withUserConfiguration(MathTools.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).isInstanceOf(IllegalStateException.class)
+					.hasMessageContaining("'mathToolsBean'")
+					.hasMessageContaining("com.github.victools:jsonschema-generator");
+			});
 	}
 
 	@Test
