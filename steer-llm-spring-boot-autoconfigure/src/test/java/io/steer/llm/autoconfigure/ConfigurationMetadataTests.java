@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.steer.llm.autoconfigure.SteerPricingProperties.Price;
+import io.steer.llm.autoconfigure.agent.AgentProperties;
 import io.steer.llm.json.JsonDuplicatePolicy;
 import io.steer.llm.model.ProviderApi;
 import io.steer.llm.observation.DefaultStreamObservationConvention;
@@ -358,6 +359,21 @@ class ConfigurationMetadataTests {
 		assertThat(models.path("description").asString()).contains(priceFields);
 		assertThat(properties.keySet()).noneMatch(
 				(name) -> name.startsWith("steer.streaming.presets.") || name.startsWith("steer.pricing.models."));
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeTheEntriesOfAgents() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		JsonNode agents = properties.get("steer.agents");
+		assertThat(agents.path("type").asString())
+			.isEqualTo("java.util.Map<java.lang.String," + AgentProperties.class.getName() + ">");
+		List<String> agentFields = Arrays.stream(AgentProperties.class.getDeclaredFields())
+			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
+			.map((field) -> "'" + DataObjectPropertyName.toDashedForm(field.getName()) + "'")
+			.toList();
+		assertThat(agentFields).hasSize(8);
+		assertThat(agents.path("description").asString()).contains("'<name>Agent'").contains(agentFields);
+		assertThat(properties.keySet()).noneMatch((name) -> name.startsWith("steer.agents."));
 	}
 
 	@Test
