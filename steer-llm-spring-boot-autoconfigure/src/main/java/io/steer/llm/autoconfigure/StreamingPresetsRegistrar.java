@@ -76,25 +76,7 @@ final class StreamingPresetsRegistrar implements ImportBeanDefinitionRegistrar {
 	 * @return the bean name, e.g. {@code fastUiOptions}
 	 */
 	static String beanName(String preset) {
-		StringBuilder name = new StringBuilder();
-		boolean upper = false;
-		for (char c : preset.toCharArray()) {
-			if (!Character.isLetterOrDigit(c)) {
-				upper = name.length() > 0;
-			}
-			else if (name.length() == 0) {
-				name.append(Character.toLowerCase(c));
-			}
-			else {
-				name.append(upper ? Character.toUpperCase(c) : c);
-				upper = false;
-			}
-		}
-		if (name.length() == 0) {
-			throw new InvalidConfigurationPropertyValueException(PRESETS, preset,
-					"A preset name needs at least one letter or digit.");
-		}
-		return name.append("Options").toString();
+		return ConfiguredBeanNames.beanName(preset, "Options", PRESETS, "preset");
 	}
 
 }

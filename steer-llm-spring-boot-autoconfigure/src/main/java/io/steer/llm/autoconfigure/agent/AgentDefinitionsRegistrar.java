@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.steer.llm.agent.AgentDefinition;
+import io.steer.llm.autoconfigure.ConfiguredBeanNames;
 
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
@@ -60,25 +61,7 @@ final class AgentDefinitionsRegistrar implements ImportBeanDefinitionRegistrar {
 	 * @return the bean name, e.g. {@code mathTutorAgent}
 	 */
 	static String beanName(String agent) {
-		StringBuilder name = new StringBuilder();
-		boolean upper = false;
-		for (char c : agent.toCharArray()) {
-			if (!Character.isLetterOrDigit(c)) {
-				upper = name.length() > 0;
-			}
-			else if (name.length() == 0) {
-				name.append(Character.toLowerCase(c));
-			}
-			else {
-				name.append(upper ? Character.toUpperCase(c) : c);
-				upper = false;
-			}
-		}
-		if (name.length() == 0) {
-			throw new InvalidConfigurationPropertyValueException(AgentDefinitionFactory.AGENTS, agent,
-					"An agent name needs at least one letter or digit.");
-		}
-		return name.append("Agent").toString();
+		return ConfiguredBeanNames.beanName(agent, "Agent", AgentDefinitionFactory.AGENTS, "agent");
 	}
 
 }
