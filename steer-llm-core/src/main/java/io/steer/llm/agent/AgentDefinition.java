@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,8 @@ public final class AgentDefinition {
 
 	private final @Nullable String model;
 
+	private final @Nullable ProviderApi api;
+
 	private final @Nullable String systemPrompt;
 
 	private final @Nullable String userPrompt;
@@ -57,6 +60,7 @@ public final class AgentDefinition {
 		this.systemPrompt = builder.systemPrompt;
 		this.userPrompt = builder.userPrompt;
 		this.tools = List.copyOf(builder.tools);
+		this.api = builder.api;
 		this.maxSteps = builder.maxSteps;
 		this.options = builder.options;
 		this.maxParallelTools = builder.maxParallelTools;
@@ -81,6 +85,7 @@ public final class AgentDefinition {
 	public Builder toBuilder() {
 		Builder builder = new Builder(this.name);
 		builder.model = this.model;
+		builder.api = this.api;
 		builder.systemPrompt = this.systemPrompt;
 		builder.userPrompt = this.userPrompt;
 		builder.tools.addAll(this.tools);
@@ -106,6 +111,14 @@ public final class AgentDefinition {
 	 */
 	public @Nullable String model() {
 		return this.model;
+	}
+
+	/**
+	 * The API of every step.
+	 * @return the API, or {@code null} for the provider's configured one
+	 */
+	public @Nullable ProviderApi api() {
+		return this.api;
 	}
 
 	/**
@@ -200,7 +213,7 @@ public final class AgentDefinition {
 
 	@Override
 	public String toString() {
-		return "AgentDefinition[name=" + this.name + ", model=" + this.model + ", tools="
+		return "AgentDefinition[name=" + this.name + ", model=" + this.model + ", api=" + this.api + ", tools="
 				+ this.tools.stream().map(ToolCallback::name).toList() + ", maxSteps=" + this.maxSteps + "]";
 	}
 
@@ -212,6 +225,8 @@ public final class AgentDefinition {
 		private final String name;
 
 		private @Nullable String model;
+
+		private @Nullable ProviderApi api;
 
 		private @Nullable String systemPrompt;
 
@@ -245,6 +260,17 @@ public final class AgentDefinition {
 		 */
 		public Builder model(@Nullable String model) {
 			this.model = model;
+			return this;
+		}
+
+		/**
+		 * Sets the API of every step (OpenAI and xAI: Chat Completions or the Responses
+		 * API).
+		 * @param api the API, or {@code null} for the provider's configured one
+		 * @return this builder
+		 */
+		public Builder api(@Nullable ProviderApi api) {
+			this.api = api;
 			return this;
 		}
 

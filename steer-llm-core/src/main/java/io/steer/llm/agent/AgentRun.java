@@ -124,6 +124,7 @@ final class AgentRun {
 		ChatRequest request = ChatRequest.builder()
 			.messages(this.conversation)
 			.model(this.definition.model())
+			.api(this.definition.api())
 			.tools(this.toolDefinitions)
 			.build();
 		StepState state = new StepState(step);

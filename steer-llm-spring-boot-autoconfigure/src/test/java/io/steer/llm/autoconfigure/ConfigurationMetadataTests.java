@@ -371,7 +371,7 @@ class ConfigurationMetadataTests {
 			.filter((field) -> !Modifier.isStatic(field.getModifiers()))
 			.map((field) -> "'" + DataObjectPropertyName.toDashedForm(field.getName()) + "'")
 			.toList();
-		assertThat(agentFields).hasSize(8);
+		assertThat(agentFields).hasSize(9);
 		assertThat(agents.path("description").asString()).contains("'<name>Agent'").contains(agentFields);
 		assertThat(properties.keySet()).noneMatch((name) -> name.startsWith("steer.agents."));
 	}

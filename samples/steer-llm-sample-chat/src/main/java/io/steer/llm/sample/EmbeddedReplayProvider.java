@@ -13,6 +13,7 @@ import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.RecordedRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -30,7 +31,9 @@ import org.springframework.util.StringUtils;
  * kit's loopback server replaying real recorded streams, chosen by provider and API as
  * {@link ReplayRecordings} says. The prompt and the model asked for do not change the
  * answer; the start-up log names the recordings, each replayed request is logged with its
- * recording, and {@link ReplayMetadata} says so in each {@code start} event.
+ * recording, and {@link ReplayMetadata} says so in each {@code start} event. A request
+ * that offers tools (the sample agent's) is answered by {@link AgentReplay}'s scripted
+ * tool calls instead, which the log says too.
  * <p>
  * The replayed providers are listed in the property
  * {@value #REPLAYED_PROVIDERS_PROPERTY}. A {@code GET} of a model, the providers' health
@@ -80,7 +83,9 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 					+ server.baseUrl() + ", which answers every request with a real recorded " + provider
 					+ " stream; the prompt is ignored and the answer is the recording's: "
 					+ ReplayRecordings.of(provider).stream().map(Recording::toString).collect(Collectors.joining("; "))
-					+ ". Set steer.providers." + provider + ".api-key for real answers.");
+					+ "; a request that offers tools (the /agent endpoint's) gets " + AgentReplay.ID
+					+ ", scripted calls of the sample's tools. Set steer.providers." + provider
+					+ ".api-key for real answers.");
 		}
 		if (server != null) {
 			properties.put(REPLAYED_PROVIDERS_PROPERTY, String.join(",", replayed));
@@ -93,6 +98,7 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 	private static LoopbackProviderServer start(Duration delay) {
 		LoopbackProviderServer server = LoopbackProviderServer.start();
 		JsonMapper mapper = JsonMapper.builder().build();
+		AgentReplay agentReplay = new AgentReplay(mapper);
 		Map<Recording, MockResponse> responses = new LinkedHashMap<>();
 		for (String provider : PROVIDERS) {
 			for (Recording recording : ReplayRecordings.of(provider)) {
@@ -105,12 +111,17 @@ class EmbeddedReplayProvider implements EnvironmentPostProcessor, Ordered {
 			if ("GET".equals(request.method()) && path.contains("/models")) {
 				return model(path);
 			}
-			Recording recording = ReplayRecordings.select(provider, path.endsWith("/responses"));
-			if (requestLogger.isInfoEnabled()) {
-				String model = mapper.readTree(request.bodyAsString()).path("model").asString("");
-				requestLogger.info("Replaying " + recording.id() + " (answered by " + recording.recordedModel()
-						+ ") for a request to " + provider + " for model '" + model + "'; the prompt is ignored");
+			boolean responsesApi = path.endsWith("/responses");
+			JsonNode body = mapper.readTree(request.bodyAsString());
+			String model = body.path("model").asString("");
+			if (AgentReplay.offersTools(body)) {
+				requestLogger.info("Answering a request to " + provider + " for model '" + model
+						+ "' that offers tools with " + AgentReplay.ID + ", the sample's scripted tool calls");
+				return agentReplay.answer(provider, responsesApi, body, delay);
 			}
+			Recording recording = ReplayRecordings.select(provider, responsesApi);
+			requestLogger.info("Replaying " + recording.id() + " (answered by " + recording.recordedModel()
+					+ ") for a request to " + provider + " for model '" + model + "'; the prompt is ignored");
 			return responses.get(recording);
 		});
 		return server;

@@ -1,5 +1,6 @@
 /**
- * Sample application: LLM answers streamed as server-sent events with Steer LLM.
+ * Sample application: LLM answers, and an agent calling two tools, streamed as
+ * server-sent events with Steer LLM.
  */
 @NullMarked
 package io.steer.llm.sample;

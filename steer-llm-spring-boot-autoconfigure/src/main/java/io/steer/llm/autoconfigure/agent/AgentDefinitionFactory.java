@@ -50,6 +50,7 @@ final class AgentDefinitionFactory {
 		String prefix = AGENTS + "." + name + ".";
 		AgentDefinition.Builder builder = AgentDefinition.builder(name)
 			.model(properties.getModel())
+			.api(properties.getApi())
 			.systemPrompt(properties.getSystemPrompt())
 			.userPrompt(properties.getUserPrompt());
 		for (int i = 0; i < properties.getTools().size(); i++) {

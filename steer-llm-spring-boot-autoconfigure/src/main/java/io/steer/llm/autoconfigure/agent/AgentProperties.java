@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.steer.llm.model.ProviderApi;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,12 @@ public final class AgentProperties {
 	 * Model of every step, e.g. 'gpt-4.1-mini'; the provider's default model when unset.
 	 */
 	private @Nullable String model;
+
+	/**
+	 * API of every step for OpenAI and xAI, 'chat-completions' or 'responses'; the
+	 * provider's configured API when unset.
+	 */
+	private @Nullable ProviderApi api;
 
 	/**
 	 * System prompt template, with '{variable}' placeholders filled from the run's
@@ -71,6 +78,22 @@ public final class AgentProperties {
 	 */
 	public void setModel(@Nullable String model) {
 		this.model = model;
+	}
+
+	/**
+	 * The API.
+	 * @return the API, or {@code null}
+	 */
+	public @Nullable ProviderApi getApi() {
+		return this.api;
+	}
+
+	/**
+	 * Sets the API.
+	 * @param api the API, or {@code null}
+	 */
+	public void setApi(@Nullable ProviderApi api) {
+		this.api = api;
 	}
 
 	/**

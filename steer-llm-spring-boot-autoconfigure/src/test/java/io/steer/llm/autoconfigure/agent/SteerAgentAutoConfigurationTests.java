@@ -11,6 +11,7 @@ import io.steer.llm.agent.DefaultAgentRunner;
 import io.steer.llm.agent.ToolCallback;
 import io.steer.llm.agent.ToolContext;
 import io.steer.llm.autoconfigure.SteerLLMAutoConfiguration;
+import io.steer.llm.model.ProviderApi;
 import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
@@ -155,7 +156,7 @@ class SteerAgentAutoConfigurationTests {
 	@Test
 	void runWhenAgentPropertiesShouldRegisterAgentDefinitionBean() {
 		this.contextRunner.withUserConfiguration(MathTools.class)
-			.withPropertyValues("steer.agents.math-tutor.model=gpt-4.1-mini",
+			.withPropertyValues("steer.agents.math-tutor.model=gpt-4.1-mini", "steer.agents.math-tutor.api=responses",
 					"steer.agents.math-tutor.system-prompt=You teach {topic}.",
 					"steer.agents.math-tutor.user-prompt=Calculate factorial of {n}",
 					"steer.agents.math-tutor.tools[0]=factorial", "steer.agents.math-tutor.tools[1]=slow_square",
@@ -166,6 +167,7 @@ class SteerAgentAutoConfigurationTests {
 				AgentDefinition agent = context.getBean("mathTutorAgent", AgentDefinition.class);
 				assertThat(agent.name()).isEqualTo("math-tutor");
 				assertThat(agent.model()).isEqualTo("gpt-4.1-mini");
+				assertThat(agent.api()).isEqualTo(ProviderApi.RESPONSES);
 				assertThat(agent.renderSystemPrompt(Map.of("topic", "maths", "n", 10))).isEqualTo("You teach maths.");
 				assertThat(agent.renderUserPrompt(Map.of("topic", "maths", "n", 10)))
 					.isEqualTo("Calculate factorial of 10");
@@ -186,6 +188,7 @@ class SteerAgentAutoConfigurationTests {
 			assertThat(agent.toolTimeout()).isEqualTo(AgentDefinition.DEFAULT_TOOL_TIMEOUT);
 			assertThat(agent.tools()).isEmpty();
 			assertThat(agent.options()).isNull();
+			assertThat(agent.api()).isNull();
 		});
 	}
 
