@@ -189,13 +189,13 @@ final class AgentRun {
 
 	private Flux<AgentEvent> runTools(int step, StreamingResponse response, List<PendingCall> calls) {
 		this.inTools = true;
-		AtomicReferenceArray<String> results = new AtomicReferenceArray<>(calls.size());
+		AtomicReferenceArray<Message> results = new AtomicReferenceArray<>(calls.size());
 		return Flux.fromIterable(calls)
 			.flatMap((call) -> handle(step, call, results), this.definition.maxParallelTools())
 			.concatWith(Mono.fromRunnable(() -> {
 				this.conversation.add(assistantTurn(response, calls));
 				for (PendingCall call : calls) {
-					this.conversation.add(Message.tool(call.id, results.get(call.position)));
+					this.conversation.add(results.get(call.position));
 				}
 			}));
 	}
@@ -212,7 +212,7 @@ final class AgentRun {
 				response.reasoningItems());
 	}
 
-	private Flux<AgentEvent> handle(int step, PendingCall call, AtomicReferenceArray<String> results) {
+	private Flux<AgentEvent> handle(int step, PendingCall call, AtomicReferenceArray<Message> results) {
 		String name = call.call.name();
 		Map<String, Object> metadata = Map.of(AgentEvent.TOOL, name);
 		ToolCallback tool = this.tools.get(name);
@@ -248,7 +248,7 @@ final class AgentRun {
 	}
 
 	private Flux<AgentEvent> execute(int step, PendingCall call, ToolCallback tool, JsonNode arguments,
-			Map<String, Object> metadata, AtomicReferenceArray<String> results) {
+			Map<String, Object> metadata, AtomicReferenceArray<Message> results) {
 		return Flux.defer(() -> {
 			long start = this.clock.millis();
 			ToolContext context = new ToolContext(call.id, step, this.agentName, this.variables);
@@ -269,12 +269,12 @@ final class AgentRun {
 					outcome.map((done) -> {
 						long durationMs = this.clock.millis() - start;
 						if (done.error != null) {
-							results.set(call.position, "Error: " + done.error);
+							results.set(call.position, Message.toolError(call.id, "Error: " + done.error));
 							return new ToolError(this.agentName, step, call.id, tool.name(), done.error, now(),
 									metadata);
 						}
 						String result = (done.result != null) ? done.result : "";
-						results.set(call.position, result);
+						results.set(call.position, Message.tool(call.id, result));
 						return new ToolResult(this.agentName, step, call.id, tool.name(), result, durationMs, now(),
 								metadata);
 					}));
@@ -282,9 +282,9 @@ final class AgentRun {
 	}
 
 	private Flux<AgentEvent> error(int step, PendingCall call, String message, Map<String, Object> metadata,
-			AtomicReferenceArray<String> results) {
+			AtomicReferenceArray<Message> results) {
 		return Flux.defer(() -> {
-			results.set(call.position, "Error: " + message);
+			results.set(call.position, Message.toolError(call.id, "Error: " + message));
 			return Flux.just(new ToolError(this.agentName, step, call.id, call.call.name(), message, now(), metadata));
 		});
 	}

@@ -22,9 +22,13 @@ import org.jspecify.annotations.Nullable;
  * wants back with the turn, in order: Anthropic {@link ThinkingBlock}s, Responses API
  * {@link ResponsesReasoningItem}s (each adapter writes its own kind and ignores the
  * others, Chat Completions ignores all); empty otherwise
+ * @param toolError for a {@link Role#TOOL} message, whether the call failed and
+ * {@code content} says why (Anthropic {@code "is_error": true} on the {@code tool_result}
+ * block; the OpenAI APIs have no such flag and send the content alone); {@code false}
+ * otherwise
  */
 public record Message(Role role, @Nullable String content, @Nullable String name, @Nullable String toolCallId,
-		List<ToolCall> toolCalls, boolean cacheBreakpoint, List<ReasoningItem> reasoning) {
+		List<ToolCall> toolCalls, boolean cacheBreakpoint, List<ReasoningItem> reasoning, boolean toolError) {
 
 	/**
 	 * Creates a message, checking that it is complete; the tool calls and the reasoning
@@ -37,11 +41,12 @@ public record Message(Role role, @Nullable String content, @Nullable String name
 	 * @param toolCalls tool calls the model made, empty for none
 	 * @param cacheBreakpoint whether the message is a prompt-cache breakpoint
 	 * @param reasoning reasoning to send back with an assistant turn, empty for none
+	 * @param toolError whether a tool message reports a failed call
 	 * @throws NullPointerException if {@code role}, {@code toolCalls} or
 	 * {@code reasoning} is {@code null}, or holds {@code null}
 	 * @throws IllegalArgumentException if {@code content} is {@code null} and there are
-	 * no tool calls, a tool message has no {@code toolCallId}, or a message other than an
-	 * assistant's carries reasoning
+	 * no tool calls, a tool message has no {@code toolCallId}, a message other than an
+	 * assistant's carries reasoning, or a message other than a tool's is a tool error
 	 */
 	public Message {
 		Objects.requireNonNull(role, "role must not be null");
@@ -56,6 +61,30 @@ public record Message(Role role, @Nullable String content, @Nullable String name
 		if (role != Role.ASSISTANT && !reasoning.isEmpty()) {
 			throw new IllegalArgumentException("only an assistant message carries reasoning, not a " + role + " one");
 		}
+		if (role != Role.TOOL && toolError) {
+			throw new IllegalArgumentException("only a tool message is a tool error, not a " + role + " one");
+		}
+	}
+
+	/**
+	 * Creates a message that is not a tool error.
+	 * @param role author of the message
+	 * @param content text content, or {@code null} when the message carries tool calls
+	 * @param name participant name, or {@code null}
+	 * @param toolCallId id of the tool call answered, required for a {@link Role#TOOL}
+	 * message
+	 * @param toolCalls tool calls the model made, empty for none
+	 * @param cacheBreakpoint whether the message is a prompt-cache breakpoint
+	 * @param reasoning reasoning to send back with an assistant turn, empty for none
+	 * @throws NullPointerException if {@code role}, {@code toolCalls} or
+	 * {@code reasoning} is {@code null}, or holds {@code null}
+	 * @throws IllegalArgumentException if {@code content} is {@code null} and there are
+	 * no tool calls, a tool message has no {@code toolCallId}, or a message other than an
+	 * assistant's carries reasoning
+	 */
+	public Message(Role role, @Nullable String content, @Nullable String name, @Nullable String toolCallId,
+			List<ToolCall> toolCalls, boolean cacheBreakpoint, List<ReasoningItem> reasoning) {
+		this(role, content, name, toolCallId, toolCalls, cacheBreakpoint, reasoning, false);
 	}
 
 	/**
@@ -159,11 +188,23 @@ public record Message(Role role, @Nullable String content, @Nullable String name
 	}
 
 	/**
+	 * The result of a tool call that failed: the content says why, and the provider is
+	 * told it is an error where its API can say so (Anthropic {@code "is_error": true}).
+	 * @param toolCallId id of the call answered
+	 * @param content what went wrong, for the model
+	 * @return the message
+	 */
+	public static Message toolError(String toolCallId, String content) {
+		return new Message(Role.TOOL, content, null, toolCallId, List.of(), false, List.of(), true);
+	}
+
+	/**
 	 * A copy of this message marked as a prompt-cache breakpoint.
 	 * @return the marked copy
 	 */
 	public Message cacheControl() {
-		return new Message(this.role, this.content, this.name, this.toolCallId, this.toolCalls, true, this.reasoning);
+		return new Message(this.role, this.content, this.name, this.toolCallId, this.toolCalls, true, this.reasoning,
+				this.toolError);
 	}
 
 	/**
@@ -173,7 +214,7 @@ public record Message(Role role, @Nullable String content, @Nullable String name
 	 */
 	public Message withName(String name) {
 		return new Message(this.role, this.content, name, this.toolCallId, this.toolCalls, this.cacheBreakpoint,
-				this.reasoning);
+				this.reasoning, this.toolError);
 	}
 
 }

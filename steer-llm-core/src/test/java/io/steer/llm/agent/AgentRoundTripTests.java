@@ -172,6 +172,7 @@ class AgentRoundTripTests {
 		assertThat(result.get("type").asString()).isEqualTo("tool_result");
 		assertThat(result.get("tool_use_id").asString()).isEqualTo("toolu_018acGYLtfR52q9yDbWaEdQZ");
 		assertThat(result.get("content").toString()).contains("68 F, sunny");
+		assertThat(result.has("is_error")).isFalse();
 		AgentEvent.ToolCallCompleted call = events.stream()
 			.filter(AgentEvent.ToolCallCompleted.class::isInstance)
 			.map(AgentEvent.ToolCallCompleted.class::cast)
@@ -179,6 +180,33 @@ class AgentRoundTripTests {
 			.orElseThrow();
 		assertThat(call.metadata()).containsEntry("tool", "get_weather");
 		assertThat(call.arguments().get("units").asString()).isEqualTo("f");
+	}
+
+	@Test
+	void anthropicRoundTripShouldMarkAFailedToolsResultAsAnError() {
+		server.server().enqueue(MockResponse.replay(SseFixture.load("anthropic", "tool-use-input-json-delta")));
+		server.server().enqueue(MockResponse.replay(SseFixture.load("anthropic", "text-after-tool-result")));
+		AgentRunner runner = new DefaultAgentRunner(SteerLLMClient.builder()
+			.anthropic(ProviderSettings.of(server.baseUrl(), API_KEY), "2023-06-01", 1024)
+			.build());
+		AgentDefinition agent = AgentDefinition.builder("weather")
+			.model("claude-haiku-4-5")
+			.tool(ToolCallback.of("get_weather", "Current weather", WEATHER_SCHEMA, (arguments) -> {
+				throw new IllegalStateException("station offline");
+			}))
+			.build();
+		List<AgentEvent> events = run(runner, agent, "Weather in San Francisco?");
+		assertThat(types(events)).contains("tool_error").doesNotContain("tool_result");
+		server.server().takeRequest();
+		JsonNode result = MAPPER.readTree(server.server().takeRequest().bodyAsString())
+			.get("messages")
+			.get(2)
+			.get("content")
+			.get(0);
+		assertThat(result.get("type").asString()).isEqualTo("tool_result");
+		assertThat(result.get("tool_use_id").asString()).isEqualTo("toolu_018acGYLtfR52q9yDbWaEdQZ");
+		assertThat(result.get("content").asString()).startsWith("Error: ").contains("station offline");
+		assertThat(result.get("is_error").asBoolean()).isTrue();
 	}
 
 }

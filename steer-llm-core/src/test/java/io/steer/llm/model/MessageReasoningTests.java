@@ -74,4 +74,17 @@ class MessageReasoningTests {
 		assertThat(Message.assistant(response("Hello", List.of(call), Map.of())).content()).isEqualTo("Hello");
 	}
 
+	@Test
+	void aToolErrorShouldBeAToolMessageThatCopiesKeep() {
+		Message error = Message.toolError("call_1", "Error: boom");
+		assertThat(error.role()).isEqualTo(Role.TOOL);
+		assertThat(error.toolError()).isTrue();
+		assertThat(error.cacheControl().toolError()).isTrue();
+		assertThat(error.withName("n").toolError()).isTrue();
+		assertThat(Message.tool("call_1", "ok").toolError()).isFalse();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Message(Role.USER, "hi", null, null, List.of(), false, List.of(), true))
+			.withMessageContaining("only a tool message is a tool error");
+	}
+
 }

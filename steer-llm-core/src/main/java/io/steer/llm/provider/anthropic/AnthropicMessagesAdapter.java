@@ -54,8 +54,9 @@ import org.springframework.http.HttpMethod;
  * the tool calls as {@code tool_use} blocks {@code {"type", "id", "name", "input"}} whose
  * {@code input} is the parsed arguments (an empty object for blank arguments);</li>
  * <li>tool messages as a user message of {@code tool_result} blocks {@code {"type",
- * "tool_use_id", "content"}}, consecutive tool results sharing one user message, which
- * follows the assistant turn of the {@code tool_use} blocks;</li>
+ * "tool_use_id", "content"}} (with {@code "is_error": true} for a
+ * {@linkplain Message#toolError() failed call}), consecutive tool results sharing one
+ * user message, which follows the assistant turn of the {@code tool_use} blocks;</li>
  * <li>for a message marked as a {@linkplain Message#cacheBreakpoint() cache breakpoint},
  * {@code cache_control: {"type": "ephemeral"}} on its last block;</li>
  * <li>{@code temperature}, {@code stop_sequences} and {@code tools}
@@ -330,6 +331,9 @@ public final class AnthropicMessagesAdapter implements ProviderAdapter {
 		block.put("type", "tool_result");
 		block.put("tool_use_id", message.toolCallId());
 		block.put("content", (message.content() != null) ? message.content() : "");
+		if (message.toolError()) {
+			block.put("is_error", true);
+		}
 		return block;
 	}
 

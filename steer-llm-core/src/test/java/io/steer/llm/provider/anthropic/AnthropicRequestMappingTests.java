@@ -137,7 +137,7 @@ class AnthropicRequestMappingTests {
 							List.of(ToolCall.of("toolu_1", "get_weather", "{\"location\": \"San Francisco, CA\"}"),
 									ToolCall.of("toolu_2", "get_weather", "{\"location\":\"Paris\"}"),
 									ToolCall.of("toolu_3", "get_time", ""))),
-					Message.tool("toolu_1", "68°F, sunny"), Message.tool("toolu_2", "15°C, rain"),
+					Message.tool("toolu_1", "68°F, sunny"), Message.toolError("toolu_2", "Error: timed out"),
 					Message.tool("toolu_3", "12:00").cacheControl(), Message.user("Thanks!")))
 			.model(MODEL)
 			.tool(ToolDefinition.function("get_weather", "Current weather", schema))
@@ -158,7 +158,7 @@ class AnthropicRequestMappingTests {
 						   {"type": "tool_use", "id": "toolu_3", "name": "get_time", "input": {}}]},
 						 {"role": "user", "content": [
 						   {"type": "tool_result", "tool_use_id": "toolu_1", "content": "68°F, sunny"},
-						   {"type": "tool_result", "tool_use_id": "toolu_2", "content": "15°C, rain"},
+						   {"type": "tool_result", "tool_use_id": "toolu_2", "content": "Error: timed out", "is_error": true},
 						   {"type": "tool_result", "tool_use_id": "toolu_3", "content": "12:00",
 						    "cache_control": {"type": "ephemeral"}}]},
 						 {"role": "user", "content": [{"type": "text", "text": "Thanks!"}]}]"""));

@@ -98,7 +98,7 @@ class ResponsesRequestMappingTests {
 					List.of(ToolCall.of("call_1", "get_weather", "{\"location\":\"Paris\"}"),
 							new ToolCall(1, "call_2", "get_weather", "{\"location\":\"Rome\"}"))))
 			.message(Message.tool("call_1", "Sunny, 24 C"))
-			.message(Message.tool("call_2", "Cloudy, 19 C"))
+			.message(Message.toolError("call_2", "Error: timed out after 30000 ms"))
 			.message(Message.assistant("Paris is sunny, Rome is cloudy."))
 			.message(Message.system("From now on, answer in French."))
 			.message(Message.user("Et demain ?").withName("alice"))
@@ -123,7 +123,7 @@ class ResponsesRequestMappingTests {
 						    {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": "{\\"location\\":\\"Paris\\"}"},
 						    {"type": "function_call", "call_id": "call_2", "name": "get_weather", "arguments": "{\\"location\\":\\"Rome\\"}"},
 						    {"type": "function_call_output", "call_id": "call_1", "output": "Sunny, 24 C"},
-						    {"type": "function_call_output", "call_id": "call_2", "output": "Cloudy, 19 C"},
+						    {"type": "function_call_output", "call_id": "call_2", "output": "Error: timed out after 30000 ms"},
 						    {"role": "assistant", "content": "Paris is sunny, Rome is cloudy."},
 						    {"role": "system", "content": "From now on, answer in French."},
 						    {"role": "user", "content": "Et demain ?"}
