@@ -195,15 +195,12 @@ public final class AgentServerSentEvents implements Function<Flux<AgentEvent>, F
 	}
 
 	private static void usage(ObjectNode node, @Nullable Usage usage, boolean estimated) {
-		if (usage == null) {
-			node.putNull("usage");
-			return;
+		if (usage != null) {
+			SsePayloads.usageNode(node.putObject("usage"), usage, estimated);
 		}
-		ObjectNode usageNode = node.putObject("usage");
-		usageNode.put("promptTokens", usage.promptTokens());
-		usageNode.put("completionTokens", usage.completionTokens());
-		usageNode.put("totalTokens", usage.totalTokens());
-		usageNode.put("estimated", estimated);
+		else {
+			node.putNull("usage");
+		}
 	}
 
 	private static void error(ObjectNode node, String type, @Nullable String message, String partialText) {

@@ -145,7 +145,7 @@ final class SsePayloads {
 		return this.mapper.writeValueAsString(value);
 	}
 
-	private static ObjectNode usageNode(ObjectNode node, Usage usage, boolean estimated) {
+	static ObjectNode usageNode(ObjectNode node, Usage usage, boolean estimated) {
 		node.put("promptTokens", usage.promptTokens());
 		node.put("completionTokens", usage.completionTokens());
 		node.put("totalTokens", usage.totalTokens());
