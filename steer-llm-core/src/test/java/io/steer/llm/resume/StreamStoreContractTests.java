@@ -237,7 +237,7 @@ public abstract class StreamStoreContractTests {
 			// before or after the last event appended so far
 			long mark = (long) i * total / readers;
 			while (appended.get() < mark && appender.isAlive()) {
-				Thread.onSpinWait();
+				Thread.yield();
 			}
 			long after = random.nextInt((int) Math.min(total, appended.get() + 50) + 1) - 1;
 			afters.add(after);
