@@ -132,12 +132,13 @@ class RateLimiterSharedTests {
 
 	@Test
 	void setRateOnOneInstanceChangesTheSharedBucket() {
-		RateLimiter first = RateLimiter.shared(instance1, "tenant-set-rate", 10, 10);
-		RateLimiter second = RateLimiter.shared(instance2, "tenant-set-rate", 10, 10);
+		RateLimiter first = RateLimiter.shared(instance1, "tenant-set-rate", 0.5, 10);
+		RateLimiter second = RateLimiter.shared(instance2, "tenant-set-rate", 0.5, 10);
 		first.acquire(10).block(TIMEOUT);
-		first.setRate(0.1);
-		// 1 token at 0.1/s now, for the other instance too
-		assertThat(waitOf(second, 1)).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(10));
+		first.setRate(0.05);
+		// the bucket refilled under half a token at 0.5/s in the real time since (under
+		// 1 s); the rest of 1 token at 0.05/s is 10 to 20 s, for the other instance too
+		assertThat(waitOf(second, 1)).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(20));
 	}
 
 	private static Duration waitOf(RateLimiter limiter, long tokens) {
