@@ -2,7 +2,9 @@ package io.steer.llm.shaping;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
@@ -11,9 +13,12 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.steer.llm.event.DeltaKind;
 import io.steer.llm.event.StreamDeltaEvent;
 import io.steer.llm.event.StreamEvent;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -35,6 +40,13 @@ import reactor.core.scheduler.Schedulers;
  * Reservations are served in the order they were made, so one instance is a fair cap
  * shared by many streams (a per-tenant limit): the sum of their tokens never exceeds
  * {@code burst + rate × elapsed seconds}. Instances are thread-safe.
+ * <p>
+ * {@link #shared(ProxyManager, String, double, long) shared(…)} keeps the bucket in a
+ * Bucket4j {@link ProxyManager} (for example Redis through
+ * {@code Bucket4jLettuce.casBasedBuilder(connection).build()} of
+ * {@code com.bucket4j:bucket4j_jdk17-lettuce}) under a key, so that every limiter on
+ * every instance with that key shares one bucket: a per-tenant limit that holds across
+ * instances.
  */
 public final class RateLimiter {
 
@@ -46,7 +58,14 @@ public final class RateLimiter {
 
 	private final boolean burstFollowsRate;
 
+	private final BiFunction<Double, Long, Bucket> bucketFactory;
+
 	private final Bucket bucket;
+
+	/** The shared bucket's asynchronous view, for {@link #acquire}; null when local. */
+	private final @Nullable AsyncBucketProxy asyncBucket;
+
+	private final boolean shared;
 
 	private final Object lock = new Object();
 
@@ -56,6 +75,12 @@ public final class RateLimiter {
 
 	private RateLimiter(double rate, long burst, boolean burstFollowsRate, Scheduler scheduler,
 			ToIntFunction<String> tokenCounter) {
+		this(rate, burst, burstFollowsRate, scheduler, tokenCounter, localBuckets(scheduler), null);
+	}
+
+	private RateLimiter(double rate, long burst, boolean burstFollowsRate, Scheduler scheduler,
+			ToIntFunction<String> tokenCounter, BiFunction<Double, Long, Bucket> bucketFactory,
+			@Nullable BiFunction<Double, Long, @Nullable AsyncBucketProxy> asyncBucketFactory) {
 		checkRate(rate);
 		if (burst < 1) {
 			throw new IllegalArgumentException("burst must be at least 1 token, was " + burst);
@@ -65,8 +90,83 @@ public final class RateLimiter {
 		this.burstFollowsRate = burstFollowsRate;
 		this.rate = rate;
 		this.burst = burst;
+		this.bucketFactory = bucketFactory;
+		this.bucket = bucketFactory.apply(rate, burst);
+		this.shared = asyncBucketFactory != null;
+		this.asyncBucket = (asyncBucketFactory != null) ? asyncBucketFactory.apply(rate, burst) : null;
+	}
+
+	private static BiFunction<Double, Long, Bucket> localBuckets(Scheduler scheduler) {
 		TimeMeter clock = new SchedulerTimeMeter(scheduler);
-		this.bucket = Bucket.builder().withCustomTimePrecision(clock).addLimit(bandwidth(rate, burst)).build();
+		return (rate,
+				burst) -> Bucket.builder().withCustomTimePrecision(clock).addLimit(bandwidth(rate, burst)).build();
+	}
+
+	/**
+	 * A limiter whose bucket is kept by a Bucket4j {@link ProxyManager} under
+	 * {@code key}, on {@link Schedulers#parallel()}: every limiter built on the same
+	 * store (the same Redis, on any instance) with the same key shares one bucket, so
+	 * that their tokens together never exceed {@code burst + rate × elapsed seconds}.
+	 * <p>
+	 * The bucket is created full with this rate and burst when the key has none; a bucket
+	 * already there keeps its configuration until {@link #setRate(double)} replaces it
+	 * (for every limiter of the key). Its clock is the proxy manager's (by default the
+	 * wall clock of each instance, so keep the instances' clocks in sync), not the
+	 * scheduler's, which only times the delays. {@link #acquire(long)} reserves through
+	 * the proxy manager's asynchronous API when it has one (Lettuce does), else on
+	 * {@link Schedulers#boundedElastic()}; it signals the store's failure (Redis down) as
+	 * an error. {@link #availableTokens()}, {@link #tryAcquire(long)}, {@link #reset()}
+	 * and {@link #setRate(double)} call the store and block until it answers.
+	 * @param proxyManager the store of buckets, for example
+	 * {@code Bucket4jLettuce.casBasedBuilder(connection).build()}
+	 * @param key the bucket's key, for example the tenant's id
+	 * @param tokensPerSecond the steady rate in tokens per second, finite and greater
+	 * than 0
+	 * @param burst the bucket's capacity in tokens, at least 1
+	 * @return the limiter
+	 * @throws IllegalArgumentException if the rate is not finite and positive or the
+	 * burst is less than 1
+	 */
+	public static RateLimiter shared(ProxyManager<String> proxyManager, String key, double tokensPerSecond,
+			long burst) {
+		return shared(proxyManager, key, tokensPerSecond, burst, Schedulers.parallel());
+	}
+
+	/**
+	 * A limiter whose bucket is kept by a Bucket4j {@link ProxyManager} under
+	 * {@code key}, see {@link #shared(ProxyManager, String, double, long)}, whose delays
+	 * run on the given scheduler.
+	 * @param proxyManager the store of buckets
+	 * @param key the bucket's key, for example the tenant's id
+	 * @param tokensPerSecond the steady rate in tokens per second, finite and greater
+	 * than 0
+	 * @param burst the bucket's capacity in tokens, at least 1
+	 * @param scheduler the scheduler of the delays
+	 * @return the limiter
+	 * @throws IllegalArgumentException if the rate is not finite and positive or the
+	 * burst is less than 1
+	 */
+	public static RateLimiter shared(ProxyManager<String> proxyManager, String key, double tokensPerSecond, long burst,
+			Scheduler scheduler) {
+		Objects.requireNonNull(proxyManager, "proxyManager");
+		Objects.requireNonNull(key, "key");
+		checkRate(tokensPerSecond);
+		BiFunction<Double, Long, Bucket> buckets = (rate, capacity) -> proxyManager.builder()
+			.build(key, () -> configuration(rate, capacity));
+		BiFunction<Double, Long, @Nullable AsyncBucketProxy> asyncBuckets = (rate,
+				capacity) -> proxyManager.isAsyncModeSupported() ? proxyManager.asAsync()
+					.builder()
+					.build(key, () -> CompletableFuture.completedFuture(configuration(rate, capacity))) : null;
+		return new RateLimiter(tokensPerSecond, burst, false, scheduler, RateLimiter::estimateTokens, buckets,
+				asyncBuckets);
+	}
+
+	/**
+	 * Whether the bucket is shared through a {@link ProxyManager}.
+	 * @return {@code true} for a limiter made with {@code shared(…)}
+	 */
+	public boolean isShared() {
+		return this.shared;
 	}
 
 	/**
@@ -126,15 +226,22 @@ public final class RateLimiter {
 	}
 
 	/**
-	 * A limiter with the same rate, burst and scheduler and a fresh, full bucket, that
-	 * counts the tokens of a text piece with {@code tokenCounter} (for example a jtokkit
-	 * encoding's {@code countTokens}) in {@link #limitText()} and {@link #limitEvents()}.
+	 * A limiter with the same rate, burst and scheduler and a fresh, full bucket (for a
+	 * {@linkplain #shared shared} limiter: the same shared bucket), that counts the
+	 * tokens of a text piece with {@code tokenCounter} (for example a jtokkit encoding's
+	 * {@code countTokens}) in {@link #limitText()} and {@link #limitEvents()}.
 	 * @param tokenCounter tokens of a piece of text, at least 0
 	 * @return the new limiter (this one is unchanged)
 	 */
 	public RateLimiter withTokenCounter(ToIntFunction<String> tokenCounter) {
 		synchronized (this.lock) {
-			return new RateLimiter(this.rate, this.burst, this.burstFollowsRate, this.scheduler, tokenCounter);
+			if (this.shared) {
+				RateLimiter source = this;
+				return new RateLimiter(this.rate, this.burst, this.burstFollowsRate, this.scheduler, tokenCounter,
+						(rate, burst) -> source.bucket, (rate, burst) -> source.asyncBucket);
+			}
+			return new RateLimiter(this.rate, this.burst, this.burstFollowsRate, this.scheduler, tokenCounter,
+					this.bucketFactory, null);
 		}
 	}
 
@@ -191,9 +298,7 @@ public final class RateLimiter {
 			if (this.burstFollowsRate) {
 				this.burst = burstFor(tokensPerSecond);
 			}
-			this.bucket.replaceConfiguration(
-					BucketConfiguration.builder().addLimit(bandwidth(this.rate, this.burst)).build(),
-					TokensInheritanceStrategy.AS_IS);
+			this.bucket.replaceConfiguration(configuration(this.rate, this.burst), TokensInheritanceStrategy.AS_IS);
 		}
 	}
 
@@ -234,8 +339,7 @@ public final class RateLimiter {
 		if (tokens == 0) {
 			return Mono.empty();
 		}
-		return Mono.defer(() -> {
-			long waitNanos = this.bucket.consumeIgnoringRateLimits(tokens);
+		return reserve(tokens).flatMap((waitNanos) -> {
 			if (waitNanos == Long.MAX_VALUE) {
 				// Bucket4j's INFINITY_DURATION: the wait would overflow; nothing was
 				// taken
@@ -245,10 +349,37 @@ public final class RateLimiter {
 			if (waitNanos <= 0) {
 				return Mono.empty();
 			}
-			return Mono.delay(Duration.ofNanos(waitNanos), this.scheduler)
-				.doOnCancel(() -> this.bucket.addTokens(tokens))
-				.then();
+			return Mono.delay(Duration.ofNanos(waitNanos), this.scheduler).doOnCancel(() -> giveBack(tokens)).then();
 		});
+	}
+
+	/**
+	 * Reserves tokens: the nanoseconds to wait for them ({@code Long.MAX_VALUE} when
+	 * never, nothing taken). Package-private for the shared bucket's tests.
+	 */
+	Mono<Long> reserve(long tokens) {
+		AsyncBucketProxy async = this.asyncBucket;
+		if (async != null) {
+			return Mono.fromFuture(() -> async.consumeIgnoringRateLimits(tokens));
+		}
+		if (this.shared) {
+			return Mono.fromCallable(() -> this.bucket.consumeIgnoringRateLimits(tokens))
+				.subscribeOn(Schedulers.boundedElastic());
+		}
+		return Mono.fromCallable(() -> this.bucket.consumeIgnoringRateLimits(tokens));
+	}
+
+	private void giveBack(long tokens) {
+		AsyncBucketProxy async = this.asyncBucket;
+		if (async != null) {
+			async.addTokens(tokens);
+		}
+		else if (this.shared) {
+			Schedulers.boundedElastic().schedule(() -> this.bucket.addTokens(tokens));
+		}
+		else {
+			this.bucket.addTokens(tokens);
+		}
 	}
 
 	/**
@@ -289,7 +420,11 @@ public final class RateLimiter {
 
 	@Override
 	public String toString() {
-		return "RateLimiter[rate=" + rate() + "/s, burst=" + burst() + "]";
+		return "RateLimiter[rate=" + rate() + "/s, burst=" + burst() + (this.shared ? ", shared" : "") + "]";
+	}
+
+	private static BucketConfiguration configuration(double rate, long burst) {
+		return BucketConfiguration.builder().addLimit(bandwidth(rate, burst)).build();
 	}
 
 	private static Bandwidth bandwidth(double rate, long burst) {
