@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
+import io.steer.llm.provider.Secrets;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -92,6 +93,12 @@ public final class ResumableStreams {
 
 	/**
 	 * Starts a stream with a new random id (URL-safe, 22 characters).
+	 * <p>
+	 * The events are requested unbounded and appended to the store as they come, in
+	 * order, batched while an append runs; cancelling the returned {@code Mono} after it
+	 * emitted does not stop the stream: only the events' own {@code done}, {@link #stop},
+	 * abandonment (no reader for the time to live), a store failure while appending (one
+	 * WARN, readers get the store's error) or {@link #close} do.
 	 * @param events the stream's server-sent events, subscribed to once, detached from
 	 * the caller (their ids are replaced by {@code streamId:sequence}); an error signal
 	 * becomes an {@code error} event then {@code done}
@@ -327,7 +334,7 @@ public final class ResumableStreams {
 		String shown = (streamId.length() > 40) ? streamId.substring(0, 40) + "…" : streamId;
 		return new ResumeException(ResumeErrorType.INVALID_ID, streamId,
 				"Not a resumable stream id (letters, digits, - and _, at most 128): '"
-						+ shown.replaceAll("[^A-Za-z0-9_\\-]", "?") + "'",
+						+ Secrets.redact(shown.replaceAll("[^A-Za-z0-9_\\-]", "?"), null) + "'",
 				null);
 	}
 
