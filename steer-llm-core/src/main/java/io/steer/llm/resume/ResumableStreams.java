@@ -1,10 +1,17 @@
 package io.steer.llm.resume;
 
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -78,7 +85,8 @@ public final class ResumableStreams {
 	 * store, in which case {@code events} is not subscribed to
 	 */
 	public Mono<String> start(Flux<ServerSentEvent<String>> events) {
-		throw new UnsupportedOperationException("TODO (issue 15)");
+		// STAND-IN (replaced at merge)
+		return Mono.defer(() -> start(randomId(), events));
 	}
 
 	/**
@@ -90,7 +98,18 @@ public final class ResumableStreams {
 	 * already exists
 	 */
 	public Mono<String> start(String streamId, Flux<ServerSentEvent<String>> events) {
-		throw new UnsupportedOperationException("TODO (issue 15)");
+		// STAND-IN (replaced at merge)
+		return Mono.defer(() -> {
+			if (!ID.matcher(streamId).matches()) {
+				return Mono.error(invalidId(streamId));
+			}
+			StandInStream stream = new StandInStream(streamId);
+			if (this.standIn.putIfAbsent(streamId, stream) != null) {
+				return Mono.error(invalidId(streamId));
+			}
+			stream.run(events);
+			return Mono.just(streamId);
+		});
 	}
 
 	/**
@@ -111,7 +130,37 @@ public final class ResumableStreams {
 	 * @return the events
 	 */
 	public Flux<ServerSentEvent<String>> events(String streamId, @Nullable String lastEventId) {
-		throw new UnsupportedOperationException("TODO (issue 15)");
+		// STAND-IN (replaced at merge)
+		return Flux.defer(() -> {
+			if (!ID.matcher(streamId).matches()) {
+				return Flux.error(invalidId(streamId));
+			}
+			long after;
+			try {
+				after = afterSequence(streamId, lastEventId);
+			}
+			catch (IllegalArgumentException ex) {
+				return Flux.error(new ResumeException(ResumeErrorType.INVALID_ID, streamId,
+						"Event id of stream " + streamId + " is not streamId:sequence", null));
+			}
+			StandInStream stream = this.standIn.get(streamId);
+			if (stream == null) {
+				return Flux
+					.error(new ResumeException(ResumeErrorType.NOT_FOUND, streamId, "No stream " + streamId, null));
+			}
+			Duration retry = this.settings.retry();
+			return stream.sink.asFlux().skip(after + 1).index().map((indexed) -> {
+				ServerSentEvent<String> event = indexed.getT2();
+				if (indexed.getT1() == 0 && retry != null) {
+					return ServerSentEvent.builder(event.data())
+						.id(event.id())
+						.event(event.event())
+						.retry(retry)
+						.build();
+				}
+				return event;
+			});
+		});
 	}
 
 	/**
@@ -122,7 +171,15 @@ public final class ResumableStreams {
 	 * {@link ResumeErrorType#NOT_FOUND} or {@link ResumeErrorType#GONE} when not there
 	 */
 	public Mono<Boolean> stop(String streamId) {
-		throw new UnsupportedOperationException("TODO (issue 15)");
+		// STAND-IN (replaced at merge)
+		return Mono.defer(() -> {
+			StandInStream stream = this.standIn.get(streamId);
+			if (stream == null) {
+				return Mono
+					.error(new ResumeException(ResumeErrorType.NOT_FOUND, streamId, "No stream " + streamId, null));
+			}
+			return Mono.just(stream.stop());
+		});
 	}
 
 	/**
@@ -142,6 +199,102 @@ public final class ResumableStreams {
 	 */
 	public static String eventId(String streamId, long sequence) {
 		return streamId + ":" + sequence;
+	}
+
+	// STAND-IN (replaced at merge): everything below, an in-memory stand-in that ignores
+	// the store, no time to live, no watchdog
+
+	private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+	private final Map<String, StandInStream> standIn = new ConcurrentHashMap<>();
+
+	private static String randomId() {
+		byte[] bytes = new byte[16];
+		ThreadLocalRandom.current().nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+	private static ResumeException invalidId(String streamId) {
+		return new ResumeException(ResumeErrorType.INVALID_ID, streamId,
+				"Stream id '" + streamId + "' is not of the form [A-Za-z0-9_-]{1,128} or already exists", null);
+	}
+
+	private static long afterSequence(String streamId, @Nullable String lastEventId) {
+		if (lastEventId == null || lastEventId.isEmpty()) {
+			return -1;
+		}
+		String sequence = lastEventId;
+		int colon = lastEventId.lastIndexOf(':');
+		if (colon >= 0) {
+			if (!lastEventId.substring(0, colon).equals(streamId)) {
+				throw new IllegalArgumentException("not of this stream");
+			}
+			sequence = lastEventId.substring(colon + 1);
+		}
+		long value = Long.parseLong(sequence);
+		if (value < -1) {
+			throw new IllegalArgumentException("negative");
+		}
+		return value;
+	}
+
+	private static final class StandInStream {
+
+		private final String streamId;
+
+		private final Sinks.Many<ServerSentEvent<String>> sink = Sinks.many().replay().all();
+
+		private final Sinks.Empty<Void> stopRequested = Sinks.empty();
+
+		private long sequence;
+
+		private boolean ended;
+
+		StandInStream(String streamId) {
+			this.streamId = streamId;
+		}
+
+		void run(Flux<ServerSentEvent<String>> events) {
+			events.takeUntilOther(this.stopRequested.asMono())
+				.subscribe(this::emit, (ex) -> end("error",
+						"{\"type\":\"PROCESSOR\",\"message\":\"The stream failed\",\"retryable\":false,\"partialText\":\"\"}"),
+						() -> end(null, null));
+		}
+
+		synchronized boolean stop() {
+			if (this.ended) {
+				return false;
+			}
+			emit(ServerSentEvent.builder("{\"reason\":\"requested\"}").event(STOPPED).build());
+			end(null, null);
+			this.stopRequested.tryEmitEmpty();
+			return true;
+		}
+
+		private synchronized void emit(ServerSentEvent<String> event) {
+			if (this.ended) {
+				return;
+			}
+			String name = (event.event() != null) ? event.event() : "message";
+			String data = (event.data() != null) ? event.data() : "";
+			this.sink.tryEmitNext(
+					ServerSentEvent.builder(data).id(eventId(this.streamId, this.sequence++)).event(name).build());
+			if ("done".equals(name)) {
+				this.ended = true;
+				this.sink.tryEmitComplete();
+			}
+		}
+
+		private synchronized void end(@Nullable String name, @Nullable String data) {
+			if (this.ended) {
+				return;
+			}
+			if (name != null && data != null) {
+				emit(ServerSentEvent.builder(data).event(name).build());
+			}
+			emit(ServerSentEvent.builder("{}").event("done").build());
+		}
+
 	}
 
 }
