@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
  */
 public class ResumeException extends RuntimeException {
 
+	/** Why. */
 	private final ResumeErrorType errorType;
 
+	/** The stream, as given. */
 	private final String streamId;
 
 	/**

@@ -32,6 +32,12 @@ public record ResumeSettings(Duration ttl, Duration heartbeatInterval, Duration 
 
 	/**
 	 * Creates settings, checking them.
+	 * @param ttl how long a completed stream's events are kept, and a running stream with
+	 * no reader kept going
+	 * @param heartbeatInterval how often the producer says it is alive
+	 * @param watchdogTimeout how long a reader waits on a silent producer
+	 * @param stopPollInterval how often a producer looks for a stop request
+	 * @param retry the browser's reconnection time, or {@code null}
 	 * @throws IllegalArgumentException if a duration is not positive, or the watchdog is
 	 * not longer than the heartbeat interval
 	 */

@@ -15,6 +15,9 @@ public record StoredEvent(long sequence, String name, String data) {
 
 	/**
 	 * Creates an event, checking it.
+	 * @param sequence the event's place in its stream, 0 or more
+	 * @param name the SSE event name
+	 * @param data the SSE data
 	 * @throws IllegalArgumentException if {@code sequence} is negative
 	 * @throws NullPointerException if {@code name} or {@code data} is {@code null}
 	 */
