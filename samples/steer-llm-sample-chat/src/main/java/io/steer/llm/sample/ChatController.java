@@ -169,7 +169,7 @@ class ChatController {
 	 * when it is empty (a {@code prompt=} parameter Spring's {@code defaultValue} would
 	 * replace).
 	 */
-	private static Message prompt(@Nullable String prompt) {
+	static Message prompt(@Nullable String prompt) {
 		if (prompt == null) {
 			return Message.user(DEFAULT_PROMPT);
 		}
@@ -179,7 +179,7 @@ class ChatController {
 		return Message.user(prompt);
 	}
 
-	private static @Nullable ProviderApi api(@Nullable String api) {
+	static @Nullable ProviderApi api(@Nullable String api) {
 		return (api != null) ? ProviderApi.from(api) : null;
 	}
 

@@ -1,6 +1,9 @@
 package io.steer.llm.sample;
 
+import java.util.Locale;
+
 import io.steer.llm.error.InvalidRequestException;
+import io.steer.llm.resume.ResumeException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -21,7 +24,10 @@ import org.springframework.web.server.ServerWebExchange;
  * prompt, a bad message) with 400, its {@code detail} saying what was wrong and what is
  * accepted and its {@code field} naming the input at fault; Spring's own web errors
  * (malformed JSON, a wrong content type, …) with their status, as
- * {@link ResponseEntityExceptionHandler} does.
+ * {@link ResponseEntityExceptionHandler} does. A resumable stream that is not there
+ * ({@link ResumeException}) gets 404 when it never existed, 204 and no body when it
+ * expired (so that a browser's {@code EventSource} stops reconnecting), 400 for a
+ * malformed stream or event id, 503 when the store cannot serve it.
  * <p>
  * Problems are always {@code application/problem+json}, even to a client that accepts
  * only {@code text/event-stream} (a browser's {@code EventSource}), which would otherwise
@@ -36,6 +42,25 @@ class ChatExceptionHandler extends ResponseEntityExceptionHandler {
 		problem.setTitle("Invalid chat request");
 		problem.setProperty("field", ex.getField());
 		return handleExceptionInternal(ex, problem, null, HttpStatus.BAD_REQUEST, exchange);
+	}
+
+	@ExceptionHandler(ResumeException.class)
+	Mono<ResponseEntity<Object>> resume(ResumeException ex, ServerWebExchange exchange) {
+		HttpStatus status = switch (ex.getErrorType()) {
+			case GONE -> HttpStatus.NO_CONTENT;
+			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case INVALID_ID -> HttpStatus.BAD_REQUEST;
+			case OVERFLOW, UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case PRODUCER_LOST -> HttpStatus.INTERNAL_SERVER_ERROR;
+		};
+		if (status == HttpStatus.NO_CONTENT) {
+			return Mono.just(ResponseEntity.noContent().build());
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setTitle("Stream " + ex.getErrorType().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+		problem.setProperty("streamId", ex.getStreamId());
+		problem.setProperty("errorType", ex.getErrorType().name());
+		return handleExceptionInternal(ex, problem, null, status, exchange);
 	}
 
 	@Override
