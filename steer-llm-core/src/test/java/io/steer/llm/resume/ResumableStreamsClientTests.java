@@ -11,8 +11,9 @@ import io.steer.llm.test.LoopbackProviderServerExtension;
 import io.steer.llm.test.MockResponse;
 import io.steer.llm.test.SseFixture;
 import io.steer.llm.web.ServerSentEvents;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.codec.ServerSentEvent;
@@ -31,8 +32,14 @@ class ResumableStreamsClientTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	@Test
-	void aReaderThatResumesFromTheFifthEventShouldGetTheRestWithoutGapOrDuplicate() {
+	static List<StreamStore> stores() {
+		return List.of(new TestStreamStore(Schedulers.parallel()), InMemoryStreamStore.create(),
+				InMemoryStreamStore.builder().codec(PayloadCodec.deflate()).build());
+	}
+
+	@ParameterizedTest
+	@MethodSource("stores")
+	void aReaderThatResumesFromTheFifthEventShouldGetTheRestWithoutGapOrDuplicate(StreamStore store) {
 		server.server()
 			.enqueue(MockResponse.replay(SseFixture.load("openai", "chat-text-usage"))
 				.delayBetweenEvents(Duration.ofMillis(2)));
@@ -40,8 +47,7 @@ class ResumableStreamsClientTests {
 			.openAi(ProviderSettings.of(server.baseUrl(), "sk-test"))
 			.build();
 		ChatRequest request = ChatRequest.of("Weather?", "gpt-4o-mini");
-		ResumableStreams streams = new ResumableStreams(new TestStreamStore(Schedulers.parallel()),
-				ResumeSettings.DEFAULTS);
+		ResumableStreams streams = new ResumableStreams(store, ResumeSettings.DEFAULTS);
 		try {
 			String id = streams.start(ServerSentEvents.builder().build().apply(client.streamEvents(request)))
 				.block(WAIT);

@@ -28,10 +28,10 @@ import org.springframework.http.codec.ServerSentEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link SteerResumeAutoConfiguration}: the in-memory store by default, the Redis store on
- * a real Redis with {@code steer.resume.store=redis} (two contexts sharing it, as two
- * instances), compression, a user's beans winning, and bad values failing start-up
- * naming the key.
+ * {@link SteerResumeAutoConfiguration}: the in-memory store by default, the Redis store
+ * on a real Redis with {@code steer.resume.store=redis} (two contexts sharing it, as two
+ * instances), compression, a user's beans winning, and bad values failing start-up naming
+ * the key.
  */
 class SteerResumeAutoConfigurationTests {
 
@@ -82,12 +82,13 @@ class SteerResumeAutoConfigurationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "steer.resume.ttl=0s | steer.resume.ttl | It must be positive",
-			"steer.resume.heartbeat-interval=-1s | steer.resume.heartbeat-interval | It must be positive",
-			"steer.resume.watchdog-timeout=5s | steer.resume.watchdog-timeout | It must be longer than",
-			"steer.resume.max-streams=0 | steer.resume.max-streams | It must be at least 1",
-			"steer.resume.max-events-per-stream=0 | steer.resume.max-events-per-stream | It must be at least 1",
-			"steer.resume.gone-retention=0s | steer.resume.gone-retention | It must be positive" })
+	@CsvSource(delimiter = '|',
+			value = { "steer.resume.ttl=0s | steer.resume.ttl | It must be positive",
+					"steer.resume.heartbeat-interval=-1s | steer.resume.heartbeat-interval | It must be positive",
+					"steer.resume.watchdog-timeout=5s | steer.resume.watchdog-timeout | It must be longer than",
+					"steer.resume.max-streams=0 | steer.resume.max-streams | It must be at least 1",
+					"steer.resume.max-events-per-stream=0 | steer.resume.max-events-per-stream | It must be at least 1",
+					"steer.resume.gone-retention=0s | steer.resume.gone-retention | It must be positive" })
 	void runWhenAValueIsBadShouldFailNamingTheKey(String property, String key, String reason) {
 		this.contextRunner.withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
@@ -135,7 +136,8 @@ class SteerResumeAutoConfigurationTests {
 				.map((i) -> ServerSentEvent.builder("{\"text\":\"" + i + "\"}").event("delta").build())
 				.concatWithValues(ServerSentEvent.builder("{}").event("done").build());
 			String id = producer.start(events).block(Duration.ofSeconds(10));
-			// the other instance resumes after the 8th event: the rest, once each, in order
+			// the other instance resumes after the 8th event: the rest, once each, in
+			// order
 			List<ServerSentEvent<String>> rest = second.getBean(ResumableStreams.class)
 				.events(id, id + ":7")
 				.collectList()
