@@ -103,7 +103,7 @@ public interface SteerLLMClient {
 	 * @return the text chunks
 	 */
 	default Flux<String> stream(ChatRequest request) {
-		return stream(request, defaultOptions());
+		return stream(request, optionsFor(request));
 	}
 
 	/**
@@ -143,7 +143,7 @@ public interface SteerLLMClient {
 	 * @return the response
 	 */
 	default Mono<StreamingResponse> streamWithUsage(ChatRequest request) {
-		return streamWithUsage(request, defaultOptions(), StreamCallbacks.NONE);
+		return streamWithUsage(request, optionsFor(request), StreamCallbacks.NONE);
 	}
 
 	/**
@@ -172,7 +172,7 @@ public interface SteerLLMClient {
 	 * @return the events
 	 */
 	default Flux<StreamEvent> streamEvents(ChatRequest request) {
-		return streamEvents(request, defaultOptions(), StreamCallbacks.NONE);
+		return streamEvents(request, optionsFor(request), StreamCallbacks.NONE);
 	}
 
 	/**
@@ -281,10 +281,25 @@ public interface SteerLLMClient {
 	}
 
 	/**
-	 * The options used when a call gives none.
+	 * The options that start every call without options: the base of
+	 * {@link #optionsFor(ChatRequest)}.
 	 * @return the default options
 	 */
 	StreamingOptions defaultOptions();
+
+	/**
+	 * The options a request is streamed with when the call gives none: the
+	 * {@linkplain #defaultOptions() default options} as the client's
+	 * {@link io.steer.llm.options.StreamingOptionsResolver} changes them for the request
+	 * and its route (by provider, by model, by response format, by network quality). The
+	 * methods without a {@link StreamingOptions} argument use it.
+	 * @param request the request
+	 * @return the options; {@link #defaultOptions()} when the client has no resolver or
+	 * the request cannot be routed (the stream then fails with the routing error)
+	 */
+	default StreamingOptions optionsFor(ChatRequest request) {
+		return defaultOptions();
+	}
 
 	/**
 	 * A builder of the default client.
@@ -400,6 +415,15 @@ public interface SteerLLMClient {
 		 * @return this builder
 		 */
 		Builder defaultOptions(StreamingOptions options);
+
+		/**
+		 * Chooses the options of calls that give none, from the request and its route,
+		 * starting from the default options; defaults to
+		 * {@link io.steer.llm.options.StreamingOptionsResolver#identity()}.
+		 * @param resolver the resolver
+		 * @return this builder
+		 */
+		Builder optionsResolver(io.steer.llm.options.StreamingOptionsResolver resolver);
 
 		/**
 		 * The JSON mapper for request bodies and chunks; defaults to a plain

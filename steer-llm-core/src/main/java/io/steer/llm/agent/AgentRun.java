@@ -72,7 +72,11 @@ final class AgentRun {
 
 	private final Map<String, Object> variables;
 
-	private final StreamingOptions options;
+	/**
+	 * The options of every step, or {@code null} for the client's options for each step's
+	 * request.
+	 */
+	private final @Nullable StreamingOptions options;
 
 	private final List<Message> conversation;
 
@@ -93,7 +97,8 @@ final class AgentRun {
 	private volatile boolean inTools;
 
 	AgentRun(SteerLLMClient client, Clock clock, Scheduler toolScheduler, Scheduler timer, ObjectMapper mapper,
-			AgentDefinition definition, Map<String, Object> variables, List<Message> start, StreamingOptions options) {
+			AgentDefinition definition, Map<String, Object> variables, List<Message> start,
+			@Nullable StreamingOptions options) {
 		this.client = client;
 		this.clock = clock;
 		this.toolScheduler = toolScheduler;
@@ -129,7 +134,9 @@ final class AgentRun {
 			.build();
 		StepState state = new StepState(step);
 		return Flux.concat(Mono.fromSupplier(() -> new StepStarted(this.agentName, step, request, now(), Map.of())),
-				this.client.streamEvents(request, this.options).flatMapIterable(state::map),
+				this.client
+					.streamEvents(request, (this.options != null) ? this.options : this.client.optionsFor(request))
+					.flatMapIterable(state::map),
 				Flux.defer(() -> afterStep(state)));
 	}
 

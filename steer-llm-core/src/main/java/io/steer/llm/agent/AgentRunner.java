@@ -21,7 +21,8 @@ public interface AgentRunner {
 	 * @param definition the agent
 	 * @param variables the values of the templates' {@code {variables}}
 	 * @param options the streaming options of every step, or {@code null} for the
-	 * definition's, else the client's defaults
+	 * definition's, else the client's options for each step's request
+	 * ({@link io.steer.llm.SteerLLMClient#optionsFor})
 	 * @return the run's events
 	 * @throws IllegalArgumentException (at call time) when a template names a variable
 	 * not given, or there is neither a system nor a user prompt
@@ -50,7 +51,8 @@ public interface AgentRunner {
 	 * @param userMessage the first user message, or {@code null} for the definition's
 	 * user prompt
 	 * @param options the streaming options of every step, or {@code null} for the
-	 * definition's, else the client's defaults
+	 * definition's, else the client's options for each step's request
+	 * ({@link io.steer.llm.SteerLLMClient#optionsFor})
 	 * @return the run's events
 	 * @throws IllegalArgumentException (at call time) when a template names a variable
 	 * not given, or there is neither a system prompt nor a user message

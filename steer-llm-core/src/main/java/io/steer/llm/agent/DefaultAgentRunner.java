@@ -87,8 +87,8 @@ public final class DefaultAgentRunner implements AgentRunner {
 			throw new IllegalArgumentException("Agent '" + definition.name()
 					+ "' has no system prompt and no user prompt, and no user message was given");
 		}
-		StreamingOptions stepOptions = (options != null) ? options
-				: (definition.options() != null) ? definition.options() : this.client.defaultOptions();
+		// neither: each step's request gets the client's options for it (its resolver)
+		@Nullable StreamingOptions stepOptions = (options != null) ? options : definition.options();
 		List<Message> start = List.copyOf(conversation);
 		Map<String, Object> vars = Map.copyOf(variables);
 		return Flux.defer(() -> new AgentRun(this.client, this.clock, this.toolScheduler, this.timer, this.mapper,

@@ -33,7 +33,9 @@ import io.steer.llm.observation.StreamObserver;
 import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.options.StreamCallbacks;
+import io.steer.llm.options.StreamRoute;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.options.StreamingOptionsResolver;
 import io.steer.llm.pricing.CostCalculator;
 import io.steer.llm.pricing.PriceCatalog;
 import io.steer.llm.provider.ProviderAdapter;
@@ -88,7 +90,11 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 	private final ProviderRouter router;
 
+	private static final StreamingOptionsResolver IDENTITY = StreamingOptionsResolver.identity();
+
 	private final StreamingOptions defaultOptions;
+
+	private final StreamingOptionsResolver optionsResolver;
 
 	private final ObjectMapper mapper;
 
@@ -101,13 +107,14 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	private final @Nullable LiveStreams liveStreams;
 
 	private DefaultSteerLLMClient(WebClient webClient, ProviderRouter router, StreamingOptions defaultOptions,
-			ObjectMapper mapper, PriceCatalog priceCatalog, StreamingRetryManager retryManager, StreamObserver observer,
-			@Nullable LiveStreams liveStreams) {
+			StreamingOptionsResolver optionsResolver, ObjectMapper mapper, PriceCatalog priceCatalog,
+			StreamingRetryManager retryManager, StreamObserver observer, @Nullable LiveStreams liveStreams) {
 		this.observer = observer;
 		this.liveStreams = liveStreams;
 		this.webClient = webClient;
 		this.router = router;
 		this.defaultOptions = defaultOptions;
+		this.optionsResolver = optionsResolver;
 		this.mapper = mapper;
 		this.costCalculator = new CostCalculator(priceCatalog);
 		this.retryManager = retryManager;
@@ -125,6 +132,24 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 	@Override
 	public StreamingOptions defaultOptions() {
 		return this.defaultOptions;
+	}
+
+	@Override
+	public StreamingOptions optionsFor(ChatRequest request) {
+		Objects.requireNonNull(request, "request must not be null");
+		if (this.optionsResolver == IDENTITY) {
+			return this.defaultOptions;
+		}
+		ProviderRouter.Route route;
+		try {
+			route = this.router.route(request);
+		}
+		catch (InvalidRequestException ex) {
+			return this.defaultOptions;
+		}
+		StreamRoute streamRoute = new StreamRoute(route.adapter().name(), route.model(), request.api());
+		return Objects.requireNonNull(this.optionsResolver.resolve(request, streamRoute, this.defaultOptions),
+				"the options resolver returned null");
 	}
 
 	/**
@@ -453,6 +478,8 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 
 		private StreamingOptions defaultOptions = StreamingOptions.DEFAULTS;
 
+		private StreamingOptionsResolver optionsResolver = IDENTITY;
+
 		private @Nullable ObjectMapper mapper;
 
 		private @Nullable PriceCatalog priceCatalog;
@@ -570,6 +597,12 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 		}
 
 		@Override
+		public Builder optionsResolver(StreamingOptionsResolver resolver) {
+			this.optionsResolver = Objects.requireNonNull(resolver, "resolver must not be null");
+			return this;
+		}
+
+		@Override
 		public Builder jsonMapper(ObjectMapper mapper) {
 			this.mapper = mapper;
 			return this;
@@ -614,7 +647,7 @@ public final class DefaultSteerLLMClient implements SteerLLMClient {
 			WebClient.Builder builder = (this.webClientBuilder != null) ? this.webClientBuilder
 					: WebClient.builder().clientConnector(defaultConnector());
 			return new DefaultSteerLLMClient(builder.build(), new ProviderRouter(all, this.defaultProvider),
-					this.defaultOptions, jsonMapper,
+					this.defaultOptions, this.optionsResolver, jsonMapper,
 					(this.priceCatalog != null) ? this.priceCatalog : PriceCatalog.load(),
 					(this.retryManager != null) ? this.retryManager : new StreamingRetryManager(),
 					StreamObserver.of(this.observationRegistry, this.meterRegistry, this.observationConvention,
