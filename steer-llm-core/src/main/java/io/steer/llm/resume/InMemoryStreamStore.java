@@ -160,7 +160,12 @@ public final class InMemoryStreamStore implements StreamStore {
 			}
 			entry.lastRead = now();
 			Reader reader = new Reader(entry, sink, afterSequence + 1);
-			sink.onDispose(() -> entry.readers.remove(reader));
+			sink.onDispose(() -> {
+				// the time to live of an abandoned stream counts from when its last
+				// reader left
+				entry.lastRead = now();
+				entry.readers.remove(reader);
+			});
 			entry.readers.add(reader);
 			sink.onRequest(reader::request);
 		});
@@ -439,9 +444,12 @@ public final class InMemoryStreamStore implements StreamStore {
 			if (current == StreamState.GONE) {
 				return StreamInfo.absent(this.streamId, StreamState.GONE);
 			}
+			// a reader waiting for the next event reads the stream now, however long the
+			// provider is silent
+			long read = this.readers.isEmpty() ? this.lastRead : now;
 			return new StreamInfo(this.streamId, current, this.nextSequence, this.nextSequence - this.events.size(),
-					Instant.ofEpochMilli(this.lastHeartbeat),
-					(this.lastRead >= 0) ? Instant.ofEpochMilli(this.lastRead) : null, this.stopRequested);
+					Instant.ofEpochMilli(this.lastHeartbeat), (read >= 0) ? Instant.ofEpochMilli(read) : null,
+					this.stopRequested);
 		}
 
 		/** Up to {@code max} events from {@code position}, or how the reader ends. */

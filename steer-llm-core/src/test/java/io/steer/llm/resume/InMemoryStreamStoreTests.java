@@ -2,11 +2,16 @@ package io.steer.llm.resume;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
 import reactor.test.scheduler.VirtualTimeScheduler;
+
+import org.springframework.http.codec.ServerSentEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -75,6 +80,29 @@ class InMemoryStreamStoreTests extends StreamStoreContractTests {
 		StepVerifier.create(store.read("s1", -1))
 			.expectErrorSatisfies((ex) -> assertResumeError(ex, ResumeErrorType.NOT_FOUND, "s1"))
 			.verify(TIMEOUT);
+	}
+
+	@Test
+	void aReaderWaitingOnASilentRunningStreamShouldKeepItFromBeingAbandoned() {
+		InMemoryStreamStore store = builder().build();
+		ResumableStreams streams = new ResumableStreams(store, new ResumeSettings(Duration.ofSeconds(10),
+				Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMillis(500), null), this.clock);
+		TestPublisher<ServerSentEvent<String>> source = TestPublisher.create();
+		String id = streams.start(source.flux()).block(TIMEOUT);
+		List<String> names = new CopyOnWriteArrayList<>();
+		Disposable reader = streams.events(id, null).map(ServerSentEvent::event).subscribe(names::add);
+		source.next(ServerSentEvent.builder("{}").event("start").build());
+		// the provider thinks for longer than the time to live, a reader watching
+		this.clock.advanceTimeBy(Duration.ofSeconds(30));
+		source.assertNotCancelled();
+		assertThat(names).containsExactly("start");
+		reader.dispose();
+		// the time to live counts from when the last reader left
+		this.clock.advanceTimeBy(Duration.ofSeconds(9));
+		source.assertNotCancelled();
+		this.clock.advanceTimeBy(Duration.ofSeconds(2));
+		source.assertWasCancelled();
+		streams.close();
 	}
 
 	@Test
