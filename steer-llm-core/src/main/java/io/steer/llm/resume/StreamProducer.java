@@ -75,9 +75,6 @@ final class StreamProducer {
 	 */
 	private boolean ended;
 
-	/** Whether something was appended since the last heartbeat tick. */
-	private volatile boolean appendedSinceTick;
-
 	StreamProducer(StreamStore store, String streamId, ResumeSettings settings, Scheduler scheduler, Runnable onEnd) {
 		this.store = store;
 		this.streamId = streamId;
@@ -129,11 +126,12 @@ final class StreamProducer {
 		end();
 	}
 
+	/**
+	 * A heartbeat at every tick, appended or not: skipping it after an append would let
+	 * the last heartbeat age up to two intervals, past a watchdog only longer than one.
+	 */
 	private Mono<StreamInfo> tick() {
-		boolean appended = this.appendedSinceTick;
-		this.appendedSinceTick = false;
-		Mono<Void> heartbeat = appended ? Mono.empty() : this.store.heartbeat(this.streamId);
-		return heartbeat.then(this.store.info(this.streamId));
+		return this.store.heartbeat(this.streamId).then(this.store.info(this.streamId));
 	}
 
 	private boolean abandoned(StreamInfo info) {
@@ -220,7 +218,6 @@ final class StreamProducer {
 		}
 		if (batch != null) {
 			this.store.append(this.streamId, batch).subscribe(null, this::storeFailed, () -> {
-				this.appendedSinceTick = true;
 				synchronized (this) {
 					this.appending = false;
 				}

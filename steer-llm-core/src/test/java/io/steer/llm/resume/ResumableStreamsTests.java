@@ -81,6 +81,12 @@ class ResumableStreamsTests {
 		return this.streams.start(events).block(Duration.ofSeconds(5));
 	}
 
+	private static Reader read(ResumableStreams streams, String streamId) {
+		Reader reader = new Reader();
+		streams.events(streamId, null).subscribe(reader);
+		return reader;
+	}
+
 	private Reader read(String streamId, @Nullable String lastEventId) {
 		Reader reader = new Reader();
 		this.streams.events(streamId, lastEventId).subscribe(reader);
@@ -311,6 +317,25 @@ class ResumableStreamsTests {
 			.expectNext("delta", "done")
 			.verifyComplete();
 		assertThat(this.store.info(id).block().lastHeartbeat()).isNotNull();
+	}
+
+	@Test
+	void aLiveProducerShouldNotBeLostToAWatchdogShorterThanTwoHeartbeats() {
+		// the watchdog only has to be longer than the heartbeat interval
+		ResumableStreams tight = new ResumableStreams(this.store,
+				new ResumeSettings(TTL, HEARTBEAT, Duration.ofMillis(1500), STOP_POLL, null), this.time);
+		String id = tight.start(this.source.flux()).block(Duration.ofSeconds(5));
+		this.time.advanceTimeBy(Duration.ofMillis(100));
+		// appended just after the stream started, then nothing for a while
+		this.source.next(sse("start", "{}"));
+		this.time.advanceTimeBy(Duration.ofMillis(700));
+		Reader reader = read(tight, id);
+		this.time.advanceTimeBy(WATCHDOG.multipliedBy(2));
+		assertThat(names(reader.events)).containsExactly("start");
+		assertThat(reader.completed).isFalse();
+		this.source.next(delta(0), done());
+		assertThat(names(reader.events)).containsExactly("start", "delta", "done");
+		tight.close();
 	}
 
 	@Test
