@@ -142,12 +142,21 @@ final class StreamProducer {
 		return Duration.between(reference, now(this.scheduler)).compareTo(this.settings.ttl()) > 0;
 	}
 
+	/**
+	 * Queues an entry; the source's own {@code done} closes in the same step, so that a
+	 * stop racing it cannot queue {@code stopped} and another {@code done} after it.
+	 */
 	private void offer(Entry entry) {
+		boolean last = DONE.equals(entry.name());
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
 			this.pending.add(entry);
+			this.closed = last;
+		}
+		if (last) {
+			this.disposables.dispose();
 		}
 		drain();
 	}
@@ -166,18 +175,6 @@ final class StreamProducer {
 				this.pending.add(entry);
 			}
 			this.pending.add(new Entry(DONE, ResumePayloads.DONE));
-		}
-		this.disposables.dispose();
-		drain();
-	}
-
-	/** Closes after the source's own done, which is queued already. */
-	private void closeAfterDone() {
-		synchronized (this) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
 		}
 		this.disposables.dispose();
 		drain();
@@ -278,9 +275,6 @@ final class StreamProducer {
 			String name = (event.event() != null) ? event.event() : "message";
 			String data = (event.data() != null) ? event.data() : "";
 			offer(new Entry(name, data));
-			if (DONE.equals(name)) {
-				closeAfterDone();
-			}
 		}
 
 		@Override

@@ -3,9 +3,12 @@ package io.steer.llm.resume;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.TestPublisher;
@@ -102,6 +105,72 @@ class InMemoryStreamStoreTests extends StreamStoreContractTests {
 		source.assertNotCancelled();
 		this.clock.advanceTimeBy(Duration.ofSeconds(2));
 		source.assertWasCancelled();
+		streams.close();
+	}
+
+	@Test
+	void aStopRacingTheSourcesDoneShouldWriteNothingAfterIt() {
+		InMemoryStreamStore memory = builder().build();
+		AtomicReference<ResumableStreams> holder = new AtomicReference<>();
+		// a stop that arrives (from another thread, here from the append) while the
+		// source's done is being queued
+		StreamStore store = new StreamStore() {
+
+			@Override
+			public Mono<Void> create(String streamId, Duration ttl) {
+				return memory.create(streamId, ttl);
+			}
+
+			@Override
+			public Mono<Void> append(String streamId, List<StoredEvent> events) {
+				return Mono.defer(() -> {
+					if (events.stream().anyMatch((event) -> event.name().equals("done"))) {
+						holder.get().stop(streamId).block(TIMEOUT);
+					}
+					return memory.append(streamId, events);
+				});
+			}
+
+			@Override
+			public Mono<Void> heartbeat(String streamId) {
+				return memory.heartbeat(streamId);
+			}
+
+			@Override
+			public Mono<Void> complete(String streamId) {
+				return memory.complete(streamId);
+			}
+
+			@Override
+			public Flux<StoredEvent> read(String streamId, long afterSequence) {
+				return memory.read(streamId, afterSequence);
+			}
+
+			@Override
+			public Mono<StreamInfo> info(String streamId) {
+				return memory.info(streamId);
+			}
+
+			@Override
+			public Mono<Boolean> requestStop(String streamId) {
+				return memory.requestStop(streamId);
+			}
+
+			@Override
+			public Mono<Void> stopRequested(String streamId, Duration pollInterval) {
+				return memory.stopRequested(streamId, pollInterval);
+			}
+
+		};
+		ResumableStreams streams = new ResumableStreams(store, ResumeSettings.DEFAULTS, this.clock);
+		holder.set(streams);
+		String id = streams.start(Flux.just(ServerSentEvent.builder("{}").event("start").build(),
+				ServerSentEvent.builder("{}").event("done").build()))
+			.block(TIMEOUT);
+		StepVerifier.create(streams.events(id, null).map(ServerSentEvent::event))
+			.expectNext("start", "done")
+			.expectComplete()
+			.verify(TIMEOUT);
 		streams.close();
 	}
 
