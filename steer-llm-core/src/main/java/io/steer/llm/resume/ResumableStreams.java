@@ -340,7 +340,9 @@ public final class ResumableStreams {
 
 	private static ResumeException absent(String streamId, ResumeErrorType type) {
 		String what = (type == ResumeErrorType.GONE) ? "is gone (its time to live passed)" : "does not exist";
-		return new ResumeException(type, streamId, "Resumable stream " + streamId + " " + what, null);
+		// a valid id may still be shaped like an API key: never echo one
+		return new ResumeException(type, streamId, "Resumable stream " + Secrets.redact(streamId, null) + " " + what,
+				null);
 	}
 
 	/** Whether a failure says the stream is not there (NOT_FOUND or GONE). */

@@ -189,6 +189,17 @@ class ResumableStreamsTests {
 	}
 
 	@Test
+	void anUnknownStreamIdShapedLikeAnApiKeyShouldNotBeEchoed() {
+		String keyShaped = "sk-proj-T3stOnlyNotARealKey0123456789abcdef";
+		StepVerifier.create(this.streams.events(keyShaped, null))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOfSatisfying(ResumeException.class, (resume) -> {
+				assertThat(resume.getErrorType()).isEqualTo(ResumeErrorType.NOT_FOUND);
+				assertThat(resume.getMessage()).startsWith("Resumable stream ").doesNotContain(keyShaped);
+			}))
+			.verify();
+	}
+
+	@Test
 	void aStreamThatNeverExistedShouldBeNotFoundAndAnExpiredOneGone() {
 		StepVerifier.create(this.streams.events("never-started", null))
 			.expectErrorSatisfies(

@@ -3,6 +3,7 @@ package io.steer.llm.sample;
 import java.util.Locale;
 
 import io.steer.llm.error.InvalidRequestException;
+import io.steer.llm.provider.Secrets;
 import io.steer.llm.resume.ResumeException;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -58,7 +59,7 @@ class ChatExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
 		problem.setTitle("Stream " + ex.getErrorType().name().toLowerCase(Locale.ROOT).replace('_', ' '));
-		problem.setProperty("streamId", ex.getStreamId());
+		problem.setProperty("streamId", Secrets.redact(ex.getStreamId(), null));
 		problem.setProperty("errorType", ex.getErrorType().name());
 		return handleExceptionInternal(ex, problem, null, status, exchange);
 	}
