@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,7 @@ import java.util.Set;
 import io.steer.llm.SteerLLMClient;
 import io.steer.llm.autoconfigure.SteerProvidersProperties.Provider;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.options.StreamingOptionsResolver;
 import io.steer.llm.pipeline.EventDelivery;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.pipeline.EventRecorder;
@@ -48,7 +50,16 @@ import org.springframework.web.reactive.function.client.WebClient;
  * built on Boot's {@link WebClient.Builder} when there is one (so every
  * {@code WebClientCustomizer} applies; else on the client's own connector) and Boot's
  * {@link JsonMapper} when there is one, then customized by every
- * {@link SteerLLMClientBuilderCustomizer} bean in order;</li>
+ * {@link SteerLLMClientBuilderCustomizer} bean in order. A call without options streams
+ * with {@code steerStreamingOptions} as changed by the client's
+ * {@link StreamingOptionsResolver}, composed so that each later one wins: the
+ * {@code steerAdaptiveOptionsResolver} bean when there is one (adaptive level), then the
+ * provider rule of {@code steer.streaming.providers.<provider>}, then the model rules of
+ * {@code steer.streaming.models[<glob>]} (most specific glob last), then the JSON rule (a
+ * JSON response format turns the JSON stream handler on unless
+ * {@code steer.streaming.enable-json-stream-handler} or a matching rule sets it), then
+ * every other {@link StreamingOptionsResolver} bean in {@code @Order}. Options given on
+ * the call are used as they are;</li>
  * <li>{@code steerStreamingOptions}: the {@code @Primary} options from
  * {@code steer.streaming.*}, used by the client when a call gives none;</li>
  * <li>{@code jsonModeOptions}, {@code debugOptions}, {@code highPerformanceOptions},
@@ -135,7 +146,13 @@ public final class SteerLLMAutoConfiguration {
 	static final Set<String> BUILT_IN_PRESET_BEAN_NAMES = Set.of(JSON_MODE_OPTIONS_BEAN_NAME, DEBUG_OPTIONS_BEAN_NAME,
 			HIGH_PERFORMANCE_OPTIONS_BEAN_NAME, HIGH_THROUGHPUT_OPTIONS_BEAN_NAME, LOW_LATENCY_OPTIONS_BEAN_NAME);
 
-	private static final Set<String> PROVIDERS = Set.of("openai", "xai", "anthropic");
+	private static final List<String> PROVIDERS = List.of("openai", "xai", "anthropic");
+
+	/**
+	 * Name of the resolver of adaptive options, applied first when there is a bean of
+	 * this name.
+	 */
+	private static final String ADAPTIVE_OPTIONS_RESOLVER_BEAN_NAME = "steerAdaptiveOptionsResolver";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -143,7 +160,8 @@ public final class SteerLLMAutoConfiguration {
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<PriceCatalog> priceCatalog, ObjectProvider<StreamingRetryManager> retryManager,
 			ObjectProvider<LiveStreams> liveStreams, ObjectProvider<StreamStatistics> statistics,
-			ObjectProvider<SteerLLMClientBuilderCustomizer> customizers) {
+			ObjectProvider<StreamingOptionsFactory> optionsFactory, ObjectProvider<StreamingOptionsResolver> resolvers,
+			BeanFactory beanFactory, ObjectProvider<SteerLLMClientBuilderCustomizer> customizers) {
 		SteerLLMClient.Builder builder = SteerLLMClient.builder()
 			.openAi(settings("steer.providers.openai", providers.getOpenai(), SteerProvidersProperties.OPENAI_BASE_URL),
 					providers.getOpenai().getApi())
@@ -153,7 +171,8 @@ public final class SteerLLMAutoConfiguration {
 					settings("steer.providers.anthropic", providers.getAnthropic(),
 							SteerProvidersProperties.ANTHROPIC_BASE_URL),
 					providers.getAnthropic().getVersion(), defaultMaxTokens(providers.getAnthropic()))
-			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS));
+			.defaultOptions(options.getIfUnique(() -> StreamingOptions.DEFAULTS))
+			.optionsResolver(optionsResolver(beanFactory, optionsFactory, resolvers));
 		webClientBuilder.ifAvailable(builder::webClientBuilder);
 		jsonMapper.ifUnique(builder::jsonMapper);
 		priceCatalog.ifUnique(builder::priceCatalog);
@@ -299,6 +318,30 @@ public final class SteerLLMAutoConfiguration {
 	@ConditionalOnMissingBean(name = LOW_LATENCY_OPTIONS_BEAN_NAME)
 	StreamingOptions lowLatencyOptions(StreamingOptionsFactory steerStreamingOptionsFactory) {
 		return steerStreamingOptionsFactory.withEventPipeline(StreamingOptions.LOW_LATENCY);
+	}
+
+	/**
+	 * The options resolver of the client, each later one winning: the adaptive resolver
+	 * when there is a {@code steerAdaptiveOptionsResolver} bean, then the rules of
+	 * {@code steer.streaming.providers.*} and {@code steer.streaming.models.*} with the
+	 * JSON rule, then every other {@link StreamingOptionsResolver} bean in
+	 * {@code @Order}.
+	 */
+	private static StreamingOptionsResolver optionsResolver(BeanFactory beanFactory,
+			ObjectProvider<StreamingOptionsFactory> optionsFactory,
+			ObjectProvider<StreamingOptionsResolver> resolvers) {
+		List<StreamingOptionsResolver> chain = new ArrayList<>();
+		StreamingOptionsResolver adaptive = beanFactory.containsBean(ADAPTIVE_OPTIONS_RESOLVER_BEAN_NAME)
+				? beanFactory.getBean(ADAPTIVE_OPTIONS_RESOLVER_BEAN_NAME, StreamingOptionsResolver.class) : null;
+		if (adaptive != null) {
+			chain.add(adaptive);
+		}
+		StreamingOptionsFactory factory = optionsFactory.getIfAvailable();
+		if (factory != null) {
+			chain.add(factory.rules(PROVIDERS));
+		}
+		resolvers.orderedStream().filter((resolver) -> resolver != adaptive).forEach(chain::add);
+		return chain.stream().reduce(StreamingOptionsResolver::andThen).orElseGet(StreamingOptionsResolver::identity);
 	}
 
 	private static ProviderSettings settings(String prefix, Provider provider, String defaultBaseUrl) {

@@ -17,8 +17,10 @@ import org.springframework.boot.convert.DurationUnit;
  * {@link StreamingOptionsProperties}; an unset one takes its value from
  * {@link StreamingOptions#DEFAULTS}. They make the {@code steerStreamingOptions} bean.
  * {@link #getPresets() Presets}, of the same type, make further named beans whose unset
- * fields inherit from these. Values are checked when the options are built: an invalid
- * one fails start-up with an
+ * fields inherit from these. {@link #getProviders() Provider} and {@link #getModels()
+ * model} rules, of the same type, choose options per stream when a call gives none (see
+ * {@link io.steer.llm.options.StreamingOptionsRules}). Values are checked when the
+ * options are built: an invalid one fails start-up with an
  * {@link org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException}
  * naming the property.
  * <p>
@@ -59,6 +61,24 @@ public class SteerStreamingProperties extends StreamingOptionsProperties {
 	 * high-throughput, low-latency) are reserved.
 	 */
 	private final Map<String, StreamingOptionsProperties> presets = new LinkedHashMap<>();
+
+	/**
+	 * Options by provider, over 'steer.streaming' for every stream of that provider whose
+	 * call gives no options. Each entry, 'steer.streaming.providers.<provider>.*', takes
+	 * the keys of a preset, e.g. 'steer.streaming.providers.anthropic.read-timeout=60s'.
+	 * The provider is one of the client's: openai, xai or anthropic.
+	 */
+	private final Map<String, StreamingOptionsProperties> providers = new LinkedHashMap<>();
+
+	/**
+	 * Options by model, over the provider's and 'steer.streaming' for every stream whose
+	 * model matches the glob ('*' any run, '?' one character, '[abc]', '[a-z]', '[!x]'),
+	 * the most specific glob (most literal characters) winning. Each entry takes the keys
+	 * of a preset; the glob goes in brackets,
+	 * 'steer.streaming.models[claude-*].read-timeout=60s' or in YAML 'models: {
+	 * "[claude-*]": { read-timeout: 60s } }'.
+	 */
+	private final Map<String, StreamingOptionsProperties> models = new LinkedHashMap<>();
 
 	/**
 	 * Returns {@code steer.streaming.state-ttl}.
@@ -121,6 +141,22 @@ public class SteerStreamingProperties extends StreamingOptionsProperties {
 	 */
 	public Map<String, StreamingOptionsProperties> getPresets() {
 		return this.presets;
+	}
+
+	/**
+	 * Returns the provider rules, {@code steer.streaming.providers.<provider>.*}.
+	 * @return the options by provider name, modifiable
+	 */
+	public Map<String, StreamingOptionsProperties> getProviders() {
+		return this.providers;
+	}
+
+	/**
+	 * Returns the model rules, {@code steer.streaming.models.[<glob>].*}.
+	 * @return the options by model glob, in the order configured, modifiable
+	 */
+	public Map<String, StreamingOptionsProperties> getModels() {
+		return this.models;
 	}
 
 }

@@ -2,6 +2,7 @@ package io.steer.llm.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +10,10 @@ import java.util.Map;
 
 import io.steer.llm.json.JsonProcessor;
 import io.steer.llm.options.InvalidStreamingOptionException;
+import io.steer.llm.options.ModelGlob;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.options.StreamingOptionsOverlay;
+import io.steer.llm.options.StreamingOptionsRules;
 import io.steer.llm.pipeline.EventProcessor;
 import io.steer.llm.pipeline.EventRecorder;
 import org.jspecify.annotations.Nullable;
@@ -31,11 +35,13 @@ import org.springframework.util.StringUtils;
 /**
  * Builds {@link StreamingOptions} from {@link SteerStreamingProperties}: the defaults
  * from {@code steer.streaming.*}, a preset from {@code steer.streaming.presets.<name>.*}
- * merged over them ({@link StreamingOptionsProperties#over}). A property that is set
- * replaces the value of {@link StreamingOptions#DEFAULTS}; the bean names of
- * {@code event-processor} and {@code json-processor} are resolved to their beans. When
- * there is an {@link EventRecorder} bean ({@code steer.streaming.events.replay.enabled}),
- * it comes first in every options' event processor, before the one named by
+ * merged over them ({@link StreamingOptionsProperties#over}), and the
+ * {@link StreamingOptionsRules} of {@code steer.streaming.providers.*} and
+ * {@code steer.streaming.models.*}. A property that is set replaces the value of
+ * {@link StreamingOptions#DEFAULTS}; the bean names of {@code event-processor} and
+ * {@code json-processor} are resolved to their beans. When there is an
+ * {@link EventRecorder} bean ({@code steer.streaming.events.replay.enabled}), it comes
+ * first in every options' event processor, before the one named by
  * {@code event-processor}. When there is a {@code steerEventProcessor} bean (from
  * {@code steer.streaming.events.*}), the default options run it after the recorder and
  * before the processor named by {@code steer.streaming.event-processor}, and so do the
@@ -90,8 +96,108 @@ final class StreamingOptionsFactory {
 		return build(preset.over(this.properties), new Origin(PREFIX + ".presets." + name, preset));
 	}
 
+	/**
+	 * Builds the rules of {@code steer.streaming.providers.<provider>.*} and
+	 * {@code steer.streaming.models[<glob>].*}, with the JSON rule (a JSON response
+	 * format turns the JSON stream handler on unless
+	 * {@code steer.streaming.enable-json-stream-handler} or a matching rule sets it). A
+	 * rule's {@code event-processor} and {@code json-processor} replace those of the
+	 * options it applies over; every other property it leaves unset keeps their value.
+	 * @param providerNames the names of the client's providers
+	 * @return the rules
+	 * @throws InvalidConfigurationPropertyValueException when a provider is not one of
+	 * {@code providerNames}, a glob is invalid or a value is invalid; it names the key
+	 */
+	StreamingOptionsRules rules(Collection<String> providerNames) {
+		StreamingOptionsRules.Builder rules = StreamingOptionsRules.builder()
+			.baseSetsJsonStreamHandler(this.properties.isSet("enableJsonStreamHandler"));
+		this.properties.getProviders().forEach((provider, rule) -> {
+			String key = PREFIX + ".providers." + provider;
+			if (!providerNames.contains(provider)) {
+				throw new InvalidConfigurationPropertyValueException(key, provider,
+						"'" + provider + "' is not a provider of the client; expected one of "
+								+ String.join(", ", providerNames) + ".");
+			}
+			rules.provider(provider, overlay(key, rule));
+		});
+		this.properties.getModels().forEach((glob, rule) -> {
+			String key = PREFIX + ".models[" + glob + "]";
+			try {
+				ModelGlob.compile(glob);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(key, glob, Origin.sentence(ex.getMessage()));
+			}
+			rules.model(glob, overlay(key, rule));
+		});
+		return rules.build();
+	}
+
+	/**
+	 * The overlay of one rule: the properties it sets, checked now so that a bad value
+	 * fails start-up naming its key.
+	 */
+	private StreamingOptionsOverlay overlay(String prefix, StreamingOptionsProperties rule) {
+		Origin origin = new Origin(prefix, rule);
+		boolean setsEventProcessor = rule.isSet("eventProcessor");
+		EventProcessor eventProcessor = setsEventProcessor
+				? pipeline(false, named(origin.propertyName("eventProcessor"), rule.getEventProcessor())) : null;
+		boolean setsJsonProcessor = rule.isSet("jsonProcessor");
+		JsonProcessor jsonProcessor = setsJsonProcessor
+				? bean(origin.propertyName("jsonProcessor"), rule.getJsonProcessor(), JsonProcessor.class) : null;
+		boolean setsJsonStreamHandler = rule.isSet("enableJsonStreamHandler");
+		StreamingOptionsOverlay overlay = new StreamingOptionsOverlay() {
+
+			@Override
+			public void applyTo(StreamingOptions.Builder builder) {
+				map(rule, builder);
+				if (setsEventProcessor) {
+					builder.eventProcessor(eventProcessor);
+				}
+				if (setsJsonProcessor) {
+					builder.jsonProcessor(jsonProcessor);
+				}
+			}
+
+			@Override
+			public boolean setsJsonStreamHandler() {
+				return setsJsonStreamHandler;
+			}
+
+			@Override
+			public String toString() {
+				return prefix;
+			}
+
+		};
+		StreamingOptions.Builder check = StreamingOptions.builder();
+		overlay.applyTo(check);
+		try {
+			check.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw origin.invalid(ex);
+		}
+		return overlay;
+	}
+
 	private StreamingOptions build(StreamingOptionsProperties properties, Origin origin) {
 		StreamingOptions.Builder builder = StreamingOptions.builder();
+		map(properties, builder);
+		List<EventProcessor> named = named(origin.propertyName("eventProcessor"), properties.getEventProcessor());
+		builder.eventProcessor(pipeline(origin.inheritsEventProcessor(), named));
+		builder.jsonProcessor(
+				bean(origin.propertyName("jsonProcessor"), properties.getJsonProcessor(), JsonProcessor.class));
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw origin.invalid(ex);
+		}
+	}
+
+	/** Sets on a builder every option the properties set, except the bean names. */
+	private static void map(StreamingOptionsProperties properties, StreamingOptions.Builder builder) {
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getEnableUsageAggregation).to(builder::enableUsageAggregation);
 		map.from(properties::getAggregatorType).to(builder::aggregatorType);
@@ -119,16 +225,6 @@ final class StreamingOptionsFactory {
 		map.from(properties::getMaxAddedLatency).to(builder::maxAddedLatency);
 		map.from(properties::getTrackMetrics).to(builder::trackMetrics);
 		map.from(properties::getLogStreamingMetrics).to(builder::logStreamingMetrics);
-		List<EventProcessor> named = named(origin.propertyName("eventProcessor"), properties.getEventProcessor());
-		builder.eventProcessor(pipeline(origin.inheritsEventProcessor(), named));
-		builder.jsonProcessor(
-				bean(origin.propertyName("jsonProcessor"), properties.getJsonProcessor(), JsonProcessor.class));
-		try {
-			return builder.build();
-		}
-		catch (IllegalArgumentException ex) {
-			throw origin.invalid(ex);
-		}
 	}
 
 	/**
@@ -299,7 +395,10 @@ final class StreamingOptionsFactory {
 					sentence(String.valueOf(ex.getMessage())), ex);
 		}
 
-		private static String sentence(String text) {
+		static String sentence(@Nullable String text) {
+			if (text == null) {
+				return "Invalid value.";
+			}
 			String trimmed = text.strip();
 			if (trimmed.isEmpty()) {
 				return "Invalid value.";

@@ -97,6 +97,8 @@ class ConfigurationMetadataTests {
 			.toList());
 		expected.addAll(CLIENT_LEVEL_PROPERTIES);
 		expected.add("steer.streaming.presets");
+		expected.add("steer.streaming.providers");
+		expected.add("steer.streaming.models");
 		expected.addAll(REPLAY_PROPERTIES);
 		expected.addAll(EVENT_PROCESSOR_PROPERTIES);
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.")))
@@ -359,6 +361,26 @@ class ConfigurationMetadataTests {
 		assertThat(models.path("description").asString()).contains(priceFields);
 		assertThat(properties.keySet()).noneMatch(
 				(name) -> name.startsWith("steer.streaming.presets.") || name.startsWith("steer.pricing.models."));
+	}
+
+	@Test
+	void metadataWhenGeneratedShouldDescribeProviderAndModelRulesAndHintTheProviders() throws IOException {
+		Map<String, JsonNode> properties = properties();
+		for (String name : List.of("steer.streaming.providers", "steer.streaming.models")) {
+			assertThat(properties.get(name).path("type").asString()).as(name)
+				.isEqualTo("java.util.Map<java.lang.String," + StreamingOptionsProperties.class.getName() + ">");
+		}
+		assertThat(properties.get("steer.streaming.providers").path("description").asString())
+			.contains("'steer.streaming.providers.<provider>.*'");
+		assertThat(properties.get("steer.streaming.models").path("description").asString())
+			.contains("'steer.streaming.models[claude-*].read-timeout=60s'")
+			.contains("\"[claude-*]\"");
+		JsonNode keys = hints().get("steer.streaming.providers.keys");
+		assertThat(keys).isNotNull();
+		assertThat(keys.path("values").valueStream().map((value) -> value.path("value").asString()))
+			.containsExactly("openai", "xai", "anthropic");
+		assertThat(properties.keySet()).noneMatch(
+				(name) -> name.startsWith("steer.streaming.providers.") || name.startsWith("steer.streaming.models."));
 	}
 
 	@Test
