@@ -18,6 +18,7 @@ import io.steer.llm.observation.LiveStreams;
 import io.steer.llm.observation.ModelStatistics;
 import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.options.adaptive.AdaptiveStreamingOptions;
 import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.retry.RetryState;
 import io.steer.llm.retry.StreamingRetryManager;
@@ -74,7 +75,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  *   "liveStreams": [
  *     { "streamId": "3f6c…", "provider": "openai", "model": "gpt-4o-mini",
  *       "startedAt": "2026-12-01T14:02:30.004Z", "ageMs": 2150, "chunks": 87 }
- *   ]
+ *   ],
+ *   "networkQuality": { "anthropic": "good", "openai": "fair" }
  * }
  * </pre>
  *
@@ -87,7 +89,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * {@code 500ms}, {@code 5m}), an enum in lower case, an {@code event-processor} or
  * {@code json-processor} as its class name (left out when none). {@code statistics} is
  * {@link StreamStatistics#models()}; {@code liveStreams} is {@link LiveStreams#list()},
- * oldest first.
+ * oldest first. {@code networkQuality}, present only with adaptive options
+ * ({@code steer.streaming.adaptive.enabled=true}), maps each provider that has had a
+ * stream to its current {@linkplain AdaptiveStreamingOptions#qualities() network quality}
+ * ({@code good}, {@code fair} or {@code poor}; a provider without a stream yet is
+ * {@code good}), sorted by provider.
  * <p>
  * Nothing secret is shown: whether an API key is set, never the key; no header, prompt or
  * text (of a stream, only the length of the text received so far).
@@ -112,6 +118,8 @@ public class SteerEndpoint {
 	private final @Nullable StreamingRetryManager retryManager;
 
 	private final @Nullable EventRecorder recorder;
+
+	private final @Nullable AdaptiveStreamingOptions adaptiveOptions;
 
 	/**
 	 * Create the endpoint.
@@ -143,12 +151,35 @@ public class SteerEndpoint {
 	public SteerEndpoint(SteerProvidersProperties providers, Supplier<Map<String, StreamingOptions>> options,
 			LiveStreams liveStreams, StreamStatistics statistics, @Nullable StreamingRetryManager retryManager,
 			@Nullable EventRecorder recorder) {
+		this(providers, options, liveStreams, statistics, retryManager, recorder, null);
+	}
+
+	/**
+	 * Create the endpoint, with the recorded events of recent streams and the network
+	 * quality of each provider.
+	 * @param providers the providers' settings
+	 * @param options the {@link StreamingOptions} beans by bean name, read on every
+	 * request
+	 * @param liveStreams the client's streams in flight
+	 * @param statistics the client's recent streams
+	 * @param retryManager the retry states of the client's streams, or {@code null} when
+	 * there is none (a stream is then only found while in flight)
+	 * @param recorder the recorder of recent streams' events, or {@code null} when replay
+	 * is off ({@link #events(String, String)} then finds no stream)
+	 * @param adaptiveOptions the adaptive options whose network quality per provider
+	 * {@link #steer()} shows as {@code networkQuality}, or {@code null} when they are off
+	 * ({@code networkQuality} is then left out)
+	 */
+	public SteerEndpoint(SteerProvidersProperties providers, Supplier<Map<String, StreamingOptions>> options,
+			LiveStreams liveStreams, StreamStatistics statistics, @Nullable StreamingRetryManager retryManager,
+			@Nullable EventRecorder recorder, @Nullable AdaptiveStreamingOptions adaptiveOptions) {
 		this.providers = Objects.requireNonNull(providers, "providers must not be null");
 		this.options = Objects.requireNonNull(options, "options must not be null");
 		this.liveStreams = Objects.requireNonNull(liveStreams, "liveStreams must not be null");
 		this.statistics = Objects.requireNonNull(statistics, "statistics must not be null");
 		this.retryManager = retryManager;
 		this.recorder = recorder;
+		this.adaptiveOptions = adaptiveOptions;
 	}
 
 	/**
@@ -164,7 +195,7 @@ public class SteerEndpoint {
 				ProviderDescriptor.of("xai", this.providers.getXai(), this.providers.getXai().getApi().value()),
 				ProviderDescriptor.of("anthropic", this.providers.getAnthropic(), "messages"));
 		List<LiveStreamDescriptor> live = this.liveStreams.list().stream().map(LiveStreamDescriptor::of).toList();
-		return new SteerDescriptor(providers, presets(), this.statistics.models(), live);
+		return new SteerDescriptor(providers, presets(), this.statistics.models(), live, networkQuality());
 	}
 
 	/**
@@ -220,6 +251,15 @@ public class SteerEndpoint {
 	@DeleteOperation
 	public @Nullable CancelledStream cancel(@Selector String streamId) {
 		return this.liveStreams.cancel(streamId) ? new CancelledStream(streamId, true) : null;
+	}
+
+	private @Nullable Map<String, String> networkQuality() {
+		if (this.adaptiveOptions == null) {
+			return null;
+		}
+		Map<String, String> qualities = new LinkedHashMap<>();
+		this.adaptiveOptions.qualities().forEach((provider, quality) -> qualities.put(provider, quality.value()));
+		return qualities;
 	}
 
 	private Map<String, Map<String, Object>> presets() {
@@ -310,9 +350,24 @@ public class SteerEndpoint {
 	 * @param statistics the recent streams per provider and model,
 	 * {@link StreamStatistics#models()}
 	 * @param liveStreams the streams in flight, oldest first
+	 * @param networkQuality provider to its network quality ({@code good}, {@code fair},
+	 * {@code poor}), sorted by provider; {@code null} (left out) without adaptive options
 	 */
 	public record SteerDescriptor(List<ProviderDescriptor> providers, Map<String, Map<String, Object>> presets,
-			List<ModelStatistics> statistics, List<LiveStreamDescriptor> liveStreams) implements OperationResponseBody {
+			List<ModelStatistics> statistics, List<LiveStreamDescriptor> liveStreams,
+			@Nullable Map<String, String> networkQuality) implements OperationResponseBody {
+
+		/**
+		 * A descriptor without network quality.
+		 * @param providers the three providers, in the order openai, xai, anthropic
+		 * @param presets the effective options of each {@link StreamingOptions} bean
+		 * @param statistics the recent streams per provider and model
+		 * @param liveStreams the streams in flight, oldest first
+		 */
+		public SteerDescriptor(List<ProviderDescriptor> providers, Map<String, Map<String, Object>> presets,
+				List<ModelStatistics> statistics, List<LiveStreamDescriptor> liveStreams) {
+			this(providers, presets, statistics, liveStreams, null);
+		}
 
 	}
 

@@ -4,6 +4,7 @@ import io.steer.llm.SteerLLMClient;
 import io.steer.llm.observation.LiveStreams;
 import io.steer.llm.observation.StreamStatistics;
 import io.steer.llm.options.StreamingOptions;
+import io.steer.llm.options.adaptive.AdaptiveStreamingOptions;
 import io.steer.llm.pipeline.EventRecorder;
 import io.steer.llm.retry.StreamingRetryManager;
 
@@ -31,10 +32,12 @@ import org.springframework.context.annotation.Bean;
  * {@link SteerLLMAutoConfiguration} (or the application's own), and its
  * {@link StreamingRetryManager} and {@link EventRecorder} (the recorded events of
  * {@code GET /actuator/steer/{streamId}/events}, with
- * {@code steer.streaming.events.replay.enabled=true}) when there is exactly one. Backs
- * off when the application defines a {@link SteerEndpoint} bean. When the endpoint is
- * exposed over HTTP, a {@link SteerEndpointWebExtension} makes {@code DELETE} of a stream
- * that is not in flight answer 404.
+ * {@code steer.streaming.events.replay.enabled=true}) and its
+ * {@link AdaptiveStreamingOptions} (the {@code networkQuality} member, with
+ * {@code steer.streaming.adaptive.enabled=true}) when there is exactly one. Backs off
+ * when the application defines a {@link SteerEndpoint} bean. When the endpoint is exposed
+ * over HTTP, a {@link SteerEndpointWebExtension} makes {@code DELETE} of a stream that is
+ * not in flight answer 404.
  */
 @AutoConfiguration(after = SteerLLMAutoConfiguration.class)
 @ConditionalOnClass({ SteerLLMClient.class, Endpoint.class, ConditionalOnAvailableEndpoint.class })
@@ -46,10 +49,11 @@ public final class SteerEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	SteerEndpoint steerEndpoint(SteerProvidersProperties providers, ListableBeanFactory beanFactory,
 			ObjectProvider<LiveStreams> liveStreams, ObjectProvider<StreamStatistics> statistics,
-			ObjectProvider<StreamingRetryManager> retryManager, ObjectProvider<EventRecorder> recorder) {
+			ObjectProvider<StreamingRetryManager> retryManager, ObjectProvider<EventRecorder> recorder,
+			ObjectProvider<AdaptiveStreamingOptions> adaptiveOptions) {
 		return new SteerEndpoint(providers, () -> beanFactory.getBeansOfType(StreamingOptions.class),
 				liveStreams.getIfUnique(LiveStreams::new), statistics.getIfUnique(StreamStatistics::new),
-				retryManager.getIfUnique(), recorder.getIfUnique());
+				retryManager.getIfUnique(), recorder.getIfUnique(), adaptiveOptions.getIfUnique());
 	}
 
 	@Bean

@@ -89,6 +89,23 @@ class ConfigurationMetadataTests {
 			"steer.streaming.events.batch.handler", "steer.streaming.events.batch.size",
 			"steer.streaming.events.batch.timeout");
 
+	/**
+	 * Properties of the adaptive options, {@link SteerAdaptiveProperties}.
+	 */
+	private static final List<String> ADAPTIVE_PROPERTIES = List.of("steer.streaming.adaptive.enabled",
+			"steer.streaming.adaptive.window", "steer.streaming.adaptive.hysteresis",
+			"steer.streaming.adaptive.fair-failure-rate", "steer.streaming.adaptive.poor-failure-rate",
+			"steer.streaming.adaptive.fair-first-chunk", "steer.streaming.adaptive.poor-first-chunk",
+			"steer.streaming.adaptive.levels.good.connection-timeout",
+			"steer.streaming.adaptive.levels.good.read-timeout",
+			"steer.streaming.adaptive.levels.good.max-reconnect-attempts",
+			"steer.streaming.adaptive.levels.fair.connection-timeout",
+			"steer.streaming.adaptive.levels.fair.read-timeout",
+			"steer.streaming.adaptive.levels.fair.max-reconnect-attempts",
+			"steer.streaming.adaptive.levels.poor.connection-timeout",
+			"steer.streaming.adaptive.levels.poor.read-timeout",
+			"steer.streaming.adaptive.levels.poor.max-reconnect-attempts");
+
 	@Test
 	void metadataWhenGeneratedShouldDescribeEveryStreamingOptionAndRetryStateKeysAndPresets() throws IOException {
 		Map<String, JsonNode> properties = properties();
@@ -101,6 +118,7 @@ class ConfigurationMetadataTests {
 		expected.add("steer.streaming.models");
 		expected.addAll(REPLAY_PROPERTIES);
 		expected.addAll(EVENT_PROCESSOR_PROPERTIES);
+		expected.addAll(ADAPTIVE_PROPERTIES);
 		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("steer.streaming.")))
 			.containsExactlyInAnyOrderElementsOf(expected);
 		for (String name : expected) {
