@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.steer.llm.SteerLLMClient;
+import io.steer.llm.model.ChatRequest;
+import io.steer.llm.options.StreamingOptions;
 import io.steer.llm.options.StreamingOptionsResolver;
 import io.steer.llm.options.adaptive.AdaptiveStreamingOptions;
 import io.steer.llm.options.adaptive.NetworkObservation;
@@ -50,6 +53,29 @@ class SteerAdaptiveOptionsAutoConfigurationTests {
 		for (int i = 0; i < 3; i++) {
 			adaptive.estimator().record(NetworkObservation.completed(provider, 9_000));
 		}
+	}
+
+	@Test
+	void runWhenEnabledShouldGiveTheClientTheLevelUnderTheRulesByProvider() {
+		this.enabled
+			.withPropertyValues("steer.providers.openai.api-key=sk-test",
+					"steer.streaming.providers.openai.read-timeout=45s")
+			.run((context) -> {
+				SteerLLMClient client = context.getBean(SteerLLMClient.class);
+				ChatRequest request = ChatRequest.of("Hi", "gpt-4o-mini");
+				StreamingOptions good = client.optionsFor(request);
+				assertThat(good.connectionTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(good.maxReconnectAttempts()).isEqualTo(1);
+				// the provider rule is applied over the adaptive level
+				assertThat(good.readTimeout()).isEqualTo(Duration.ofSeconds(45));
+				degrade(adaptive(context), "openai");
+				StreamingOptions poor = client.optionsFor(request);
+				assertThat(poor.connectionTimeout()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(poor.maxReconnectAttempts()).isEqualTo(5);
+				assertThat(poor.readTimeout()).isEqualTo(Duration.ofSeconds(45));
+				// a call's own options are not adapted
+				assertThat(client.defaultOptions().connectionTimeout()).isNotEqualTo(Duration.ofSeconds(10));
+			});
 	}
 
 	@Test
