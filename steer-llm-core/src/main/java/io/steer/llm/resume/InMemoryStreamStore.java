@@ -96,10 +96,7 @@ public final class InMemoryStreamStore implements StreamStore {
 	public Mono<Void> create(String streamId, Duration ttl) {
 		return Mono.fromRunnable(() -> {
 			checkId(streamId);
-			Objects.requireNonNull(ttl, "ttl must not be null");
-			if (ttl.isZero() || ttl.isNegative()) {
-				throw new IllegalArgumentException("ttl must be positive: " + ttl);
-			}
+			ResumeSettings.positive("ttl", ttl);
 			long now = now();
 			synchronized (this.streams) {
 				sweep(now);

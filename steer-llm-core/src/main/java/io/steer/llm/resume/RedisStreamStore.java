@@ -619,7 +619,7 @@ public final class RedisStreamStore implements StreamStore {
 		 * @throws IllegalArgumentException if not positive
 		 */
 		public Builder goneRetention(Duration goneRetention) {
-			this.goneRetention = positive("goneRetention", goneRetention);
+			this.goneRetention = ResumeSettings.positive("goneRetention", goneRetention);
 			return this;
 		}
 
@@ -641,7 +641,7 @@ public final class RedisStreamStore implements StreamStore {
 		 * @throws IllegalArgumentException if not positive
 		 */
 		public Builder pollTimeout(Duration pollTimeout) {
-			this.pollTimeout = positive("pollTimeout", pollTimeout);
+			this.pollTimeout = ResumeSettings.positive("pollTimeout", pollTimeout);
 			return this;
 		}
 
@@ -653,7 +653,7 @@ public final class RedisStreamStore implements StreamStore {
 		 * @throws IllegalArgumentException if not positive
 		 */
 		public Builder commandTimeout(Duration commandTimeout) {
-			this.commandTimeout = positive("commandTimeout", commandTimeout);
+			this.commandTimeout = ResumeSettings.positive("commandTimeout", commandTimeout);
 			return this;
 		}
 
@@ -674,14 +674,6 @@ public final class RedisStreamStore implements StreamStore {
 		 */
 		public RedisStreamStore build() {
 			return new RedisStreamStore(this);
-		}
-
-		private static Duration positive(String name, Duration value) {
-			Objects.requireNonNull(value, name + " must not be null");
-			if (value.isZero() || value.isNegative()) {
-				throw new IllegalArgumentException(name + " must be positive: " + value);
-			}
-			return value;
 		}
 
 	}

@@ -55,11 +55,20 @@ public record ResumeSettings(Duration ttl, Duration heartbeatInterval, Duration 
 		}
 	}
 
-	private static void positive(String name, Duration value) {
+	/**
+	 * Checks a duration of the resume package's settings and builders.
+	 * @param name the setting, for the message
+	 * @param value the duration
+	 * @return {@code value}
+	 * @throws NullPointerException if {@code value} is {@code null}
+	 * @throws IllegalArgumentException if it is zero or negative
+	 */
+	static Duration positive(String name, Duration value) {
 		Objects.requireNonNull(value, name + " must not be null");
 		if (value.isZero() || value.isNegative()) {
 			throw new IllegalArgumentException(name + " must be positive: " + value);
 		}
+		return value;
 	}
 
 }
